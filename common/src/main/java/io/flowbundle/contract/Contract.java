@@ -1,0 +1,68 @@
+package io.flowbundle.contract;
+
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A schema contract: the columns a dataset must have, their rules, and who owns it. Contracts are
+ * enforced on read (input) and on write (output), and their metadata feeds audit and lineage.
+ */
+public record Contract(
+        String name,
+        int schemaVersion,
+        String owner,
+        String source,
+        String description,
+        Integer retentionDays,
+        List<String> primaryKey,
+        List<Column> columns,
+        String location)
+        implements Serializable {
+
+    public Contract {
+        primaryKey = List.copyOf(primaryKey);
+        columns = List.copyOf(columns);
+    }
+
+    public Optional<Column> column(String columnName) {
+        return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
+    }
+
+    public int indexOf(String columnName) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(columnName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public List<String> columnNames() {
+        return columns.stream().map(Column::name).toList();
+    }
+
+    /** The row type with every timestamp at microsecond precision. */
+    public RowType rowType() {
+        return rowType(null);
+    }
+
+    /**
+     * The row type as the pipeline sees it: {@code eventTimeColumn} (if not null) is a
+     * millisecond {@code TIMESTAMP(3)} so it can be Flink's rowtime attribute; other timestamps
+     * keep microseconds.
+     */
+    public RowType rowType(String eventTimeColumn) {
+        List<RowType.RowField> fields = new ArrayList<>();
+        for (Column column : columns) {
+            int precision = column.name().equals(eventTimeColumn) ? 3 : 6;
+            LogicalType type = column.type().toLogicalType(precision);
+            fields.add(new RowType.RowField(column.name(), type));
+        }
+        return new RowType(true, fields);
+    }
+}

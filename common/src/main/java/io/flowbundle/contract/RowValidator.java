@@ -1,0 +1,162 @@
+package io.flowbundle.contract;
+
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks rows against a contract's rules. Pure and allocation-free on valid rows, so it can sit on
+ * the hot path of both the batch and the streaming job.
+ *
+ * <p>Rows must have the contract's column order (as produced by the decoders and the Parquet
+ * reader). Types are guaranteed by decoding; this class checks presence, ranges and allowed
+ * values, and reports the first rule a row breaks.
+ */
+public final class RowValidator implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Check[] checks;
+    private final Map<String, String> ruleDescriptions;
+
+    public RowValidator(Contract contract) {
+        RowType rowType = contract.rowType();
+        List<Check> compiled = new ArrayList<>();
+        Map<String, String> rules = new LinkedHashMap<>();
+        for (int i = 0; i < contract.columns().size(); i++) {
+            Column column = contract.columns().get(i);
+            LogicalType type = rowType.getTypeAt(i);
+            Check check = new Check(i, column, RowData.createFieldGetter(type, i));
+            if (check.hasRules()) {
+                compiled.add(check);
+            }
+            if (column.required()) {
+                rules.put(Violation.REQUIRED + ":" + column.name(), column.name() + " is present");
+            }
+            if (column.hasRange()) {
+                rules.put(
+                        Violation.RANGE + ":" + column.name(),
+                        column.name()
+                                + " within ["
+                                + (column.min() == null ? "-inf" : column.min())
+                                + ", "
+                                + (column.max() == null ? "+inf" : column.max())
+                                + "]");
+            }
+            if (!column.allowed().isEmpty()) {
+                rules.put(
+                        Violation.ALLOWED + ":" + column.name(),
+                        column.name() + " in " + column.allowed());
+            }
+        }
+        this.checks = compiled.toArray(new Check[0]);
+        this.ruleDescriptions = rules;
+    }
+
+    /** Returns the first rule the row breaks, or null if it keeps them all. */
+    public Violation validate(RowData row) {
+        for (Check check : checks) {
+            Violation violation = check.apply(row);
+            if (violation != null) {
+                return violation;
+            }
+        }
+        return null;
+    }
+
+    /** Every rule of the contract by id ({@code range:temperature_c}) with a description. */
+    public Map<String, String> rules() {
+        return ruleDescriptions;
+    }
+
+    private static final class Check implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        private final int index;
+        private final Column column;
+        private final RowData.FieldGetter getter;
+        private final double min;
+        private final double max;
+        private final Set<String> allowed;
+
+        Check(int index, Column column, RowData.FieldGetter getter) {
+            this.index = index;
+            this.column = column;
+            this.getter = getter;
+            this.min = column.min() == null ? Double.NEGATIVE_INFINITY : column.min();
+            this.max = column.max() == null ? Double.POSITIVE_INFINITY : column.max();
+            this.allowed = column.allowed().isEmpty() ? null : new HashSet<>(column.allowed());
+        }
+
+        boolean hasRules() {
+            return column.required() || column.hasRange() || allowed != null;
+        }
+
+        Violation apply(RowData row) {
+            if (row.isNullAt(index)) {
+                return column.required()
+                        ? new Violation(
+                                Violation.REQUIRED,
+                                column.name(),
+                                column.name() + " is required but missing")
+                        : null;
+            }
+            if (column.hasRange()) {
+                double value = numeric(row);
+                if (Double.isNaN(value) || value < min || value > max) {
+                    return new Violation(
+                            Violation.RANGE,
+                            column.name(),
+                            column.name()
+                                    + " = "
+                                    + getter.getFieldOrNull(row)
+                                    + " is outside ["
+                                    + format(column.min())
+                                    + ", "
+                                    + format(column.max())
+                                    + "]");
+                }
+            }
+            if (allowed != null) {
+                Object value = getter.getFieldOrNull(row);
+                String text = value instanceof StringData ? value.toString() : String.valueOf(value);
+                if (!allowed.contains(text)) {
+                    return new Violation(
+                            Violation.ALLOWED,
+                            column.name(),
+                            column.name()
+                                    + " = '"
+                                    + text
+                                    + "' is not one of "
+                                    + column.allowed());
+                }
+            }
+            return null;
+        }
+
+        private double numeric(RowData row) {
+            switch (column.type().kind()) {
+                case INT:
+                    return row.getInt(index);
+                case BIGINT:
+                    return row.getLong(index);
+                default:
+                    return row.getDouble(index);
+            }
+        }
+
+        private static String format(Double bound) {
+            return bound == null ? "-" : (bound == Math.rint(bound) ? String.valueOf(bound.longValue()) : bound.toString());
+        }
+    }
+}

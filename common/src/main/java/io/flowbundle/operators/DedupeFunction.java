@@ -1,0 +1,69 @@
+package io.flowbundle.operators;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keeps the first record of each key and drops (and counts) the rest.
+ *
+ * <p>State is one timestamp per key: the event time of the first copy. An event-time timer clears
+ * it once the watermark passes {@code firstEventTime + retention}, so state holds only the keys
+ * seen within the retention horizon. Because a duplicate carries the event time of its original,
+ * a retention of at least the watermark's lateness bound makes dedupe exact for on-time events:
+ * any copy arriving after the key is forgotten is late anyway and leaves through the late output.
+ *
+ * <p>In BATCH execution, records arrive grouped by key and the watermark jumps to the end after
+ * each key, so state never outlives its key group.
+ */
+public final class DedupeFunction extends KeyedProcessFunction<String, RowData, RowData> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final EventTime eventTime;
+    private final long retentionMillis;
+
+    private transient ValueState<Long> firstSeen;
+    private transient StageCounters.Pair in;
+    private transient StageCounters.Pair duplicates;
+
+    public DedupeFunction(EventTime eventTime, long retentionMillis) {
+        this.eventTime = eventTime;
+        this.retentionMillis = retentionMillis;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        firstSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("first-seen", Types.LONG));
+        StageCounters counters = new StageCounters(getRuntimeContext(), "dedupe");
+        in = counters.counter("in");
+        duplicates = counters.counter("duplicates");
+    }
+
+    @Override
+    public void processElement(RowData row, Context ctx, Collector<RowData> out) throws Exception {
+        in.inc();
+        if (firstSeen.value() != null) {
+            duplicates.inc();
+            return;
+        }
+        long time = eventTime.millis(row);
+        firstSeen.update(time);
+        ctx.timerService().registerEventTimeTimer(saturatedAdd(time, retentionMillis));
+        out.collect(row);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RowData> out) {
+        firstSeen.clear();
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+}

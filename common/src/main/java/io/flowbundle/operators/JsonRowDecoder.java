@@ -1,0 +1,269 @@
+package io.flowbundle.operators;
+
+import io.flowbundle.contract.Violation;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes one JSON object into a row of the contract's type with Jackson's streaming parser (no
+ * tree, no reflection). Fields the contract does not name are skipped, absent fields are null, and
+ * a value of the wrong JSON type fails the record with a {@code type} violation naming the field
+ * path; malformed JSON fails with a {@code parse} violation naming the line and column.
+ */
+public final class JsonRowDecoder implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final RowType rowType;
+    private transient JsonFactory factory;
+    private transient RowDecoder root;
+
+    public JsonRowDecoder(RowType rowType) {
+        this.rowType = rowType;
+    }
+
+    public RowType rowType() {
+        return rowType;
+    }
+
+    public RowData decode(byte[] bytes) throws DecodeException {
+        if (root == null) {
+            factory =
+                    JsonFactory.builder()
+                            .streamReadConstraints(
+                                    StreamReadConstraints.builder().maxNestingDepth(64).build())
+                            .build();
+            root = new RowDecoder("", rowType);
+        }
+        if (bytes == null || bytes.length == 0) {
+            throw new DecodeException(
+                    new Violation(Violation.PARSE, null, "empty record (no JSON object)"));
+        }
+        try (JsonParser parser = factory.createParser(bytes)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new DecodeException(
+                        new Violation(
+                                Violation.PARSE,
+                                null,
+                                "expected a JSON object, got " + describe(first, parser)));
+            }
+            RowData row = root.read(parser);
+            JsonToken trailing = parser.nextToken();
+            if (trailing != null) {
+                throw new DecodeException(
+                        new Violation(
+                                Violation.PARSE,
+                                null,
+                                "unexpected content after the JSON object at column "
+                                        + parser.currentLocation().getColumnNr()));
+            }
+            return row;
+        } catch (JsonParseException e) {
+            throw new DecodeException(
+                    new Violation(
+                            Violation.PARSE,
+                            null,
+                            "not valid JSON: "
+                                    + e.getOriginalMessage()
+                                    + " at line "
+                                    + e.getLocation().getLineNr()
+                                    + ", column "
+                                    + e.getLocation().getColumnNr()));
+        } catch (IOException e) {
+            throw new DecodeException(
+                    new Violation(Violation.PARSE, null, "not valid JSON: " + e.getMessage()));
+        }
+    }
+
+    private static String describe(JsonToken token, JsonParser parser) throws IOException {
+        if (token == null) {
+            return "nothing";
+        }
+        switch (token) {
+            case START_ARRAY:
+                return "an array";
+            case VALUE_STRING:
+                return "a string";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return "a number (" + parser.getText() + ")";
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "a boolean";
+            case VALUE_NULL:
+                return "null";
+            default:
+                return token.asString();
+        }
+    }
+
+    /** Reads one value of one logical type. */
+    private interface ValueDecoder {
+        Object read(JsonParser parser, JsonToken token) throws IOException, DecodeException;
+    }
+
+    private static final class RowDecoder implements ValueDecoder {
+        private final String path;
+        private final int arity;
+        private final Map<String, Integer> indexByName = new HashMap<>();
+        private final ValueDecoder[] fields;
+
+        RowDecoder(String path, RowType type) {
+            this.path = path;
+            List<RowType.RowField> rowFields = type.getFields();
+            this.arity = rowFields.size();
+            this.fields = new ValueDecoder[arity];
+            for (int i = 0; i < arity; i++) {
+                RowType.RowField field = rowFields.get(i);
+                String fieldPath = path.isEmpty() ? field.getName() : path + "." + field.getName();
+                indexByName.put(field.getName(), i);
+                fields[i] = decoderFor(fieldPath, field.getType());
+            }
+        }
+
+        RowData read(JsonParser parser) throws IOException, DecodeException {
+            GenericRowData row = new GenericRowData(arity);
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                Integer index = indexByName.get(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (index == null) {
+                    parser.skipChildren();
+                } else if (value != JsonToken.VALUE_NULL) {
+                    row.setField(index, fields[index].read(parser, value));
+                } else {
+                    row.setField(index, null);
+                }
+            }
+            if (token != JsonToken.END_OBJECT) {
+                throw new DecodeException(
+                        new Violation(
+                                Violation.PARSE, path.isEmpty() ? null : path, "unterminated object"));
+            }
+            return row;
+        }
+
+        @Override
+        public Object read(JsonParser parser, JsonToken token) throws IOException, DecodeException {
+            if (token != JsonToken.START_OBJECT) {
+                throw typeError(path, "an object", token, parser);
+            }
+            return read(parser);
+        }
+    }
+
+    private static ValueDecoder decoderFor(String path, LogicalType type) {
+        switch (type.getTypeRoot()) {
+            case VARCHAR:
+            case CHAR:
+                return (parser, token) -> {
+                    if (token != JsonToken.VALUE_STRING) {
+                        throw typeError(path, "a string", token, parser);
+                    }
+                    return StringData.fromString(parser.getText());
+                };
+            case INTEGER:
+                return (parser, token) -> {
+                    if (token != JsonToken.VALUE_NUMBER_INT
+                            || parser.getNumberType() != JsonParser.NumberType.INT) {
+                        throw typeError(path, "a whole number within int range", token, parser);
+                    }
+                    return parser.getIntValue();
+                };
+            case BIGINT:
+                return (parser, token) -> {
+                    if (token != JsonToken.VALUE_NUMBER_INT
+                            || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        throw typeError(path, "a whole number within bigint range", token, parser);
+                    }
+                    return parser.getLongValue();
+                };
+            case DOUBLE:
+                return (parser, token) -> {
+                    if (token != JsonToken.VALUE_NUMBER_FLOAT
+                            && token != JsonToken.VALUE_NUMBER_INT) {
+                        throw typeError(path, "a number", token, parser);
+                    }
+                    return parser.getDoubleValue();
+                };
+            case BOOLEAN:
+                return (parser, token) -> {
+                    if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+                        throw typeError(path, "true or false", token, parser);
+                    }
+                    return token == JsonToken.VALUE_TRUE;
+                };
+            case DATE:
+                return (parser, token) -> {
+                    if (token != JsonToken.VALUE_STRING) {
+                        throw typeError(path, "a date string (YYYY-MM-DD)", token, parser);
+                    }
+                    try {
+                        return (int) LocalDate.parse(parser.getText()).toEpochDay();
+                    } catch (DateTimeParseException e) {
+                        throw new DecodeException(
+                                new Violation(
+                                        Violation.TYPE,
+                                        path,
+                                        path + ": '" + parser.getText() + "' is not a date (YYYY-MM-DD)"));
+                    }
+                };
+            case TIMESTAMP_WITHOUT_TIME_ZONE:
+                return (parser, token) -> {
+                    if (token == JsonToken.VALUE_NUMBER_INT) {
+                        // epoch milliseconds, as many producers write them
+                        return Timestamps.fromMicros(parser.getLongValue() * 1000L);
+                    }
+                    if (token != JsonToken.VALUE_STRING) {
+                        throw typeError(path, "an ISO-8601 timestamp string", token, parser);
+                    }
+                    String text = parser.getText();
+                    try {
+                        return Timestamps.fromMicros(Timestamps.parseMicros(text));
+                    } catch (java.time.DateTimeException e) {
+                        throw new DecodeException(
+                                new Violation(
+                                        Violation.TYPE,
+                                        path,
+                                        path
+                                                + ": '"
+                                                + text
+                                                + "' is not an ISO-8601 timestamp"
+                                                + " (e.g. 2026-11-01T10:15:30Z)"));
+                    }
+                };
+            case ROW:
+                return new RowDecoder(path, (RowType) type);
+            default:
+                throw new IllegalArgumentException(
+                        "JSON decoding does not support " + type + " (column " + path + ")");
+        }
+    }
+
+    private static DecodeException typeError(
+            String path, String expected, JsonToken token, JsonParser parser) throws IOException {
+        return new DecodeException(
+                new Violation(
+                        Violation.TYPE,
+                        path,
+                        path + ": expected " + expected + ", got " + describe(token, parser)));
+    }
+}

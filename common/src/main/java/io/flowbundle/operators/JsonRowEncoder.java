@@ -1,0 +1,136 @@
+package io.flowbundle.operators;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Writes rows as JSON objects: timestamps as ISO-8601 UTC strings ({@code ...Z}), dates as
+ * {@code YYYY-MM-DD}, nested rows as objects, nulls as null. The inverse of {@link JsonRowDecoder}.
+ */
+public final class JsonRowEncoder implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final RowType rowType;
+    private transient JsonFactory factory;
+    private transient ByteArrayOutputStream buffer;
+    private transient FieldWriter[] writers;
+
+    public JsonRowEncoder(RowType rowType) {
+        this.rowType = rowType;
+    }
+
+    public byte[] encode(RowData row) {
+        if (writers == null) {
+            factory = new JsonFactory();
+            buffer = new ByteArrayOutputStream(256);
+            writers = writersFor(rowType);
+        }
+        buffer.reset();
+        try (JsonGenerator generator = factory.createGenerator(buffer, JsonEncoding.UTF8)) {
+            writeRow(generator, row, rowType, writers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buffer.toByteArray();
+    }
+
+    public String encodeToString(RowData row) {
+        return new String(encode(row), StandardCharsets.UTF_8);
+    }
+
+    private interface FieldWriter {
+        void write(JsonGenerator generator, RowData row, int index) throws IOException;
+    }
+
+    private static FieldWriter[] writersFor(RowType type) {
+        List<RowType.RowField> fields = type.getFields();
+        FieldWriter[] out = new FieldWriter[fields.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = writerFor(fields.get(i).getType());
+        }
+        return out;
+    }
+
+    private static void writeRow(
+            JsonGenerator generator, RowData row, RowType type, FieldWriter[] writers)
+            throws IOException {
+        generator.writeStartObject();
+        List<RowType.RowField> fields = type.getFields();
+        for (int i = 0; i < writers.length; i++) {
+            generator.writeFieldName(fields.get(i).getName());
+            if (row.isNullAt(i)) {
+                generator.writeNull();
+            } else {
+                writers[i].write(generator, row, i);
+            }
+        }
+        generator.writeEndObject();
+    }
+
+    private static FieldWriter writerFor(LogicalType type) {
+        switch (type.getTypeRoot()) {
+            case VARCHAR:
+            case CHAR:
+                return (g, row, i) -> g.writeString(row.getString(i).toString());
+            case INTEGER:
+                return (g, row, i) -> g.writeNumber(row.getInt(i));
+            case BIGINT:
+                return (g, row, i) -> g.writeNumber(row.getLong(i));
+            case DOUBLE:
+                return (g, row, i) -> g.writeNumber(row.getDouble(i));
+            case FLOAT:
+                return (g, row, i) -> g.writeNumber(row.getFloat(i));
+            case SMALLINT:
+                return (g, row, i) -> g.writeNumber(row.getShort(i));
+            case TINYINT:
+                return (g, row, i) -> g.writeNumber(row.getByte(i));
+            case BOOLEAN:
+                return (g, row, i) -> g.writeBoolean(row.getBoolean(i));
+            case DATE:
+                return (g, row, i) -> g.writeString(LocalDate.ofEpochDay(row.getInt(i)).toString());
+            case DECIMAL:
+                return (g, row, i) -> {
+                    org.apache.flink.table.types.logical.DecimalType decimal =
+                            (org.apache.flink.table.types.logical.DecimalType) type;
+                    g.writeNumber(
+                            row.getDecimal(i, decimal.getPrecision(), decimal.getScale())
+                                    .toBigDecimal());
+                };
+            case TIMESTAMP_WITHOUT_TIME_ZONE:
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
+                {
+                    int precision =
+                            type instanceof org.apache.flink.table.types.logical.TimestampType
+                                    ? ((org.apache.flink.table.types.logical.TimestampType) type)
+                                            .getPrecision()
+                                    : ((org.apache.flink.table.types.logical.LocalZonedTimestampType)
+                                                    type)
+                                            .getPrecision();
+                    return (g, row, i) ->
+                            g.writeString(Timestamps.format(row.getTimestamp(i, precision)));
+                }
+            case ROW:
+                {
+                    RowType nested = (RowType) type;
+                    FieldWriter[] nestedWriters = writersFor(nested);
+                    return (g, row, i) ->
+                            writeRow(g, row.getRow(i, nested.getFieldCount()), nested, nestedWriters);
+                }
+            default:
+                return (g, row, i) -> g.writeString(String.valueOf(RowData.createFieldGetter(type, i).getFieldOrNull(row)));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.flowbundle.parquet;
+
+import org.apache.flink.api.common.serialization.BulkWriter;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.formats.parquet.ParquetColumnarRowInputFormat;
+import org.apache.flink.formats.parquet.row.ParquetRowDataBuilder;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.hadoop.conf.Configuration;
+
+import java.util.Locale;
+
+/**
+ * How flowbundle reads and writes Parquet: UTC timestamps, written as INT64 microseconds (not
+ * Flink's default INT96) so DuckDB, Spark and Polars read them as plain timestamps.
+ */
+public final class ParquetFormats {
+
+    private static final int READ_BATCH_SIZE = 2048;
+
+    private ParquetFormats() {}
+
+    public static BulkWriter.Factory<RowData> writerFactory(RowType rowType, String compression) {
+        Configuration conf = new Configuration(false);
+        conf.set("parquet.write.int64.timestamp", "true");
+        conf.set("parquet.timestamp.time.unit", "micros");
+        conf.set(
+                "parquet.compression",
+                compression.equalsIgnoreCase("none")
+                        ? "UNCOMPRESSED"
+                        : compression.toUpperCase(Locale.ROOT));
+        return ParquetRowDataBuilder.createWriterFactory(rowType, conf, true);
+    }
+
+    /** Reads the columns of {@code rowType} by name (case-sensitive) as {@link RowData}. */
+    public static ParquetColumnarRowInputFormat<FileSourceSplit> inputFormat(RowType rowType) {
+        return new ParquetColumnarRowInputFormat<>(
+                new Configuration(false),
+                rowType,
+                InternalTypeInfo.of(rowType),
+                READ_BATCH_SIZE,
+                true,
+                true);
+    }
+}

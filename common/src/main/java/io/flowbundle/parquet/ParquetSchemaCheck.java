@@ -1,0 +1,171 @@
+package io.flowbundle.parquet;
+
+import io.flowbundle.FlowbundleException;
+import io.flowbundle.contract.Column;
+import io.flowbundle.contract.ColumnType;
+import io.flowbundle.contract.Contract;
+
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks the footers of Parquet files against a contract before a job starts, because Flink's
+ * reader silently fills a missing column with nulls and fails on a type mismatch with a message
+ * that names neither the file nor the column.
+ *
+ * <p>A required column must be present in every file; an optional column may be absent (read as
+ * null) so that data written before a compatible contract change (a new optional column) stays
+ * readable. A column that is present must have a type Flink can read as the contract's type.
+ */
+public final class ParquetSchemaCheck {
+
+    private ParquetSchemaCheck() {}
+
+    /** Counts gathered while checking: rows and bytes by footer, for audit and lineage. */
+    public record Stats(long files, long rows, long bytes) {}
+
+    public static Stats check(List<Path> files, Contract contract) {
+        long rows = 0;
+        long bytes = 0;
+        for (Path file : files) {
+            MessageType schema;
+            try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+                schema = reader.getFooter().getFileMetaData().getSchema();
+                rows += reader.getRecordCount();
+                bytes += java.nio.file.Files.size(file);
+            } catch (Exception e) {
+                throw new FlowbundleException(
+                        file
+                                + ": not a readable Parquet file ("
+                                + rootMessage(e)
+                                + "); move it out of the source folder or replace it");
+            }
+            for (Column column : contract.columns()) {
+                checkColumn(file, schema, column.name(), column.type(), column.required(), contract);
+            }
+        }
+        return new Stats(files.size(), rows, bytes);
+    }
+
+    private static void checkColumn(
+            Path file,
+            GroupType group,
+            String path,
+            ColumnType expected,
+            boolean required,
+            Contract contract) {
+        String name = path.substring(path.lastIndexOf('.') + 1);
+        if (!group.containsField(name)) {
+            if (!required) {
+                return;
+            }
+            List<String> present = new ArrayList<>();
+            for (Type field : group.getFields()) {
+                present.add(field.getName());
+            }
+            throw new FlowbundleException(
+                    file
+                            + ": column '"
+                            + path
+                            + "' is missing; contract "
+                            + contract.name()
+                            + " requires it (the file has: "
+                            + String.join(", ", present)
+                            + ")");
+        }
+        Type actual = group.getType(name);
+        if (actual.isRepetition(Type.Repetition.REPEATED)) {
+            throw mismatch(file, path, "a repeated field", expected, contract);
+        }
+        if (expected.kind() == ColumnType.Kind.ROW) {
+            if (actual.isPrimitive()) {
+                throw mismatch(file, path, describe(actual), expected, contract);
+            }
+            for (ColumnType.Field field : expected.fields()) {
+                checkColumn(
+                        file, actual.asGroupType(), path + "." + field.name(), field.type(), false,
+                        contract);
+            }
+            return;
+        }
+        if (!actual.isPrimitive() || !readableAs(actual.asPrimitiveType(), expected.kind())) {
+            throw mismatch(file, path, describe(actual), expected, contract);
+        }
+    }
+
+    private static boolean readableAs(PrimitiveType type, ColumnType.Kind kind) {
+        PrimitiveType.PrimitiveTypeName physical = type.getPrimitiveTypeName();
+        LogicalTypeAnnotation annotation = type.getLogicalTypeAnnotation();
+        switch (kind) {
+            case STRING:
+                return physical == PrimitiveType.PrimitiveTypeName.BINARY
+                        && (annotation == null
+                                || annotation instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                                || annotation instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+                                || annotation instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation);
+            case INT:
+                return physical == PrimitiveType.PrimitiveTypeName.INT32
+                        && (annotation == null
+                                || annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation);
+            case BIGINT:
+                return physical == PrimitiveType.PrimitiveTypeName.INT64
+                        && (annotation == null
+                                || annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation);
+            case DOUBLE:
+                return physical == PrimitiveType.PrimitiveTypeName.DOUBLE;
+            case BOOLEAN:
+                return physical == PrimitiveType.PrimitiveTypeName.BOOLEAN;
+            case DATE:
+                return physical == PrimitiveType.PrimitiveTypeName.INT32
+                        && annotation instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation;
+            case TIMESTAMP:
+                return physical == PrimitiveType.PrimitiveTypeName.INT96
+                        || (physical == PrimitiveType.PrimitiveTypeName.INT64
+                                && annotation
+                                        instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation);
+            default:
+                return false;
+        }
+    }
+
+    private static String describe(Type type) {
+        if (!type.isPrimitive()) {
+            return "a group (nested row)";
+        }
+        PrimitiveType primitive = type.asPrimitiveType();
+        LogicalTypeAnnotation annotation = primitive.getLogicalTypeAnnotation();
+        return primitive.getPrimitiveTypeName().name().toLowerCase()
+                + (annotation == null ? "" : " (" + annotation + ")");
+    }
+
+    private static FlowbundleException mismatch(
+            Path file, String path, String actual, ColumnType expected, Contract contract) {
+        return new FlowbundleException(
+                file
+                        + ": column '"
+                        + path
+                        + "' is "
+                        + actual
+                        + " in the file, but contract "
+                        + contract.name()
+                        + " says "
+                        + expected);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

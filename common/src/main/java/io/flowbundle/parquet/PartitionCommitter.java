@@ -1,0 +1,150 @@
+package io.flowbundle.parquet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Makes a bounded run's output visible: the job writes a dataset aside (into
+ * {@link #stagingDir}), and the committer swaps each partition it owns into place with two renames
+ * on the same file system (old partition aside, new one in), then deletes the old one. A reader
+ * sees either the old or the new partition, never a mix; rerunning a logical date replaces its
+ * partition instead of adding to it. A crash between the renames leaves the old partition in the
+ * trash folder and is repaired by rerunning the date.
+ */
+public final class PartitionCommitter {
+
+    private PartitionCommitter() {}
+
+    /** What a commit did. */
+    public record Result(List<String> written, List<String> replaced, long files, long bytes) {}
+
+    /** A sibling of {@code target}, hidden from readers that skip {@code .} entries. */
+    public static Path stagingDir(Path target, String runId) {
+        return target.toAbsolutePath()
+                .getParent()
+                .resolve("." + target.getFileName() + ".staging-" + runId);
+    }
+
+    /**
+     * @param partitionDepth number of partition columns (0: the whole dataset is replaced)
+     * @param alsoOwned partitions this run owns even if it wrote nothing into them (the logical
+     *     date's partition: a rerun whose input became empty empties it)
+     */
+    public static Result commit(
+            Path target, Path staged, int partitionDepth, Set<String> alsoOwned) {
+        try {
+            Path parent = target.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Files.createDirectories(staged);
+            Path trash = parent.resolve(staged.getFileName() + ".trash");
+            long[] size = sizeOf(staged);
+            if (partitionDepth == 0) {
+                List<String> replaced = new ArrayList<>();
+                if (Files.exists(target)) {
+                    Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
+                    replaced.add("");
+                }
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                deleteRecursively(trash);
+                return new Result(List.of(""), replaced, size[0], size[1]);
+            }
+            Files.createDirectories(target);
+            TreeSet<String> written = partitions(staged, partitionDepth);
+            TreeSet<String> owned = new TreeSet<>(written);
+            owned.addAll(alsoOwned);
+            List<String> replaced = new ArrayList<>();
+            for (String partition : owned) {
+                Path current = target.resolve(partition);
+                if (Files.exists(current)) {
+                    Path aside = trash.resolve(partition);
+                    Files.createDirectories(aside.getParent());
+                    Files.move(current, aside, StandardCopyOption.ATOMIC_MOVE);
+                    replaced.add(partition);
+                }
+                if (written.contains(partition)) {
+                    Files.createDirectories(current.getParent());
+                    Files.move(staged.resolve(partition), current, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            deleteRecursively(trash);
+            deleteRecursively(staged);
+            return new Result(List.copyOf(written), replaced, size[0], size[1]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("committing " + target + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Throws away a run's staged output (after a failed run). */
+    public static void abort(Path staged) {
+        try {
+            deleteRecursively(staged);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static TreeSet<String> partitions(Path root, int depth) throws IOException {
+        TreeSet<String> out = new TreeSet<>();
+        try (Stream<Path> walk = Files.walk(root, depth)) {
+            walk.filter(p -> root.relativize(p).getNameCount() == depth && Files.isDirectory(p))
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .forEach(p -> out.add(root.relativize(p).toString()));
+        }
+        return out;
+    }
+
+    private static long[] sizeOf(Path root) throws IOException {
+        long[] size = new long[2];
+        if (!Files.exists(root)) {
+            return size;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                    .forEach(
+                            p -> {
+                                size[0]++;
+                                try {
+                                    size[1] += Files.size(p);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
+        }
+        return size;
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(
+                root,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                            throws IOException {
+                        Files.delete(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException exc)
+                            throws IOException {
+                        Files.delete(dir);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+    }
+}

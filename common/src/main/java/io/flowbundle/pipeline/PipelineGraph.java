@@ -1,0 +1,304 @@
+package io.flowbundle.pipeline;
+
+import io.flowbundle.config.ConfigException;
+import io.flowbundle.contract.Contract;
+import io.flowbundle.contract.RowValidator;
+import io.flowbundle.operators.ContractGate;
+import io.flowbundle.operators.DedupeFunction;
+import io.flowbundle.operators.Envelope;
+import io.flowbundle.operators.EventTime;
+import io.flowbundle.operators.LateEventFilter;
+import io.flowbundle.operators.Rejected;
+import io.flowbundle.spec.PipelineSpec;
+
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.TableException;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.utils.LogicalTypeUtils;
+import org.apache.flink.table.types.utils.DataTypeUtils;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the Flink graph of a pipeline, the same for both modes: the caller plugs in a stream of
+ * {@link Envelope}s (Parquet rows or decoded Kafka records) and attaches sinks to what comes out.
+ *
+ * <pre>
+ * envelopes -> validate (input contract) -> [dedupe] -> [late filter, streaming] -> view `events`
+ *           -> the spec's SQL -> validate (output contract) -> results
+ *   rejected: decode failures, contract violations, late events, output violations
+ *   valid:    rows that passed the input contract (the staging layer), before dedupe
+ * </pre>
+ *
+ * Batch and streaming differ only in {@link RunInfo.Mode}: streaming declares the event-time
+ * column as the rowtime attribute with the source's watermarks and adds the late filter.
+ */
+public final class PipelineGraph {
+
+    public static final String EVENTS_VIEW = "events";
+
+    private PipelineGraph() {}
+
+    /** The streams a pipeline produces; sinks are attached by the job. */
+    public record Result(
+            DataStream<RowData> results,
+            RowType resultType,
+            DataStream<RowData> rejected,
+            DataStream<RowData> valid,
+            RowType payloadType) {}
+
+    /** The row type the pipeline decodes its input into (event time at millisecond precision). */
+    public static RowType payloadType(PipelineSpec spec) {
+        return spec.contract().rowType(spec.eventTime());
+    }
+
+    public static EventTime eventTime(PipelineSpec spec) {
+        return new EventTime(spec.contract().indexOf(spec.eventTime()), 3);
+    }
+
+    public static Result build(
+            StreamTableEnvironment tableEnv,
+            PipelineSpec spec,
+            RunInfo run,
+            DataStream<RowData> envelopes) {
+        Contract contract = spec.contract();
+        RowType payloadType = payloadType(spec);
+        InternalTypeInfo<RowData> payloadInfo = InternalTypeInfo.of(payloadType);
+        EventTime eventTime = eventTime(spec);
+        String source = spec.source().describe();
+
+        SingleOutputStreamOperator<RowData> valid =
+                envelopes
+                        .process(
+                                new ContractGate(
+                                        "input",
+                                        new RowValidator(contract),
+                                        payloadType,
+                                        run.runId(),
+                                        spec.name(),
+                                        source))
+                        .returns(payloadInfo)
+                        .name("validate: " + contract.name() + " v" + contract.schemaVersion())
+                        .uid("validate-input");
+        DataStream<RowData> rejected = valid.getSideOutput(ContractGate.REJECTED);
+
+        DataStream<RowData> events = valid;
+        if (spec.dedupe() != null) {
+            events =
+                    events.keyBy(new KeyFields(payloadType, spec.dedupe().key()), Types.STRING)
+                            .process(
+                                    new DedupeFunction(
+                                            eventTime, spec.dedupe().retention().toMillis()))
+                            .returns(payloadInfo)
+                            .name("dedupe: " + String.join(", ", spec.dedupe().key()))
+                            .uid("dedupe");
+        }
+        if (!run.isBatch()) {
+            SingleOutputStreamOperator<RowData> onTime =
+                    events.process(
+                                    new LateEventFilter(
+                                            eventTime,
+                                            payloadType,
+                                            run.runId(),
+                                            spec.name(),
+                                            source))
+                            .returns(payloadInfo)
+                            .name("late events")
+                            .uid("late-filter");
+            rejected = rejected.union(onTime.getSideOutput(LateEventFilter.LATE));
+            events = onTime;
+        }
+
+        Schema.Builder schema = Schema.newBuilder().fromRowDataType(DataTypeUtils.toInternalDataType(payloadType));
+        if (!run.isBatch()) {
+            schema.watermark(spec.eventTime(), "SOURCE_WATERMARK()");
+        }
+        Table eventsTable = tableEnv.fromDataStream(events, schema.build());
+        tableEnv.createTemporaryView(EVENTS_VIEW, eventsTable);
+
+        Table transformed = transform(tableEnv, spec);
+        RowType resultType = plainRowType(transformed);
+        DataStream<RowData> results;
+        try {
+            results =
+                    tableEnv.toDataStream(
+                            transformed, DataTypeUtils.toInternalDataType(resultType));
+        } catch (TableException e) {
+            throw new ConfigException(
+                    spec.file()
+                            + ": transform: in streaming mode the query must produce append-only"
+                            + " results, such as window aggregations (TUMBLE, HOP, CUMULATE over"
+                            + " `"
+                            + spec.eventTime()
+                            + "`); it produces updates instead ("
+                            + firstLine(e.getMessage())
+                            + ")",
+                    e);
+        }
+
+        Contract outputContract = spec.outputContract();
+        if (outputContract != null) {
+            checkOutputColumns(spec, outputContract, resultType);
+        }
+        SingleOutputStreamOperator<RowData> checked =
+                results.map(new Wrap())
+                        .returns(Envelope.typeInfo(resultType))
+                        .name("results")
+                        .process(
+                                new ContractGate(
+                                        "output",
+                                        outputContract == null
+                                                ? null
+                                                : new RowValidator(
+                                                        outputContractInResultOrder(
+                                                                outputContract, resultType)),
+                                        resultType,
+                                        run.runId(),
+                                        spec.name(),
+                                        "transform"))
+                        .returns(InternalTypeInfo.of(resultType))
+                        .name(
+                                outputContract == null
+                                        ? "count results"
+                                        : "validate: " + outputContract.name())
+                        .uid("validate-output");
+        rejected = rejected.union(checked.getSideOutput(ContractGate.REJECTED));
+        return new Result(checked, resultType, rejected, valid, payloadType);
+    }
+
+    private static Table transform(StreamTableEnvironment tableEnv, PipelineSpec spec) {
+        try {
+            return tableEnv.sqlQuery(spec.transform());
+        } catch (ValidationException | org.apache.flink.table.api.SqlParserException e) {
+            throw new ConfigException(
+                    spec.file()
+                            + ": transform: "
+                            + firstLine(rootMessage(e))
+                            + " (the SQL reads the view `"
+                            + EVENTS_VIEW
+                            + "` with the columns of contract "
+                            + spec.contract().name()
+                            + ": "
+                            + String.join(", ", spec.contract().columnNames())
+                            + ")",
+                    e);
+        }
+    }
+
+    /** The result's row type without time attributes (a rowtime column is a plain timestamp). */
+    private static RowType plainRowType(Table table) {
+        DataType dataType = table.getResolvedSchema().toPhysicalRowDataType();
+        return (RowType) LogicalTypeUtils.removeTimeAttributes(dataType.getLogicalType());
+    }
+
+    /**
+     * The output contract must name the result's columns with compatible types; this is checked
+     * when the job is built, so a mismatch is a clear error before any data moves.
+     */
+    private static void checkOutputColumns(
+            PipelineSpec spec, Contract outputContract, RowType resultType) {
+        List<String> problems = new ArrayList<>();
+        for (var column : outputContract.columns()) {
+            int index = resultType.getFieldNames().indexOf(column.name());
+            if (index < 0) {
+                if (column.required()) {
+                    problems.add("'" + column.name() + "' is missing from the SELECT");
+                }
+                continue;
+            }
+            LogicalType actual = resultType.getTypeAt(index);
+            LogicalType expected = column.type().toLogicalType(6);
+            if (!sameFamily(actual, expected)) {
+                problems.add(
+                        "'" + column.name() + "' is " + actual.asSummaryString() + ", the contract says "
+                                + column.type());
+            }
+        }
+        for (String name : resultType.getFieldNames()) {
+            if (outputContract.column(name).isEmpty()) {
+                problems.add("'" + name + "' is not in the contract");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(
+                    spec.file()
+                            + ": output_contract "
+                            + outputContract.name()
+                            + " does not match the transform's result: "
+                            + String.join("; ", problems));
+        }
+    }
+
+    private static boolean sameFamily(LogicalType actual, LogicalType expected) {
+        LogicalTypeRoot a = actual.getTypeRoot();
+        LogicalTypeRoot e = expected.getTypeRoot();
+        if (e == LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE) {
+            return a == LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE
+                    || a == LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
+        }
+        if (e == LogicalTypeRoot.VARCHAR) {
+            return a == LogicalTypeRoot.VARCHAR || a == LogicalTypeRoot.CHAR;
+        }
+        return a == e;
+    }
+
+    /**
+     * The output contract with its columns in the result's order (the validator reads rows by
+     * position); columns the result lacks were rejected above unless optional, and are dropped.
+     */
+    private static Contract outputContractInResultOrder(Contract contract, RowType resultType) {
+        List<io.flowbundle.contract.Column> ordered = new ArrayList<>();
+        for (String name : resultType.getFieldNames()) {
+            contract.column(name).ifPresent(ordered::add);
+        }
+        return new Contract(
+                contract.name(),
+                contract.schemaVersion(),
+                contract.owner(),
+                contract.source(),
+                contract.description(),
+                contract.retentionDays(),
+                contract.primaryKey(),
+                ordered,
+                contract.location());
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? e.getMessage() : root.getMessage();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** Puts a result row into an envelope for the output gate. */
+    private static final class Wrap implements MapFunction<RowData, RowData> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public RowData map(RowData row) {
+            return Envelope.ofRow(row);
+        }
+    }
+}

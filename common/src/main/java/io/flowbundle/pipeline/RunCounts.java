@@ -1,0 +1,101 @@
+package io.flowbundle.pipeline;
+
+import io.flowbundle.operators.StageCounters;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The counts of one run, read from the job's accumulators (once it ended, or while it runs). They
+ * reconcile: {@code consumed = rejected on input + duplicates + late + transform input}, and
+ * {@code transform output = loaded + rejected on output}.
+ */
+public record RunCounts(Map<String, Long> accumulators) {
+
+    public static RunCounts of(Map<String, ?> accumulatorResults) {
+        Map<String, Long> counts = new TreeMap<>();
+        accumulatorResults.forEach(
+                (name, value) -> {
+                    if (value instanceof Number) {
+                        counts.put(name, ((Number) value).longValue());
+                    }
+                });
+        return new RunCounts(Map.copyOf(counts));
+    }
+
+    public long get(String stage, String name) {
+        return accumulators.getOrDefault(StageCounters.accumulatorName(stage, name), 0L);
+    }
+
+    /** Records read from the source (including those that did not decode). */
+    public long consumed() {
+        return get("input", "in");
+    }
+
+    public long rejectedOnInput() {
+        return get("input", "rejected");
+    }
+
+    public long valid() {
+        return get("input", "out");
+    }
+
+    public long duplicates() {
+        return get("dedupe", "duplicates");
+    }
+
+    public long late() {
+        return get("late", "events");
+    }
+
+    /** Rows that reached the SQL transform. */
+    public long transformInput() {
+        return valid() - duplicates() - late();
+    }
+
+    public long transformOutput() {
+        return get("output", "in");
+    }
+
+    public long loaded() {
+        return get("output", "out");
+    }
+
+    public long rejectedOnOutput() {
+        return get("output", "rejected");
+    }
+
+    /** Violations by rule id ({@code range:temperature_c}) for one stage. */
+    public Map<String, Long> ruleCounts(String stage) {
+        Map<String, Long> out = new TreeMap<>();
+        String prefix = stage + ".rule.";
+        accumulators.forEach(
+                (name, value) -> {
+                    if (name.startsWith(prefix)) {
+                        out.put(name.substring(prefix.length()), value);
+                    }
+                });
+        return out;
+    }
+
+    /** Whether every record is accounted for. */
+    public boolean reconciles() {
+        return consumed() == rejectedOnInput() + duplicates() + late() + transformInput()
+                && transformOutput() == loaded() + rejectedOnOutput();
+    }
+
+    @Override
+    public String toString() {
+        return String.format(
+                "consumed=%d rejected=%d duplicates=%d late=%d transformed=%d->%d loaded=%d"
+                        + " rejected_on_output=%d",
+                consumed(),
+                rejectedOnInput(),
+                duplicates(),
+                late(),
+                transformInput(),
+                transformOutput(),
+                loaded(),
+                rejectedOnOutput());
+    }
+}

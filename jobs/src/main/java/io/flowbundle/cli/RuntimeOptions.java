@@ -1,0 +1,40 @@
+package io.flowbundle.cli;
+
+import io.flowbundle.config.RuntimeConfig;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Options every run command shares: the runtime config file and Flink settings. */
+final class RuntimeOptions {
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Runtime config (audit log, actor, Flink settings, lineage). Default:"
+                            + " $FLOWBUNDLE_CONFIG, else conf/flowbundle.yaml if present.")
+    Path config;
+
+    @Option(
+            names = {"-D"},
+            paramLabel = "KEY=VALUE",
+            description = "A Flink option, e.g. -D parallelism.default=2 (repeatable; wins over --config).")
+    Map<String, String> flink = new LinkedHashMap<>();
+
+    @Option(names = {"-p", "--parallelism"}, paramLabel = "N", description = "Parallelism of the job.")
+    Integer parallelism;
+
+    RuntimeConfig resolve() {
+        RuntimeConfig base = RuntimeConfig.resolve(config);
+        Map<String, String> merged = new LinkedHashMap<>(base.flink());
+        merged.putAll(flink);
+        if (parallelism != null) {
+            merged.put("parallelism.default", String.valueOf(parallelism));
+        }
+        return new RuntimeConfig(base.auditLog(), base.actor(), Map.copyOf(merged), base.lineage(), base.file());
+    }
+}

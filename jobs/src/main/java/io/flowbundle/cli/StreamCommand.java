@@ -1,0 +1,128 @@
+package io.flowbundle.cli;
+
+import io.flowbundle.config.Durations;
+import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.jobs.StreamRun;
+import io.flowbundle.spec.PipelineSpec;
+import io.flowbundle.spec.SinkSpec;
+import io.flowbundle.spec.SourceSpec;
+import io.flowbundle.spec.SpecLoader;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code flowbundle stream}: a pipeline over Kafka, unbounded or up to the topic's current end. */
+@Command(
+        name = "stream",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a pipeline over its Kafka topic with event-time windows, checkpoints and exactly-once",
+            "sinks, until cancelled (Ctrl-C) or, with --bounded, until the offsets found at start.",
+            "",
+            "Example: flowbundle stream --pipeline conf/pipelines/sensor-hourly-stream.yaml --bounded"
+        })
+final class StreamCommand implements Callable<Integer> {
+
+    @Option(names = "--pipeline", required = true, paramLabel = "SPEC", description = "Pipeline spec (YAML) with source.type: kafka.")
+    Path pipeline;
+
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers for the source and every Kafka sink (overrides the spec).")
+    String bootstrap;
+
+    @Option(names = "--bounded", description = "Stop at the end offsets found at start, then finish like a batch run.")
+    boolean bounded;
+
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "DURATION",
+            description = "Checkpoint interval, e.g. 10s (default 10 s, or execution.checkpointing.interval).")
+    String checkpointInterval;
+
+    @Option(
+            names = "--state-backend",
+            paramLabel = "hashmap|rocksdb",
+            description = "State backend (default hashmap, or state.backend.type).")
+    String stateBackend;
+
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "Restore from this savepoint or retained checkpoint.")
+    String fromSavepoint;
+
+    @Option(
+            names = "--progress-interval",
+            defaultValue = "10s",
+            paramLabel = "DURATION",
+            description = "How often to log counts while running (default: ${DEFAULT-VALUE}).")
+    String progressInterval;
+
+    @Mixin RuntimeOptions runtime;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PipelineSpec pipelineSpec = withBootstrap(SpecLoader.load(pipeline), bootstrap);
+        if (checkpointInterval != null) {
+            runtime.flink.put("execution.checkpointing.interval", checkpointInterval);
+        }
+        if (stateBackend != null) {
+            runtime.flink.put("state.backend.type", stateBackend);
+        }
+        if (fromSavepoint != null) {
+            runtime.flink.put("execution.state-recovery.path", fromSavepoint);
+        }
+        RuntimeConfig config = runtime.resolve();
+        StreamRun.Summary summary =
+                new StreamRun(pipelineSpec, config, bounded, duration(progressInterval, "--progress-interval")).run();
+        System.out.printf(
+                "run %s %s after %.1f s%n  %s%n  audit      %s%n",
+                summary.run().runId(),
+                summary.status(),
+                summary.took().toMillis() / 1000.0,
+                summary.counts(),
+                config.auditLog());
+        return 0;
+    }
+
+    private Duration duration(String text, String option) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    static PipelineSpec withBootstrap(PipelineSpec spec, String bootstrap) {
+        if (bootstrap == null) {
+            return spec;
+        }
+        SourceSpec source = spec.source();
+        if (source instanceof SourceSpec.Kafka kafka) {
+            source = kafka.withBootstrap(bootstrap);
+        }
+        List<SinkSpec> sinks = new ArrayList<>();
+        for (SinkSpec sink : spec.sinks()) {
+            sinks.add(sink instanceof SinkSpec.Kafka kafka ? kafka.withBootstrap(bootstrap) : sink);
+        }
+        SinkSpec quarantine = spec.quarantine();
+        if (quarantine instanceof SinkSpec.Kafka kafka) {
+            quarantine = kafka.withBootstrap(bootstrap);
+        }
+        return spec.withSource(source).withSinks(sinks, quarantine);
+    }
+}

@@ -1,0 +1,57 @@
+package io.flowbundle.jobs;
+
+import io.flowbundle.pipeline.RunInfo;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Execution environments for pipelines. {@code getExecutionEnvironment} gives an embedded
+ * MiniCluster when run from the launcher or a test, and the cluster's environment under
+ * {@code flink run}: the same code path for all three ways of running.
+ */
+public final class Environments {
+
+    /**
+     * Defaults for the embedded MiniCluster: its 128 MB of managed memory slows batch aggregation
+     * by about 1.5x (see docs/PERFORMANCE.md). A cluster ignores these; its own config rules.
+     */
+    static final Map<String, String> LOCAL_DEFAULTS =
+            Map.of(
+                    "taskmanager.memory.managed.size", "512m",
+                    "restart-strategy.type", "fixed-delay",
+                    "restart-strategy.fixed-delay.attempts", "3",
+                    "restart-strategy.fixed-delay.delay", "2 s");
+
+    private Environments() {}
+
+    public static StreamExecutionEnvironment create(RunInfo.Mode mode, Map<String, String> flink) {
+        Map<String, String> settings = new LinkedHashMap<>(LOCAL_DEFAULTS);
+        settings.putAll(flink);
+        Configuration conf = Configuration.fromMap(settings);
+        conf.set(
+                ExecutionOptions.RUNTIME_MODE,
+                mode == RunInfo.Mode.BATCH
+                        ? RuntimeExecutionMode.BATCH
+                        : RuntimeExecutionMode.STREAMING);
+        // operators never keep references to records across calls, so chained operators may
+        // hand records over without copying them
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    }
+
+    /** The table environment over {@code env}; all SQL time is UTC. */
+    public static StreamTableEnvironment tables(StreamExecutionEnvironment env) {
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
+        return tables;
+    }
+}

@@ -1,0 +1,200 @@
+package io.flowbundle.jobs;
+
+import io.flowbundle.FlowbundleException;
+import io.flowbundle.audit.AuditLog;
+import io.flowbundle.audit.AuditRecord;
+import io.flowbundle.audit.RunAudit;
+import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.pipeline.RunCounts;
+import io.flowbundle.pipeline.RunInfo;
+import io.flowbundle.spec.PipelineSpec;
+import io.flowbundle.spec.SourceSpec;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One streaming run of a pipeline over Kafka: the shared graph in STREAMING mode with checkpoints,
+ * until the input ends ({@code bounded}) or the job is cancelled. Counts are logged while it runs
+ * and audited when it ends.
+ */
+public final class StreamRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamRun.class);
+
+    /** Defaults a streaming run needs; config and -D win. */
+    static final Map<String, String> STREAMING_DEFAULTS =
+            Map.of(
+                    "execution.checkpointing.interval", "10 s",
+                    "execution.checkpointing.externalized-checkpoint-retention",
+                            "RETAIN_ON_CANCELLATION",
+                    "state.backend.type", "hashmap");
+
+    /** What a run did. */
+    public record Summary(RunInfo run, RunCounts counts, Duration took, String status) {}
+
+    private final PipelineSpec spec;
+    private final RuntimeConfig config;
+    private final boolean bounded;
+    private final Duration progressInterval;
+
+    public StreamRun(PipelineSpec spec, RuntimeConfig config, boolean bounded, Duration progressInterval) {
+        if (!(spec.source() instanceof SourceSpec.Kafka)) {
+            throw new FlowbundleException(
+                    spec.file()
+                            + ": source is "
+                            + spec.source().describe()
+                            + "; a streaming run needs source.type: kafka (use `flowbundle batch` for"
+                            + " Parquet)");
+        }
+        this.spec = spec;
+        this.config = config;
+        this.bounded = bounded;
+        this.progressInterval = progressInterval;
+    }
+
+    /** Flink settings of the run: streaming defaults, a checkpoint folder per pipeline, config. */
+    Map<String, String> flinkSettings() {
+        Map<String, String> settings = new LinkedHashMap<>(STREAMING_DEFAULTS);
+        settings.put(
+                "execution.checkpointing.dir",
+                Path.of(".flowbundle", "checkpoints", spec.name()).toAbsolutePath().toUri().toString());
+        settings.putAll(config.flink());
+        return settings;
+    }
+
+    public Summary run() {
+        return run(KafkaEventSource.of(spec, bounded));
+    }
+
+    public Summary run(EventSource source) {
+        RunInfo run = RunInfo.start(RunInfo.Mode.STREAMING, null);
+        AuditLog auditLog = new AuditLog(config.auditLog());
+        String sourceName = spec.source().describe();
+        Instant started = Instant.now();
+        OutputSinks sinks = new OutputSinks(spec, run);
+        PipelineJob job = new PipelineJob(spec, run, source, sinks);
+        StreamExecutionEnvironment env = Environments.create(RunInfo.Mode.STREAMING, flinkSettings());
+        auditLog.append(
+                new RunAudit(run, spec.name(), config.actor())
+                        .finish(null, started, null, sourceName, AuditRecord.RUNNING, null)
+                        .records());
+        JobClient client;
+        try {
+            client = job.executeAsync(env);
+        } catch (Exception e) {
+            String message = Failures.describe(e);
+            auditLog.append(
+                    new RunAudit(run, spec.name(), config.actor())
+                            .finish(null, started, Instant.now(), sourceName, AuditRecord.FAILED, message)
+                            .records());
+            throw new FlowbundleException("stream run of " + spec.name() + " failed to start: " + message, e);
+        }
+        LOG.info(
+                "run {} of {}: job {} reading {}{}",
+                run.runId(),
+                spec.name(),
+                client.getJobID(),
+                sourceName,
+                bounded ? " up to its current end" : " until cancelled");
+        Thread cancelOnExit =
+                new Thread(
+                        () -> {
+                            try {
+                                client.cancel().get(30, TimeUnit.SECONDS);
+                            } catch (Exception ignored) {
+                                // the JVM is going down; the job dies with its MiniCluster
+                            }
+                        },
+                        "flowbundle-cancel");
+        Runtime.getRuntime().addShutdownHook(cancelOnExit);
+        CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
+        String status = AuditRecord.SUCCEEDED;
+        String error = null;
+        RunCounts counts = null;
+        try {
+            while (true) {
+                try {
+                    JobExecutionResult done = result.get(progressInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    counts = RunCounts.of(done.getAllAccumulatorResults());
+                    break;
+                } catch (TimeoutException stillRunning) {
+                    logProgress(run, client);
+                }
+            }
+        } catch (Exception e) {
+            JobStatus jobStatus = jobStatus(client);
+            status = jobStatus == JobStatus.CANCELED ? AuditRecord.CANCELLED : AuditRecord.FAILED;
+            error = status.equals(AuditRecord.FAILED) ? Failures.describe(e) : null;
+            counts = lastCounts(client);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // already running: nothing to remove
+            }
+        }
+        Instant ended = Instant.now();
+        RunAudit audit = new RunAudit(run, spec.name(), config.actor());
+        if (counts != null) {
+            List<String> outputs = new ArrayList<>();
+            String quarantine = null;
+            String staging = null;
+            for (OutputSinks.Dataset dataset : sinks.datasets()) {
+                String target = dataset.target() == null ? dataset.sink().describe() : dataset.target().toString();
+                if (dataset.role().startsWith(OutputSinks.OUTPUT)) {
+                    outputs.add(target);
+                } else if (dataset.role().equals(OutputSinks.QUARANTINE)) {
+                    quarantine = target;
+                } else {
+                    staging = target;
+                }
+            }
+            audit.graphSteps(counts, started, ended, sourceName, spec.dedupe() != null, outputs, quarantine, staging);
+        }
+        audit.finish(counts, started, ended, sourceName, status, error);
+        auditLog.append(audit.records());
+        if (status.equals(AuditRecord.FAILED)) {
+            throw new FlowbundleException("stream run " + run.runId() + " of " + spec.name() + " failed: " + error);
+        }
+        return new Summary(run, counts, Duration.between(started, ended), status);
+    }
+
+    private static JobStatus jobStatus(JobClient client) {
+        try {
+            return client.getJobStatus().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return JobStatus.FAILED;
+        }
+    }
+
+    private static RunCounts lastCounts(JobClient client) {
+        try {
+            return RunCounts.of(client.getAccumulators().get(5, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void logProgress(RunInfo run, JobClient client) {
+        RunCounts counts = lastCounts(client);
+        if (counts != null) {
+            LOG.info("run {}: {}", run.runId(), counts);
+        }
+    }
+}
