@@ -89,7 +89,7 @@ public final class OutputSinks implements PipelineSinks {
             rows.sinkTo(
                             KafkaConnectors.exactlyOnceSink(
                                     kafka, rowType, "flowbundle-" + spec.name() + "-" + role))
-                    .name(role + ": " + kafka.describe())
+                    .name(role + ": kafka " + kafka.topic())
                     .uid("sink-" + role);
             datasets.add(new Dataset(role, sink, null, null, Partitioning.none(rowType)));
             return;
@@ -108,7 +108,7 @@ public final class OutputSinks implements PipelineSinks {
         rows.sinkTo(
                         ParquetSinks.fileSink(
                                 dir, partitioning, parquet.compression(), "part-" + run.shortId()))
-                .name(role + ": " + target)
+                .name(role + ": parquet " + target.getFileName())
                 .uid("sink-" + role);
         datasets.add(
                 new Dataset(role, sink, target, run.isBatch() ? dir : null, partitioning));

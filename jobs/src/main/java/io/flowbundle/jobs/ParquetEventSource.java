@@ -24,7 +24,7 @@ public final class ParquetEventSource implements EventSource {
     public ParquetEventSource(List<java.nio.file.Path> files, RowType payloadType, String name) {
         this.files = List.copyOf(files);
         this.payloadType = payloadType;
-        this.name = name;
+        this.name = java.nio.file.Path.of(name).getFileName().toString();
     }
 
     @Override
@@ -32,7 +32,7 @@ public final class ParquetEventSource implements EventSource {
         Path[] paths = files.stream().map(f -> new Path(f.toUri())).toArray(Path[]::new);
         FileSource<RowData> source =
                 FileSource.forBulkFileFormat(ParquetFormats.inputFormat(payloadType), paths).build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "parquet: " + name)
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "parquet " + name)
                 .uid("source")
                 .map(new ToEnvelope())
                 .returns(Envelope.typeInfo(payloadType))

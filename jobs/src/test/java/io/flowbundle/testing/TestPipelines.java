@@ -1,0 +1,64 @@
+package io.flowbundle.testing;
+
+import io.flowbundle.config.RuntimeConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Pipeline specs and runtime configs for tests, written into a test's temp folder. */
+public final class TestPipelines {
+
+    /** The repository's conf/ folder (tests run with the module folder as working directory). */
+    public static final Path CONF = Path.of("..", "conf").toAbsolutePath().normalize();
+
+    public static final String HOURLY_SQL =
+            "SELECT device_id, window_start, window_end, COUNT(*) AS readings,"
+                    + " AVG(temperature_c) AS avg_temp\n"
+                    + "FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(`timestamp`), INTERVAL '1' HOUR))\n"
+                    + "GROUP BY device_id, window_start, window_end";
+
+    private TestPipelines() {}
+
+    /** The sensor-hourly batch pipeline over {@code source}, writing under {@code out}. */
+    public static Path sensorHourly(Path dir, Path source, Path out) {
+        return write(
+                dir.resolve("sensor-hourly.yaml"),
+                "name: sensor-hourly\n"
+                        + "contract: " + CONF.resolve("contracts/sensor_events.yaml") + "\n"
+                        + "source: {type: parquet, path: " + source + "}\n"
+                        + "event_time: timestamp\n"
+                        + "dedupe: {key: id, retention: 1h}\n"
+                        + "transform: |\n" + indent(HOURLY_SQL) + "\n"
+                        + "output_contract: " + CONF.resolve("contracts/sensor_hourly.yaml") + "\n"
+                        + "sink: {type: parquet, path: " + out.resolve("sensor-hourly") + ", partition_by: [window_date]}\n"
+                        + "quarantine: " + out.resolve("quarantine") + "\n"
+                        + "staging: {path: " + out.resolve("staging") + ", partition_by: [date]}\n");
+    }
+
+    public static Path write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String indent(String text) {
+        return "  " + text.replace("\n", "\n  ");
+    }
+
+    /** Audit log in the temp folder; two slots, small managed memory (tests share one cluster). */
+    public static RuntimeConfig runtime(Path dir) {
+        return new RuntimeConfig(
+                dir.resolve("audit/audit.jsonl"),
+                "test",
+                Map.of("parallelism.default", "2"),
+                null,
+                null);
+    }
+}
