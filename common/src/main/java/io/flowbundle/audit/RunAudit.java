@@ -74,16 +74,12 @@ public final class RunAudit {
             String staging) {
         String ok = AuditRecord.SUCCEEDED;
         step("validate", started, ended, List.of(source), quarantine,
-                counts.consumed(), counts.valid(), counts.rejectedOnInput(), null, null, ok, null);
+                counts.consumed(), counts.valid(), counts.rejectedOnInput(), null,
+                run.isBatch() ? null : counts.late(), ok, null);
         if (dedupe) {
             step("dedupe", started, ended, List.of(source), null,
                     counts.valid(), counts.valid() - counts.duplicates(), null,
                     counts.duplicates(), null, ok, null);
-        }
-        if (!run.isBatch()) {
-            step("late", started, ended, List.of(source), quarantine,
-                    counts.valid() - counts.duplicates(), counts.transformInput(), null, null,
-                    counts.late(), ok, null);
         }
         step("transform", started, ended, List.of(source), null,
                 counts.transformInput(), counts.transformOutput(), null, null, null, ok, null);
@@ -92,7 +88,8 @@ public final class RunAudit {
                 ok, null);
         if (staging != null) {
             step("stage", started, ended, List.of(source), staging,
-                    counts.valid(), counts.valid(), null, null, null, ok, null);
+                    counts.valid() + counts.late(), counts.valid() + counts.late(), null, null,
+                    null, ok, null);
         }
         return this;
     }

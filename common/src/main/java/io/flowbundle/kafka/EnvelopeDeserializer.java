@@ -17,6 +17,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * taken per partition from the decoded event time. A record that does not decode is not an error
  * of the job: it becomes an envelope carrying the reason and the raw bytes, for the dead-letter
  * output.
+ *
+ * <p>It also decides which records are late, per partition: a record is late when its event time
+ * is at or behind its partition's watermark ({@code max event time so far - bound - 1ms}, the same
+ * bounded-out-of-orderness watermark the source emits). Deciding here, rather than at the window
+ * operator, makes lateness depend only on the order of records within a partition, which Kafka
+ * keeps, and not on how fast partitions happen to be read: a replay classifies the same records
+ * as late as the live run did. Records let through can never be dropped by a window downstream,
+ * whose watermark is at most the minimum of the partitions' watermarks.
  */
 public final class EnvelopeDeserializer implements KafkaRecordDeserializationSchema<RowData> {
 
@@ -24,10 +32,22 @@ public final class EnvelopeDeserializer implements KafkaRecordDeserializationSch
 
     private final RowType payloadType;
     private final JsonRowDecoder decoder;
+    private final int eventTimeIndex;
+    private final long boundMillis;
 
-    public EnvelopeDeserializer(RowType payloadType) {
+    /** Highest event time seen per partition (index = partition), Long.MIN_VALUE if none yet. */
+    private transient long[] maxEventTime;
+
+    /**
+     * @param eventTimeIndex the event-time column in {@code payloadType} (TIMESTAMP(3))
+     * @param boundMillis the watermark's out-of-orderness bound (max_out_of_orderness +
+     *     allowed_lateness)
+     */
+    public EnvelopeDeserializer(RowType payloadType, int eventTimeIndex, long boundMillis) {
         this.payloadType = payloadType;
         this.decoder = new JsonRowDecoder(payloadType);
+        this.eventTimeIndex = eventTimeIndex;
+        this.boundMillis = boundMillis;
     }
 
     @Override
@@ -43,13 +63,45 @@ public final class EnvelopeDeserializer implements KafkaRecordDeserializationSch
             return;
         }
         try {
+            RowData row = decoder.decode(value);
             out.collect(
                     Envelope.ofRecord(
-                            decoder.decode(value), value, record.partition(), record.offset()));
+                            row,
+                            value,
+                            record.partition(),
+                            record.offset(),
+                            lateBehind(record.partition(), row)));
         } catch (DecodeException e) {
             out.collect(
                     Envelope.ofFailure(e.violation(), value, record.partition(), record.offset()));
         }
+    }
+
+    /** The partition's watermark if the row is at or behind it, else null (and track its time). */
+    private Long lateBehind(int partition, RowData row) {
+        if (row.isNullAt(eventTimeIndex)) {
+            return null;
+        }
+        long time = row.getTimestamp(eventTimeIndex, 3).getMillisecond();
+        if (maxEventTime == null || partition >= maxEventTime.length) {
+            long[] grown = new long[Math.max(partition + 1, 8)];
+            java.util.Arrays.fill(grown, Long.MIN_VALUE);
+            if (maxEventTime != null) {
+                System.arraycopy(maxEventTime, 0, grown, 0, maxEventTime.length);
+            }
+            maxEventTime = grown;
+        }
+        long max = maxEventTime[partition];
+        if (max != Long.MIN_VALUE) {
+            long watermark = max - boundMillis - 1;
+            if (time <= watermark) {
+                return watermark;
+            }
+        }
+        if (time > max) {
+            maxEventTime[partition] = time;
+        }
+        return null;
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -28,14 +29,14 @@ public final class KafkaConnectors {
      * so a replay of a topic ends like a batch job while keeping streaming semantics.
      */
     public static KafkaSource<RowData> source(
-            SourceSpec.Kafka spec, RowType payloadType, boolean bounded) {
+            SourceSpec.Kafka spec, KafkaRecordDeserializationSchema<RowData> deserializer, boolean bounded) {
         KafkaSourceBuilder<RowData> builder =
                 KafkaSource.<RowData>builder()
                         .setBootstrapServers(spec.bootstrap())
                         .setTopics(spec.topic())
                         .setGroupId(spec.group())
                         .setStartingOffsets(startingOffsets(spec.start()))
-                        .setDeserializer(new EnvelopeDeserializer(payloadType))
+                        .setDeserializer(deserializer)
                         .setProperty("partition.discovery.interval.ms", bounded ? "-1" : "30000")
                         .setProperty("commit.offsets.on.checkpoint", "true")
                         .setProperty("isolation.level", "read_committed");

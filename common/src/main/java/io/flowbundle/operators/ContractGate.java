@@ -4,6 +4,9 @@ import io.flowbundle.contract.RowValidator;
 import io.flowbundle.contract.Violation;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
@@ -13,22 +16,30 @@ import org.apache.flink.util.OutputTag;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 
 /**
- * Lets through the rows that decode and keep the contract, and sends every other record to the
- * {@link #REJECTED} side output with the rule it broke and where it came from. Used on input (both
- * modes) and on output (output contract), so batch and streaming share one validation path.
+ * Lets through the rows that decode and keep the contract, and sends every other record to a side
+ * output with the rule it broke and where it came from: {@link #REJECTED} for records that did not
+ * decode or broke the contract, {@link #LATE} (and {@link #lateRows}) for valid records the source
+ * marked late. Used on
+ * input (both modes) and on output (output contract), so batch and streaming share one validation
+ * path.
  *
- * <p>Counts {@code <stage>.in}, {@code .out}, {@code .rejected} and {@code .rule.<rule:column>}:
- * in = out + rejected, always.
+ * <p>Counts {@code <stage>.in}, {@code .out}, {@code .rejected}, {@code .rule.<rule:column>} and
+ * {@code late.events}: in = out + rejected + late, always, also across restores.
  */
-public final class ContractGate extends ProcessFunction<RowData, RowData> {
+public final class ContractGate extends ProcessFunction<RowData, RowData>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<RowData> REJECTED =
             new OutputTag<>("rejected", Rejected.typeInfo());
+    public static final OutputTag<RowData> LATE = new OutputTag<>("late", Rejected.typeInfo());
+
+    private final OutputTag<RowData> lateRows;
 
     private final String stage;
     private final RowValidator validator;
@@ -38,10 +49,11 @@ public final class ContractGate extends ProcessFunction<RowData, RowData> {
     private final String source;
 
     private transient JsonRowEncoder encoder;
-    private transient StageCounters counters;
-    private transient StageCounters.Pair in;
-    private transient StageCounters.Pair out;
-    private transient StageCounters.Pair rejected;
+    private transient Counters counters;
+    private transient Counters.Count in;
+    private transient Counters.Count out;
+    private transient Counters.Count rejected;
+    private transient Counters.Count late;
 
     /**
      * @param stage {@code input} or {@code output}; names the counters and the rejected records
@@ -61,37 +73,71 @@ public final class ContractGate extends ProcessFunction<RowData, RowData> {
         this.runId = runId;
         this.pipeline = pipeline;
         this.source = source;
+        this.lateRows = lateRows(payloadType);
+    }
+
+    /**
+     * Late rows as they are (valid, so they still belong in the staging layer, where a batch rerun
+     * of their date picks them up).
+     */
+    public static OutputTag<RowData> lateRows(RowType payloadType) {
+        return new OutputTag<>("late-rows", org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(payloadType));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters = Counters.initialize(getRuntimeContext(), context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
     }
 
     @Override
     public void open(OpenContext openContext) {
         encoder = new JsonRowEncoder(payloadType);
-        counters = new StageCounters(getRuntimeContext(), stage);
-        in = counters.counter("in");
-        out = counters.counter("out");
-        rejected = counters.counter("rejected");
+        in = counters.counter(stage, "in");
+        out = counters.counter(stage, "out");
+        rejected = counters.counter(stage, "rejected");
+        late = counters.counter("late", "events");
     }
 
     @Override
     public void processElement(RowData envelope, Context ctx, Collector<RowData> collector) {
         in.inc();
         if (!Envelope.isDecoded(envelope)) {
-            reject(ctx, envelope, Envelope.failure(envelope), null);
+            rejected.inc();
+            counters.counter(stage, "rule." + Envelope.failure(envelope).ruleId()).inc();
+            ctx.output(REJECTED, rejection(envelope, stage, Envelope.failure(envelope), null));
             return;
         }
         RowData row = Envelope.payload(envelope, payloadType.getFieldCount());
         Violation violation = validator == null ? null : validator.validate(row);
         if (violation != null) {
-            reject(ctx, envelope, violation, row);
+            rejected.inc();
+            counters.counter(stage, "rule." + violation.ruleId()).inc();
+            ctx.output(REJECTED, rejection(envelope, stage, violation, row));
+            return;
+        }
+        if (Envelope.isLate(envelope)) {
+            late.inc();
+            Violation behind =
+                    new Violation(
+                            Rejected.STAGE_LATE,
+                            null,
+                            "event time is at or behind the watermark of its partition ("
+                                    + Instant.ofEpochMilli(envelope.getLong(Envelope.LATE_BEHIND))
+                                    + "); its window may have been emitted");
+            ctx.output(LATE, rejection(envelope, Rejected.STAGE_LATE, behind, row));
+            ctx.output(lateRows, row);
             return;
         }
         out.inc();
         collector.collect(row);
     }
 
-    private void reject(Context ctx, RowData envelope, Violation violation, RowData row) {
-        rejected.inc();
-        counters.counter("rule." + violation.ruleId()).inc();
+    private RowData rejection(RowData envelope, String stageName, Violation violation, RowData row) {
         String record = null;
         String encoding = "utf-8";
         if (!envelope.isNullAt(Envelope.RAW)) {
@@ -105,17 +151,15 @@ public final class ContractGate extends ProcessFunction<RowData, RowData> {
         } else if (row != null) {
             record = encoder.encodeToString(row);
         }
-        ctx.output(
-                REJECTED,
-                Rejected.of(
-                        runId,
-                        pipeline,
-                        stage,
-                        violation,
-                        source,
-                        envelope.isNullAt(Envelope.PARTITION) ? null : envelope.getInt(Envelope.PARTITION),
-                        envelope.isNullAt(Envelope.OFFSET) ? null : envelope.getLong(Envelope.OFFSET),
-                        record,
-                        encoding));
+        return Rejected.of(
+                runId,
+                pipeline,
+                stageName,
+                violation,
+                source,
+                envelope.isNullAt(Envelope.PARTITION) ? null : envelope.getInt(Envelope.PARTITION),
+                envelope.isNullAt(Envelope.OFFSET) ? null : envelope.getLong(Envelope.OFFSET),
+                record,
+                encoding);
     }
 }

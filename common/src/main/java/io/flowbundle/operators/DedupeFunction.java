@@ -4,6 +4,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.Collector;
@@ -20,7 +23,8 @@ import org.apache.flink.util.Collector;
  * <p>In BATCH execution, records arrive grouped by key and the watermark jumps to the end after
  * each key, so state never outlives its key group.
  */
-public final class DedupeFunction extends KeyedProcessFunction<String, RowData, RowData> {
+public final class DedupeFunction extends KeyedProcessFunction<String, RowData, RowData>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -28,8 +32,9 @@ public final class DedupeFunction extends KeyedProcessFunction<String, RowData, 
     private final long retentionMillis;
 
     private transient ValueState<Long> firstSeen;
-    private transient StageCounters.Pair in;
-    private transient StageCounters.Pair duplicates;
+    private transient Counters counters;
+    private transient Counters.Count in;
+    private transient Counters.Count duplicates;
 
     public DedupeFunction(EventTime eventTime, long retentionMillis) {
         this.eventTime = eventTime;
@@ -37,11 +42,20 @@ public final class DedupeFunction extends KeyedProcessFunction<String, RowData, 
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters = Counters.initialize(getRuntimeContext(), context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         firstSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("first-seen", Types.LONG));
-        StageCounters counters = new StageCounters(getRuntimeContext(), "dedupe");
-        in = counters.counter("in");
-        duplicates = counters.counter("duplicates");
+        in = counters.counter("dedupe", "in");
+        duplicates = counters.counter("dedupe", "duplicates");
     }
 
     @Override

@@ -19,8 +19,12 @@ import org.apache.flink.table.types.logical.VarCharType;
  * Parquet rows (always decoded, no raw bytes) and Kafka records (raw bytes kept for the dead-letter
  * output until the record has passed the gate).
  *
+ * <p>A Kafka source also marks a record that is late: behind the watermark of its own partition
+ * (see {@link io.flowbundle.kafka.EnvelopeDeserializer}); the gate sends it to the late output.
+ *
  * <p>Layout: {@code ROW<payload ROW<...>, error_rule, error_column, error_message, raw BYTES,
- * partition INT, offset BIGINT>}; a {@link RowData} so it travels without Kryo.
+ * partition INT, offset BIGINT, late_behind BIGINT>}; a {@link RowData} so it travels without
+ * Kryo.
  */
 public final class Envelope {
 
@@ -31,6 +35,8 @@ public final class Envelope {
     public static final int RAW = 4;
     public static final int PARTITION = 5;
     public static final int OFFSET = 6;
+    public static final int LATE_BEHIND = 7;
+    private static final int ARITY = 8;
 
     private Envelope() {}
 
@@ -43,6 +49,7 @@ public final class Envelope {
                     new VarCharType(true, VarCharType.MAX_LENGTH),
                     new VarBinaryType(true, VarBinaryType.MAX_LENGTH),
                     new IntType(true),
+                    new BigIntType(true),
                     new BigIntType(true)
                 },
                 new String[] {
@@ -52,7 +59,8 @@ public final class Envelope {
                     "error_message",
                     "raw",
                     "partition",
-                    "offset"
+                    "offset",
+                    "late_behind"
                 });
     }
 
@@ -62,25 +70,32 @@ public final class Envelope {
 
     /** A row that needs no decoding (Parquet input, transform output). */
     public static GenericRowData ofRow(RowData payload) {
-        GenericRowData envelope = new GenericRowData(7);
+        GenericRowData envelope = new GenericRowData(ARITY);
         envelope.setField(PAYLOAD, payload);
         return envelope;
     }
 
-    /** A decoded Kafka record, keeping its raw bytes for the dead-letter output. */
-    public static GenericRowData ofRecord(RowData payload, byte[] raw, int partition, long offset) {
-        GenericRowData envelope = new GenericRowData(7);
+    /**
+     * A decoded Kafka record, keeping its raw bytes for the dead-letter output.
+     *
+     * @param lateBehind the partition watermark (epoch millis) the record's event time is at or
+     *     behind, or null if it is on time
+     */
+    public static GenericRowData ofRecord(
+            RowData payload, byte[] raw, int partition, long offset, Long lateBehind) {
+        GenericRowData envelope = new GenericRowData(ARITY);
         envelope.setField(PAYLOAD, payload);
         envelope.setField(RAW, raw);
         envelope.setField(PARTITION, partition);
         envelope.setField(OFFSET, offset);
+        envelope.setField(LATE_BEHIND, lateBehind);
         return envelope;
     }
 
     /** A Kafka record that could not be decoded. */
     public static GenericRowData ofFailure(
             Violation violation, byte[] raw, int partition, long offset) {
-        GenericRowData envelope = new GenericRowData(7);
+        GenericRowData envelope = new GenericRowData(ARITY);
         envelope.setField(ERROR_RULE, StringData.fromString(violation.rule()));
         envelope.setField(
                 ERROR_COLUMN,
@@ -94,6 +109,10 @@ public final class Envelope {
 
     public static boolean isDecoded(RowData envelope) {
         return envelope.isNullAt(ERROR_RULE);
+    }
+
+    public static boolean isLate(RowData envelope) {
+        return !envelope.isNullAt(LATE_BEHIND);
     }
 
     public static RowData payload(RowData envelope, int payloadArity) {

@@ -7,7 +7,6 @@ import io.flowbundle.operators.ContractGate;
 import io.flowbundle.operators.DedupeFunction;
 import io.flowbundle.operators.Envelope;
 import io.flowbundle.operators.EventTime;
-import io.flowbundle.operators.LateEventFilter;
 import io.flowbundle.operators.Rejected;
 import io.flowbundle.spec.PipelineSpec;
 
@@ -37,14 +36,15 @@ import java.util.List;
  * {@link Envelope}s (Parquet rows or decoded Kafka records) and attaches sinks to what comes out.
  *
  * <pre>
- * envelopes -> validate (input contract) -> [dedupe] -> [late filter, streaming] -> view `events`
+ * envelopes -> validate (input contract; late events out) -> [dedupe] -> view `events`
  *           -> the spec's SQL -> validate (output contract) -> results
  *   rejected: decode failures, contract violations, late events, output violations
- *   valid:    rows that passed the input contract (the staging layer), before dedupe
+ *   valid:    rows that kept the input contract, late ones included (the staging layer)
  * </pre>
  *
  * Batch and streaming differ only in {@link RunInfo.Mode}: streaming declares the event-time
- * column as the rowtime attribute with the source's watermarks and adds the late filter.
+ * column as the rowtime attribute with the source's watermarks. (Late events exist only in
+ * streaming; the Kafka source marks them, see {@link io.flowbundle.kafka.EnvelopeDeserializer}.)
  */
 public final class PipelineGraph {
 
@@ -93,7 +93,10 @@ public final class PipelineGraph {
                         .returns(payloadInfo)
                         .name("validate: " + contract.name() + " v" + contract.schemaVersion())
                         .uid("validate-input");
-        DataStream<RowData> rejected = valid.getSideOutput(ContractGate.REJECTED);
+        DataStream<RowData> rejected =
+                valid.getSideOutput(ContractGate.REJECTED)
+                        .union(valid.getSideOutput(ContractGate.LATE));
+        DataStream<RowData> staging = valid.union(valid.getSideOutput(ContractGate.lateRows(payloadType)));
 
         DataStream<RowData> events = valid;
         if (spec.dedupe() != null) {
@@ -106,22 +109,6 @@ public final class PipelineGraph {
                             .name("dedupe: " + String.join(", ", spec.dedupe().key()))
                             .uid("dedupe");
         }
-        if (!run.isBatch()) {
-            SingleOutputStreamOperator<RowData> onTime =
-                    events.process(
-                                    new LateEventFilter(
-                                            eventTime,
-                                            payloadType,
-                                            run.runId(),
-                                            spec.name(),
-                                            source))
-                            .returns(payloadInfo)
-                            .name("late events")
-                            .uid("late-filter");
-            rejected = rejected.union(onTime.getSideOutput(LateEventFilter.LATE));
-            events = onTime;
-        }
-
         Schema.Builder schema = Schema.newBuilder().fromRowDataType(DataTypeUtils.toInternalDataType(payloadType));
         if (!run.isBatch()) {
             schema.watermark(spec.eventTime(), "SOURCE_WATERMARK()");
@@ -176,7 +163,7 @@ public final class PipelineGraph {
                                         : "validate: " + outputContract.name())
                         .uid("validate-output");
         rejected = rejected.union(checked.getSideOutput(ContractGate.REJECTED));
-        return new Result(checked, resultType, rejected, valid, payloadType);
+        return new Result(checked, resultType, rejected, staging, payloadType);
     }
 
     private static Table transform(StreamTableEnvironment tableEnv, PipelineSpec spec) {

@@ -1,13 +1,13 @@
 package io.flowbundle.pipeline;
 
-import io.flowbundle.operators.StageCounters;
+import io.flowbundle.operators.Counters;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The counts of one run, read from the job's accumulators (once it ended, or while it runs). They
- * reconcile: {@code consumed = rejected on input + duplicates + late + transform input}, and
+ * reconcile: {@code consumed = rejected on input + late + duplicates + transform input}, and
  * {@code transform output = loaded + rejected on output}.
  */
 public record RunCounts(Map<String, Long> accumulators) {
@@ -24,7 +24,7 @@ public record RunCounts(Map<String, Long> accumulators) {
     }
 
     public long get(String stage, String name) {
-        return accumulators.getOrDefault(StageCounters.accumulatorName(stage, name), 0L);
+        return accumulators.getOrDefault(Counters.accumulatorName(stage, name), 0L);
     }
 
     /** Records read from the source (including those that did not decode). */
@@ -36,6 +36,7 @@ public record RunCounts(Map<String, Long> accumulators) {
         return get("input", "rejected");
     }
 
+    /** Rows that kept the contract and were on time (the staging layer gets these plus late ones). */
     public long valid() {
         return get("input", "out");
     }
@@ -50,7 +51,7 @@ public record RunCounts(Map<String, Long> accumulators) {
 
     /** Rows that reached the SQL transform. */
     public long transformInput() {
-        return valid() - duplicates() - late();
+        return valid() - duplicates();
     }
 
     public long transformOutput() {

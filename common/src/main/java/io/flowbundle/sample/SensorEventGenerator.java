@@ -17,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.SplittableRandom;
 
 /**
@@ -28,7 +26,8 @@ import java.util.SplittableRandom;
  * <p>Events arrive in time order spread evenly over {@code days} days, each with a little jitter
  * (out of order by at most {@code maxJitterMillis}). Fractions of them are, independently:
  * <ul>
- *   <li>duplicates: an exact copy of an event seen shortly before (a producer retry);
+ *   <li>duplicates: an exact copy of the valid event just before it (a producer retry), so a
+ *       duplicate is never later than its original by more than the jitter;
  *   <li>invalid: a reading that breaks the contract (temperature out of range, or no device id);
  *       in JSON, also text that is not JSON or a value of the wrong type;
  *   <li>late: stamped {@code lateByMillis} before its arrival, far behind any watermark.
@@ -141,12 +140,10 @@ public final class SensorEventGenerator {
         }
     }
 
-    private static final int RECENT = 64;
-
     private final Settings settings;
     private final SplittableRandom random;
     private final JsonRowEncoder encoder = new JsonRowEncoder(ROW_TYPE);
-    private final Deque<Event> recent = new ArrayDeque<>(RECENT);
+    private Event lastValid;
     private final long startMillis;
     private final double stepMillis;
     private final String[] deviceIds;
@@ -171,8 +168,8 @@ public final class SensorEventGenerator {
     public Event next() {
         emitted++;
         long arrival = startMillis + (long) (emitted * stepMillis);
-        if (!recent.isEmpty() && random.nextDouble() < settings.duplicates()) {
-            Event original = pickRecent();
+        if (lastValid != null && random.nextDouble() < settings.duplicates()) {
+            Event original = lastValid;
             return new Event(
                     Kind.DUPLICATE,
                     original.row(),
@@ -234,23 +231,8 @@ public final class SensorEventGenerator {
     }
 
     private Event remember(Event event, boolean mayRepeat) {
-        if (mayRepeat) {
-            if (recent.size() == RECENT) {
-                recent.removeFirst();
-            }
-            recent.addLast(event);
-        }
+        lastValid = mayRepeat ? event : null;
         return event;
-    }
-
-    private Event pickRecent() {
-        int skip = random.nextInt(recent.size());
-        for (Event event : recent) {
-            if (skip-- == 0) {
-                return event;
-            }
-        }
-        return recent.getLast();
     }
 
     /** The UTC date of an event's timestamp, for Hive partitions. */

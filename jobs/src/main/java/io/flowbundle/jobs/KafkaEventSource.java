@@ -1,5 +1,6 @@
 package io.flowbundle.jobs;
 
+import io.flowbundle.kafka.EnvelopeDeserializer;
 import io.flowbundle.kafka.KafkaConnectors;
 import io.flowbundle.operators.EventTime;
 import io.flowbundle.pipeline.PipelineGraph;
@@ -11,7 +12,6 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.types.logical.RowType;
 
 /**
  * JSON events from Kafka, decoded in the source with per-partition watermarks: a partition read
@@ -26,9 +26,18 @@ public final class KafkaEventSource implements EventSource {
     /** A source as the spec describes it. */
     public static KafkaEventSource of(PipelineSpec spec, boolean bounded) {
         SourceSpec.Kafka kafka = (SourceSpec.Kafka) spec.source();
-        RowType payloadType = PipelineGraph.payloadType(spec);
         return new KafkaEventSource(
-                KafkaConnectors.source(kafka, payloadType, bounded), watermarks(spec), kafka.topic());
+                KafkaConnectors.source(kafka, deserializer(spec), bounded),
+                watermarks(spec),
+                kafka.topic());
+    }
+
+    /** Decodes the spec's events and marks the ones late for their partition. */
+    public static EnvelopeDeserializer deserializer(PipelineSpec spec) {
+        return new EnvelopeDeserializer(
+                PipelineGraph.payloadType(spec),
+                PipelineGraph.eventTime(spec).index(),
+                spec.lateness().toMillis());
     }
 
     /** Any source of envelopes (tests wrap the real one to inject failures). */

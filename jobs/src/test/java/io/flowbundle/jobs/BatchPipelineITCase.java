@@ -11,6 +11,7 @@ import io.flowbundle.sample.SensorEventGenerator.Kind;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.DuckDb;
+import io.flowbundle.testing.SensorOracle;
 import io.flowbundle.testing.TestPipelines;
 
 import org.apache.flink.api.common.serialization.BulkWriter;
@@ -58,17 +59,6 @@ class BatchPipelineITCase {
                             .build());
 
     private static final LocalDate DAY_ONE = LocalDate.of(2026, 11, 1);
-
-    /** The contract's rules and the pipeline's SQL, written independently in DuckDB's dialect. */
-    private static final String ORACLE =
-            "WITH raw AS (SELECT * FROM read_parquet('%s', hive_partitioning = false)),\n"
-                    + " valid AS (SELECT * FROM raw WHERE id IS NOT NULL AND type IN ('reading', 'heartbeat')\n"
-                    + "   AND \"timestamp\" IS NOT NULL AND device_id IS NOT NULL\n"
-                    + "   AND (temperature_c IS NULL OR temperature_c BETWEEN -50 AND 100)\n"
-                    + "   AND (humidity_percent IS NULL OR humidity_percent BETWEEN 0 AND 100)),\n"
-                    + " deduped AS (SELECT DISTINCT ON (id) * FROM valid)\n"
-                    + "SELECT device_id, time_bucket(INTERVAL 1 HOUR, \"timestamp\") AS window_start,\n"
-                    + "  count(*) AS readings, avg(temperature_c) AS avg_temp FROM deduped GROUP BY ALL";
 
     @TempDir static Path shared;
     private static Path input;
@@ -263,20 +253,10 @@ class BatchPipelineITCase {
     }
 
     private void assertMatchesOracle(String inputGlob, Path output) {
-        String ours = "SELECT device_id, window_start, window_end, readings, avg_temp FROM " + parquet(output);
-        String oracle = String.format(ORACLE, inputGlob);
-        long oursCount = duck.count("SELECT count(*) FROM (" + ours + ")");
-        long oracleCount = duck.count("SELECT count(*) FROM (" + oracle + ")");
-        assertThat(oursCount).isPositive().isEqualTo(oracleCount);
-        long mismatches =
-                duck.count(
-                        "SELECT count(*) FROM (" + ours + ") o FULL OUTER JOIN (" + oracle + ") r"
-                                + " USING (device_id, window_start)"
-                                + " WHERE o.readings IS DISTINCT FROM r.readings"
-                                + " OR o.window_end IS DISTINCT FROM r.window_start + INTERVAL 1 HOUR"
-                                + " OR abs(o.avg_temp - r.avg_temp) > 1e-9"
-                                + " OR (o.avg_temp IS NULL) <> (r.avg_temp IS NULL)");
-        assertThat(mismatches).isZero();
+        SensorOracle.assertSameResults(duck, SensorOracle.results(output), SensorOracle.expected(inputGlob));
+        assertThat(duck.count("SELECT count(*) FROM " + parquet(output)
+                        + " WHERE window_end <> window_start + INTERVAL 1 HOUR"))
+                .isZero();
     }
 
     private static BatchRun.Summary run(Path dir, Path out, LocalDate date) {
