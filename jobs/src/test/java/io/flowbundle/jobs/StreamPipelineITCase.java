@@ -84,8 +84,8 @@ class StreamPipelineITCase {
                                 TestPipelines.runtime(dir),
                                 null)
                         .run();
-        PipelineSpec streamSpec = SpecLoader.load(streamSpec(dir, "parity"));
-        StreamRun.Summary stream = new StreamRun(streamSpec, streaming(dir), true, java.time.Duration.ofSeconds(5)).run();
+        PipelineSpec streamSpec = SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), "parity"));
+        StreamRun.Summary stream = new StreamRun(streamSpec, TestPipelines.streaming(dir), true, java.time.Duration.ofSeconds(5)).run();
 
         // the core promise: identical window results
         SensorOracle.assertSameResults(
@@ -148,7 +148,7 @@ class StreamPipelineITCase {
         SampleData.Counts counts = produce("dlq-test", settings);
 
         StreamRun.Summary stream =
-                new StreamRun(SpecLoader.load(streamSpec(dir, "dlq-test")), streaming(dir), true, java.time.Duration.ofSeconds(5)).run();
+                new StreamRun(SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), "dlq-test")), TestPipelines.streaming(dir), true, java.time.Duration.ofSeconds(5)).run();
 
         List<JsonNode> dead = new ArrayList<>();
         for (String line : KAFKA.readCommitted("dlq-test-dlq")) {
@@ -201,7 +201,7 @@ class StreamPipelineITCase {
         KAFKA.produceTo("cross", 1, events);
 
         StreamRun.Summary stream =
-                new StreamRun(SpecLoader.load(streamSpec(dir, "cross")), streaming(dir), true, java.time.Duration.ofSeconds(5)).run();
+                new StreamRun(SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), "cross")), TestPipelines.streaming(dir), true, java.time.Duration.ofSeconds(5)).run();
 
         assertThat(stream.counts().consumed()).isEqualTo(4_000);
         assertThat(stream.counts().duplicates()).isEqualTo(2_000);
@@ -219,34 +219,6 @@ class StreamPipelineITCase {
         }
         KAFKA.produce(topic, records);
         return new SampleData.Counts(byKind, records.size());
-    }
-
-    /** The streaming spec of sensor-hourly: same contract and SQL, Kafka in, Kafka + Parquet out. */
-    static Path streamSpec(Path dir, String topic) {
-        Path out = dir.resolve("stream");
-        return TestPipelines.write(
-                dir.resolve("stream-spec.yaml"),
-                "name: sensor-hourly-" + topic + "\n"
-                        + "contract: " + TestPipelines.CONF.resolve("contracts/sensor_events.yaml") + "\n"
-                        + "source: {type: kafka, topic: " + topic + ", bootstrap: '" + KAFKA.bootstrap() + "', group: g-" + topic + ", start: earliest}\n"
-                        + "event_time: timestamp\n"
-                        + "watermark: {max_out_of_orderness: 10s}\n"
-                        + "dedupe: {key: id, retention: 1h}\n"
-                        + "transform: |\n" + TestPipelines.indent(TestPipelines.HOURLY_SQL) + "\n"
-                        + "output_contract: " + TestPipelines.CONF.resolve("contracts/sensor_hourly.yaml") + "\n"
-                        + "sink:\n"
-                        + "  - {type: kafka, topic: " + topic + "-out, bootstrap: '" + KAFKA.bootstrap() + "'}\n"
-                        + "  - {type: parquet, path: " + out.resolve("hourly") + ", partition_by: [window_date]}\n"
-                        + "quarantine: {type: kafka, topic: " + topic + "-dlq, bootstrap: '" + KAFKA.bootstrap() + "'}\n"
-                        + "staging: {path: " + out.resolve("landing") + "}\n");
-    }
-
-    static RuntimeConfig streaming(Path dir) {
-        RuntimeConfig base = TestPipelines.runtime(dir);
-        Map<String, String> flink = new HashMap<>(base.flink());
-        flink.put("execution.checkpointing.interval", "1 s");
-        flink.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
-        return new RuntimeConfig(base.auditLog(), base.actor(), Map.copyOf(flink), null, null);
     }
 
     private static Path writeLines(Path file, List<String> lines) throws java.io.IOException {

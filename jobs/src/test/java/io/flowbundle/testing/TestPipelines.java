@@ -38,6 +38,38 @@ public final class TestPipelines {
                         + "staging: {path: " + out.resolve("staging") + ", partition_by: [date]}\n");
     }
 
+    /**
+     * The streaming spec of sensor-hourly: the same contract and SQL, Kafka in, Kafka and Parquet
+     * out, dead letters to {@code <topic>-dlq}, landing under {@code dir/stream/landing}.
+     */
+    public static Path sensorHourlyStream(Path dir, String bootstrap, String topic) {
+        Path out = dir.resolve("stream");
+        return write(
+                dir.resolve("stream-spec.yaml"),
+                "name: sensor-hourly-" + topic + "\n"
+                        + "contract: " + CONF.resolve("contracts/sensor_events.yaml") + "\n"
+                        + "source: {type: kafka, topic: " + topic + ", bootstrap: '" + bootstrap + "', group: g-" + topic + ", start: earliest}\n"
+                        + "event_time: timestamp\n"
+                        + "watermark: {max_out_of_orderness: 10s}\n"
+                        + "dedupe: {key: id, retention: 1h}\n"
+                        + "transform: |\n" + indent(HOURLY_SQL) + "\n"
+                        + "output_contract: " + CONF.resolve("contracts/sensor_hourly.yaml") + "\n"
+                        + "sink:\n"
+                        + "  - {type: kafka, topic: " + topic + "-out, bootstrap: '" + bootstrap + "'}\n"
+                        + "  - {type: parquet, path: " + out.resolve("hourly") + ", partition_by: [window_date]}\n"
+                        + "quarantine: {type: kafka, topic: " + topic + "-dlq, bootstrap: '" + bootstrap + "'}\n"
+                        + "staging: {path: " + out.resolve("landing") + "}\n");
+    }
+
+    /** Runtime settings of a streaming test: fast checkpoints into the test's folder. */
+    public static RuntimeConfig streaming(Path dir) {
+        RuntimeConfig base = runtime(dir);
+        Map<String, String> flink = new java.util.HashMap<>(base.flink());
+        flink.put("execution.checkpointing.interval", "1 s");
+        flink.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        return new RuntimeConfig(base.auditLog(), base.actor(), Map.copyOf(flink), null, null);
+    }
+
     public static Path write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
