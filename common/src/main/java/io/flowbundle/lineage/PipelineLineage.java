@@ -1,0 +1,329 @@
+package io.flowbundle.lineage;
+
+import io.flowbundle.contract.Column;
+import io.flowbundle.contract.ColumnType;
+import io.flowbundle.contract.Contract;
+import io.flowbundle.contract.RowValidator;
+import io.flowbundle.pipeline.RunCounts;
+import io.flowbundle.pipeline.RunInfo;
+import io.flowbundle.spec.PipelineSpec;
+import io.flowbundle.spec.SinkSpec;
+
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineage.RunEvent.EventType;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The OpenLineage events of one pipeline run, the same for both modes: START, RUNNING (streaming,
+ * periodically), COMPLETE, FAIL or ABORT. Datasets carry the facets a catalog needs: schema and
+ * ownership from the contracts, data source, statistics, data quality assertions (one per contract
+ * rule, with counts), column lineage derived from the transform's plan, lifecycle (OVERWRITE for a
+ * replaced partition), and the contract's schema_version and retention_days.
+ */
+public final class PipelineLineage {
+
+    public static final URI PRODUCER = URI.create("https://flowbundle.io/flowbundle/" + version());
+
+    /** What the run read. */
+    public record Input(Long rows, Long bytes, Long files) {}
+
+    /** What the run wrote into one dataset. */
+    public record Output(
+            String role,
+            SinkSpec sink,
+            Path target,
+            RowType rowType,
+            Contract contract,
+            Long rows,
+            Long bytes,
+            Long files,
+            boolean overwrote) {}
+
+    private final OpenLineage ol = new OpenLineage(PRODUCER);
+    private final String namespace;
+    private final PipelineSpec spec;
+    private final RunInfo run;
+    private final ColumnLineage columnLineage;
+    private final Datasets.Id input;
+
+    /** @param columnLineage the transform's column lineage, or null if it could not be derived */
+    public PipelineLineage(String namespace, PipelineSpec spec, RunInfo run, ColumnLineage columnLineage) {
+        this.namespace = namespace;
+        this.spec = spec;
+        this.run = run;
+        this.columnLineage = columnLineage;
+        this.input = Datasets.of(spec.source());
+    }
+
+    public OpenLineage.RunEvent start(Input read, List<Output> outputs) {
+        return event(EventType.START, runFacets(null), inputs(read, null), outputs(outputs, false));
+    }
+
+    public OpenLineage.RunEvent running(RunCounts counts, List<Output> outputs) {
+        return event(
+                EventType.RUNNING,
+                runFacets(null),
+                inputs(new Input(counts.consumed(), null, null), counts),
+                outputs(outputs, true));
+    }
+
+    public OpenLineage.RunEvent complete(Input read, RunCounts counts, List<Output> outputs) {
+        return event(EventType.COMPLETE, runFacets(null), inputs(read, counts), outputs(outputs, true));
+    }
+
+    public OpenLineage.RunEvent fail(Input read, List<Output> outputs, String message, Throwable error) {
+        return event(
+                EventType.FAIL,
+                runFacets(errorFacet(message, error)),
+                inputs(read, null),
+                outputs(outputs, false));
+    }
+
+    public OpenLineage.RunEvent abort(Input read, RunCounts counts, List<Output> outputs) {
+        return event(EventType.ABORT, runFacets(null), inputs(read, counts), outputs(outputs, true));
+    }
+
+    private OpenLineage.RunEvent event(
+            EventType type,
+            OpenLineage.RunFacets runFacets,
+            List<OpenLineage.InputDataset> inputs,
+            List<OpenLineage.OutputDataset> outputs) {
+        return ol.newRunEventBuilder()
+                .eventType(type)
+                .eventTime(ZonedDateTime.now(ZoneOffset.UTC))
+                .run(ol.newRun(UUID.fromString(run.runId()), runFacets))
+                .job(ol.newJob(namespace, spec.name(), jobFacets()))
+                .inputs(inputs)
+                .outputs(outputs)
+                .build();
+    }
+
+    private OpenLineage.JobFacets jobFacets() {
+        return ol.newJobFacetsBuilder()
+                .jobType(
+                        ol.newJobTypeJobFacetBuilder()
+                                .processingType(run.isBatch() ? "BATCH" : "STREAMING")
+                                .integration("FLINK")
+                                .jobType("JOB")
+                                .build())
+                .sql(ol.newSQLJobFacetBuilder().query(spec.transform()).dialect("flink").build())
+                .build();
+    }
+
+    private OpenLineage.RunFacets runFacets(OpenLineage.ErrorMessageRunFacet error) {
+        OpenLineage.RunFacetsBuilder facets =
+                ol.newRunFacetsBuilder()
+                        .processing_engine(
+                                ol.newProcessingEngineRunFacetBuilder()
+                                        .name("flink")
+                                        .version(EnvironmentInformation.getVersion())
+                                        .openlineageAdapterVersion(version())
+                                        .build());
+        if (run.logicalDate() != null) {
+            ZonedDateTime start = run.logicalDate().atStartOfDay(ZoneOffset.UTC);
+            facets.nominalTime(
+                    ol.newNominalTimeRunFacetBuilder()
+                            .nominalStartTime(start)
+                            .nominalEndTime(start.plusDays(1))
+                            .build());
+        }
+        if (error != null) {
+            facets.errorMessage(error);
+        }
+        return facets.build();
+    }
+
+    private OpenLineage.ErrorMessageRunFacet errorFacet(String message, Throwable error) {
+        OpenLineage.ErrorMessageRunFacetBuilder facet =
+                ol.newErrorMessageRunFacetBuilder().message(message).programmingLanguage("JAVA");
+        if (error != null) {
+            StringWriter trace = new StringWriter();
+            error.printStackTrace(new PrintWriter(trace));
+            facet.stackTrace(trace.toString());
+        }
+        return facet.build();
+    }
+
+    private List<OpenLineage.InputDataset> inputs(Input read, RunCounts counts) {
+        Contract contract = spec.contract();
+        OpenLineage.InputDatasetInputFacetsBuilder inputFacets = ol.newInputDatasetInputFacetsBuilder();
+        if (read != null && (read.rows() != null || read.bytes() != null)) {
+            inputFacets.inputStatistics(
+                    ol.newInputStatisticsInputDatasetFacetBuilder()
+                            .rowCount(read.rows())
+                            .size(read.bytes())
+                            .fileCount(read.files())
+                            .build());
+        }
+        if (counts != null) {
+            inputFacets.dataQualityAssertions(assertions(contract, counts.ruleCounts("input"), counts.consumed()));
+        }
+        return List.of(
+                ol.newInputDatasetBuilder()
+                        .namespace(input.namespace())
+                        .name(input.name())
+                        .facets(datasetFacets(input, contract, contract.rowType(), null, null))
+                        .inputFacets(inputFacets.build())
+                        .build());
+    }
+
+    /** One assertion per contract rule: passed when no row broke it. */
+    private OpenLineage.DataQualityAssertionsDatasetFacet assertions(
+            Contract contract, Map<String, Long> failures, long checked) {
+        List<OpenLineage.DataQualityAssertionsDatasetFacetAssertions> list = new ArrayList<>();
+        new RowValidator(contract)
+                .rules()
+                .forEach(
+                        (ruleId, description) -> {
+                            long failed = failures.getOrDefault(ruleId, 0L);
+                            int colon = ruleId.indexOf(':');
+                            list.add(
+                                    ol.newDataQualityAssertionsDatasetFacetAssertionsBuilder()
+                                            .assertion(ruleId.substring(0, colon))
+                                            .column(ruleId.substring(colon + 1))
+                                            .success(failed == 0)
+                                            .name(ruleId)
+                                            .description(description)
+                                            .expected("0 violations")
+                                            .actual(failed + " of " + checked + " records")
+                                            .build());
+                        });
+        return ol.newDataQualityAssertionsDatasetFacetBuilder().assertions(list).build();
+    }
+
+    private List<OpenLineage.OutputDataset> outputs(List<Output> outputs, boolean withStatistics) {
+        List<OpenLineage.OutputDataset> list = new ArrayList<>();
+        for (Output output : outputs) {
+            Datasets.Id id = Datasets.of(output.sink(), output.target());
+            OpenLineage.OutputDatasetOutputFacetsBuilder outputFacets = ol.newOutputDatasetOutputFacetsBuilder();
+            if (withStatistics && output.rows() != null) {
+                outputFacets.outputStatistics(
+                        ol.newOutputStatisticsOutputDatasetFacetBuilder()
+                                .rowCount(output.rows())
+                                .size(output.bytes())
+                                .fileCount(output.files())
+                                .build());
+            }
+            list.add(
+                    ol.newOutputDatasetBuilder()
+                            .namespace(id.namespace())
+                            .name(id.name())
+                            .facets(
+                                    datasetFacets(
+                                            id,
+                                            output.contract(),
+                                            output.rowType(),
+                                            columnLineageFor(output),
+                                            withStatistics && output.overwrote()
+                                                    ? OpenLineage.LifecycleStateChangeDatasetFacet.LifecycleStateChange.OVERWRITE
+                                                    : null))
+                            .outputFacets(outputFacets.build())
+                            .build());
+        }
+        return list;
+    }
+
+    private OpenLineage.ColumnLineageDatasetFacet columnLineageFor(Output output) {
+        if (output.role().startsWith("output") && columnLineage != null) {
+            return columnLineage.toFacet(ol, input);
+        }
+        if (output.role().equals("staging")) {
+            return ColumnLineage.identity(spec.contract().columnNames()).toFacet(ol, input);
+        }
+        return null;
+    }
+
+    private OpenLineage.DatasetFacets datasetFacets(
+            Datasets.Id id,
+            Contract contract,
+            RowType rowType,
+            OpenLineage.ColumnLineageDatasetFacet columns,
+            OpenLineage.LifecycleStateChangeDatasetFacet.LifecycleStateChange lifecycle) {
+        OpenLineage.DatasetFacetsBuilder facets =
+                ol.newDatasetFacetsBuilder()
+                        .dataSource(
+                                ol.newDatasourceDatasetFacetBuilder()
+                                        .name(id.namespace())
+                                        .uri(id.sourceUri())
+                                        .build())
+                        .schema(
+                                ol.newSchemaDatasetFacetBuilder()
+                                        .fields(contract != null ? fields(contract) : fields(rowType))
+                                        .build());
+        if (contract != null) {
+            if (contract.description() != null) {
+                facets.documentation(
+                        ol.newDocumentationDatasetFacetBuilder().description(contract.description()).build());
+            }
+            facets.ownership(
+                    ol.newOwnershipDatasetFacetBuilder()
+                            .owners(List.of(ol.newOwnershipDatasetFacetOwnersBuilder().name(contract.owner()).type("team").build()))
+                            .build());
+            facets.put(ContractFacet.NAME, new ContractFacet(PRODUCER, contract));
+        }
+        if (columns != null) {
+            facets.columnLineage(columns);
+        }
+        if (lifecycle != null) {
+            facets.lifecycleStateChange(
+                    ol.newLifecycleStateChangeDatasetFacetBuilder().lifecycleStateChange(lifecycle).build());
+        }
+        return facets.build();
+    }
+
+    private List<OpenLineage.SchemaDatasetFacetFields> fields(Contract contract) {
+        List<OpenLineage.SchemaDatasetFacetFields> out = new ArrayList<>();
+        long ordinal = 1;
+        for (Column column : contract.columns()) {
+            out.add(field(column.name(), column.type(), column.description(), ordinal++));
+        }
+        return out;
+    }
+
+    private OpenLineage.SchemaDatasetFacetFields field(String name, ColumnType type, String description, long ordinal) {
+        OpenLineage.SchemaDatasetFacetFieldsBuilder field =
+                ol.newSchemaDatasetFacetFieldsBuilder().name(name).ordinal_position(ordinal).description(description);
+        if (type.kind() == ColumnType.Kind.ROW) {
+            List<OpenLineage.SchemaDatasetFacetFields> nested = new ArrayList<>();
+            long position = 1;
+            for (ColumnType.Field child : type.fields()) {
+                nested.add(field(child.name(), child.type(), null, position++));
+            }
+            return field.type("struct").fields(nested).build();
+        }
+        return field.type(type.kind().yamlName()).build();
+    }
+
+    private List<OpenLineage.SchemaDatasetFacetFields> fields(RowType rowType) {
+        List<OpenLineage.SchemaDatasetFacetFields> out = new ArrayList<>();
+        long ordinal = 1;
+        for (RowType.RowField rowField : rowType.getFields()) {
+            LogicalType type = rowField.getType();
+            out.add(
+                    ol.newSchemaDatasetFacetFieldsBuilder()
+                            .name(rowField.getName())
+                            .type(type.copy(true).asSummaryString().toLowerCase())
+                            .ordinal_position(ordinal++)
+                            .build());
+        }
+        return out;
+    }
+
+    static String version() {
+        String version = PipelineLineage.class.getPackage().getImplementationVersion();
+        return version == null ? "0.1.0" : version;
+    }
+}
