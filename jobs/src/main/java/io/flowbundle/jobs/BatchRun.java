@@ -24,7 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One bounded run of a pipeline: extract (list and check the input files), run the shared graph in
@@ -66,6 +68,7 @@ public final class BatchRun {
         Instant started = Instant.now();
         String source = spec.source().describe();
         OutputSinks sinks = new OutputSinks(spec, run);
+        RunLineage lineage = new RunLineage(spec, run, config);
         LOG.info(
                 "run {} of {} ({}): reading {}",
                 run.runId(),
@@ -73,23 +76,25 @@ public final class BatchRun {
                 logicalDate == null ? "all dates" : "logical date " + logicalDate,
                 source);
         try {
-            EventSource events = extract(run, audit, started);
+            EventSource events = extract(run, audit, started, lineage);
             PipelineJob job = new PipelineJob(spec, run, events, sinks);
             StreamExecutionEnvironment env =
                     Environments.create(RunInfo.Mode.BATCH, config.flink());
+            job.build(env);
+            lineage.start(sinks.datasets());
             Instant jobStarted = Instant.now();
-            JobExecutionResult result = job.execute(env);
+            JobExecutionResult result = env.execute(job.jobName());
             Instant jobEnded = Instant.now();
             RunCounts counts = RunCounts.of(result.getAllAccumulatorResults());
             LOG.info("run {} job finished in {} ms: {}", run.runId(), result.getNetRuntime(), counts);
 
             List<Committed> committed = new ArrayList<>();
+            Map<String, PartitionCommitter.Result> commits = new HashMap<>();
             List<String> outputs = new ArrayList<>();
             String quarantine = null;
             String staging = null;
             for (OutputSinks.Dataset dataset : sinks.datasets()) {
-                String target =
-                        dataset.target() == null ? dataset.sink().describe() : dataset.target().toString();
+                String target = OutputSinks.describe(dataset);
                 if (dataset.role().startsWith(OutputSinks.OUTPUT)) {
                     outputs.add(target);
                 } else if (dataset.role().equals(OutputSinks.QUARANTINE)) {
@@ -107,6 +112,7 @@ public final class BatchRun {
                                 dataset.partitioning().keyNames().size(),
                                 dataset.ownedPartitions(run));
                 committed.add(new Committed(dataset.role(), target, commit));
+                commits.put(dataset.role(), commit);
                 LOG.info(
                         "run {} committed {} to {}: {} file(s), partitions written {}, replaced {}",
                         run.runId(),
@@ -122,6 +128,7 @@ public final class BatchRun {
                     quarantine, staging);
             audit.finish(counts, started, ended, source, AuditRecord.SUCCEEDED, null);
             auditLog.append(audit.records());
+            lineage.complete(sinks.datasets(), counts, commits);
             if (!counts.reconciles()) {
                 // a bug, not a data problem: say so loudly, the audit log has the numbers
                 LOG.error("run {}: counts do not reconcile: {}", run.runId(), counts);
@@ -137,12 +144,15 @@ public final class BatchRun {
             String message = Failures.describe(e);
             audit.finish(null, started, Instant.now(), source, AuditRecord.FAILED, message);
             auditLog.append(audit.records());
+            lineage.fail(sinks.datasets(), message, e);
             throw new FlowbundleException(
                     "batch run " + run.runId() + " of " + spec.name() + " failed: " + message, e);
+        } finally {
+            lineage.close();
         }
     }
 
-    private EventSource extract(RunInfo run, RunAudit audit, Instant started) {
+    private EventSource extract(RunInfo run, RunAudit audit, Instant started, RunLineage lineage) {
         if (spec.source() instanceof SourceSpec.Kafka) {
             // a bounded read of a topic: everything up to the offsets found at start
             return KafkaEventSource.of(spec, true);
@@ -158,6 +168,7 @@ public final class BatchRun {
                 stats.bytes(),
                 spec.contract().name(),
                 spec.contract().schemaVersion());
+        lineage.input(stats.rows(), stats.bytes(), stats.files());
         audit.step(
                 "extract",
                 started,

@@ -1,5 +1,6 @@
 package io.flowbundle.jobs;
 
+import io.flowbundle.contract.Contract;
 import io.flowbundle.kafka.KafkaConnectors;
 import io.flowbundle.operators.Rejected;
 import io.flowbundle.parquet.ParquetSinks;
@@ -35,7 +36,9 @@ public final class OutputSinks implements PipelineSinks {
             SinkSpec sink,
             Path target,
             Path stagedDir,
-            Partitioning partitioning) {
+            Partitioning partitioning,
+            RowType rowType,
+            Contract contract) {
 
         /** Partitions this run replaces even if it writes nothing into them. */
         public Set<String> ownedPartitions(RunInfo run) {
@@ -64,7 +67,7 @@ public final class OutputSinks implements PipelineSinks {
         for (int i = 0; i < spec.sinks().size(); i++) {
             SinkSpec sink = spec.sinks().get(i);
             String where = spec.sinks().size() == 1 ? "sink" : "sink[" + i + "]";
-            write(result.results(), result.resultType(), sink, OUTPUT + (i == 0 ? "" : "-" + i), where, null);
+            write(result.results(), result.resultType(), spec.outputContract(), sink, OUTPUT + (i == 0 ? "" : "-" + i), where, null);
         }
         SinkSpec quarantine = spec.quarantine();
         Path quarantineTarget = null;
@@ -72,15 +75,16 @@ public final class OutputSinks implements PipelineSinks {
             // one folder per logical date, replaced by a rerun of that date
             quarantineTarget = parquet.path().resolve("date=" + run.logicalDate());
         }
-        write(result.rejected(), Rejected.TYPE, quarantine, QUARANTINE, "quarantine", quarantineTarget);
+        write(result.rejected(), Rejected.TYPE, null, quarantine, QUARANTINE, "quarantine", quarantineTarget);
         if (spec.staging() != null) {
-            write(result.valid(), result.payloadType(), spec.staging(), STAGING, "staging", null);
+            write(result.valid(), result.payloadType(), spec.contract(), spec.staging(), STAGING, "staging", null);
         }
     }
 
     private void write(
             DataStream<RowData> rows,
             RowType rowType,
+            Contract contract,
             SinkSpec sink,
             String role,
             String where,
@@ -91,7 +95,7 @@ public final class OutputSinks implements PipelineSinks {
                                     kafka, rowType, "flowbundle-" + spec.name() + "-" + role))
                     .name(role + ": kafka " + kafka.topic())
                     .uid("sink-" + role);
-            datasets.add(new Dataset(role, sink, null, null, Partitioning.none(rowType)));
+            datasets.add(new Dataset(role, sink, null, null, Partitioning.none(rowType), rowType, contract));
             return;
         }
         SinkSpec.Parquet parquet = (SinkSpec.Parquet) sink;
@@ -111,7 +115,12 @@ public final class OutputSinks implements PipelineSinks {
                 .name(role + ": parquet " + target.getFileName())
                 .uid("sink-" + role);
         datasets.add(
-                new Dataset(role, sink, target, run.isBatch() ? dir : null, partitioning));
+                new Dataset(role, sink, target, run.isBatch() ? dir : null, partitioning, rowType, contract));
+    }
+
+    /** The target as audit and people name it: the folder, or kafka://host:port/topic. */
+    public static String describe(Dataset dataset) {
+        return dataset.target() == null ? dataset.sink().describe() : dataset.target().toString();
     }
 
     public List<Dataset> datasets() {

@@ -89,6 +89,7 @@ public final class StreamRun {
         Instant started = Instant.now();
         OutputSinks sinks = new OutputSinks(spec, run);
         PipelineJob job = new PipelineJob(spec, run, source, sinks);
+        RunLineage lineage = new RunLineage(spec, run, config);
         StreamExecutionEnvironment env = Environments.create(RunInfo.Mode.STREAMING, flinkSettings());
         auditLog.append(
                 new RunAudit(run, spec.name(), config.actor())
@@ -103,8 +104,11 @@ public final class StreamRun {
                     new RunAudit(run, spec.name(), config.actor())
                             .finish(null, started, Instant.now(), sourceName, AuditRecord.FAILED, message)
                             .records());
+            lineage.fail(sinks.datasets(), message, e);
+            lineage.close();
             throw new FlowbundleException("stream run of " + spec.name() + " failed to start: " + message, e);
         }
+        lineage.start(sinks.datasets());
         LOG.info(
                 "run {} of {}: job {} reading {}{}",
                 run.runId(),
@@ -134,7 +138,11 @@ public final class StreamRun {
                     counts = RunCounts.of(done.getAllAccumulatorResults());
                     break;
                 } catch (TimeoutException stillRunning) {
-                    logProgress(run, client);
+                    RunCounts progress = lastCounts(client);
+                    if (progress != null) {
+                        LOG.info("run {}: {}", run.runId(), progress);
+                        lineage.running(sinks.datasets(), progress);
+                    }
                 }
             }
         } catch (Exception e) {
@@ -156,7 +164,7 @@ public final class StreamRun {
             String quarantine = null;
             String staging = null;
             for (OutputSinks.Dataset dataset : sinks.datasets()) {
-                String target = dataset.target() == null ? dataset.sink().describe() : dataset.target().toString();
+                String target = OutputSinks.describe(dataset);
                 if (dataset.role().startsWith(OutputSinks.OUTPUT)) {
                     outputs.add(target);
                 } else if (dataset.role().equals(OutputSinks.QUARANTINE)) {
@@ -169,6 +177,14 @@ public final class StreamRun {
         }
         audit.finish(counts, started, ended, sourceName, status, error);
         auditLog.append(audit.records());
+        if (status.equals(AuditRecord.SUCCEEDED)) {
+            lineage.complete(sinks.datasets(), counts, Map.of());
+        } else if (status.equals(AuditRecord.CANCELLED)) {
+            lineage.abort(sinks.datasets(), counts == null ? RunCounts.of(Map.of()) : counts);
+        } else {
+            lineage.fail(sinks.datasets(), error, null);
+        }
+        lineage.close();
         if (status.equals(AuditRecord.FAILED)) {
             throw new FlowbundleException("stream run " + run.runId() + " of " + spec.name() + " failed: " + error);
         }
@@ -188,13 +204,6 @@ public final class StreamRun {
             return RunCounts.of(client.getAccumulators().get(5, TimeUnit.SECONDS));
         } catch (Exception e) {
             return null;
-        }
-    }
-
-    private void logProgress(RunInfo run, JobClient client) {
-        RunCounts counts = lastCounts(client);
-        if (counts != null) {
-            LOG.info("run {}: {}", run.runId(), counts);
         }
     }
 }
