@@ -17,12 +17,19 @@ public final class RunAudit {
     private final RunInfo run;
     private final String pipeline;
     private final String actor;
+    private final Integer attempt;
     private final List<AuditRecord> records = new ArrayList<>();
 
     public RunAudit(RunInfo run, String pipeline, String actor) {
+        this(run, pipeline, actor, null);
+    }
+
+    /** @param attempt which attempt of a scheduled step this run is, or null */
+    public RunAudit(RunInfo run, String pipeline, String actor, Integer attempt) {
         this.run = run;
         this.pipeline = pipeline;
         this.actor = actor;
+        this.attempt = attempt;
     }
 
     /** Adds one step. Counts may be null where a step has none. */
@@ -58,7 +65,7 @@ public final class RunAudit {
                         late,
                         status,
                         error,
-                        null));
+                        attempt));
         return this;
     }
 

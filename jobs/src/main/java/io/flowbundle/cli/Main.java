@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
             StreamCommand.class,
             GenerateCommand.class,
             ProduceCommand.class,
+            RunScheduleCommand.class,
+            RunsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -51,11 +51,18 @@ public final class BatchRun {
     private final PipelineSpec spec;
     private final RuntimeConfig config;
     private final LocalDate logicalDate;
+    private final Integer attempt;
 
     public BatchRun(PipelineSpec spec, RuntimeConfig config, LocalDate logicalDate) {
+        this(spec, config, logicalDate, null);
+    }
+
+    /** @param attempt which attempt of a scheduled step this is (recorded in the audit log) */
+    public BatchRun(PipelineSpec spec, RuntimeConfig config, LocalDate logicalDate, Integer attempt) {
         this.spec = spec;
         this.config = config;
         this.logicalDate = logicalDate;
+        this.attempt = attempt;
     }
 
     public Summary run() {
@@ -64,7 +71,7 @@ public final class BatchRun {
 
     public Summary run(RunInfo run) {
         AuditLog auditLog = new AuditLog(config.auditLog());
-        RunAudit audit = new RunAudit(run, spec.name(), config.actor());
+        RunAudit audit = new RunAudit(run, spec.name(), config.actor(), attempt);
         Instant started = Instant.now();
         String source = spec.source().describe();
         OutputSinks sinks = new OutputSinks(spec, run);

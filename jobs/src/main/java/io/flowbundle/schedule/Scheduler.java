@@ -1,0 +1,197 @@
+package io.flowbundle.schedule;
+
+import io.flowbundle.audit.AuditLog;
+import io.flowbundle.audit.AuditRecord;
+import io.flowbundle.config.ConfigException;
+import io.flowbundle.pipeline.RunInfo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Runs a workflow's steps for one logical date or a range of them, in order: each step after its
+ * dependencies, retried with exponential backoff, skipped if it already succeeded for that date
+ * (unless forced). Every attempt is audited and written to a per-run log; the result says whether
+ * everything succeeded, so the CLI can exit non-zero for cron, systemd or Kubernetes to see.
+ *
+ * <p>A backfill stops at the first date that fails: later dates may build on it. Configuration
+ * errors are not retried; they do not go away by waiting.
+ */
+public final class Scheduler {
+
+    /** Runs one step once; returns the pipeline run's id. */
+    @FunctionalInterface
+    public interface StepRunner {
+        String run(Workflow.Step step, LocalDate date, int attempt) throws Exception;
+    }
+
+    /** Waits between attempts (tests pass one that does not sleep). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    /** How one step ended for one date. */
+    public record StepResult(
+            LocalDate date, String step, String status, int attempts, String runId, String error, Duration took) {}
+
+    /** How the whole schedule run ended. */
+    public record Result(String runId, List<StepResult> steps, Path log) {
+        public boolean succeeded() {
+            return steps.stream().noneMatch(s -> s.status().equals(AuditRecord.FAILED));
+        }
+    }
+
+    public static final String SKIPPED = "skipped";
+
+    private final Workflow workflow;
+    private final StepRunner runner;
+    private final Function<Workflow.Step, String> pipelineName;
+    private final AuditLog audit;
+    private final String actor;
+    private final Sleeper sleeper;
+    private final PrintStream out;
+    private final Path logDir;
+
+    public Scheduler(
+            Workflow workflow,
+            StepRunner runner,
+            Function<Workflow.Step, String> pipelineName,
+            AuditLog audit,
+            String actor,
+            Sleeper sleeper,
+            PrintStream out,
+            Path logDir) {
+        this.workflow = workflow;
+        this.runner = runner;
+        this.pipelineName = pipelineName;
+        this.audit = audit;
+        this.actor = actor;
+        this.sleeper = sleeper;
+        this.out = out;
+        this.logDir = logDir;
+    }
+
+    public Result run(List<LocalDate> dates, boolean force) throws InterruptedException {
+        RunInfo run = RunInfo.start(RunInfo.Mode.BATCH, null);
+        Path log = logDir.resolve(workflow.name()).resolve(run.runId() + ".log");
+        List<StepResult> results = new ArrayList<>();
+        say(log, "schedule run %s of %s: %d date(s) %s .. %s, steps %s, up to %d attempt(s) each%s",
+                run.runId(), workflow.name(), dates.size(), dates.get(0), dates.get(dates.size() - 1),
+                workflow.order().stream().map(Workflow.Step::name).toList(), workflow.retries().maxAttempts(),
+                force ? ", forced" : "");
+        for (LocalDate date : dates) {
+            Set<String> failed = new HashSet<>();
+            for (Workflow.Step step : workflow.order()) {
+                StepResult result = runStep(run, log, step, date, force, failed);
+                results.add(result);
+                if (!result.status().equals(AuditRecord.SUCCEEDED) && !result.status().equals(SKIPPED)) {
+                    failed.add(step.name());
+                }
+            }
+            if (!failed.isEmpty()) {
+                say(log, "date %s failed (%s); stopping: later dates may depend on it", date, String.join(", ", failed));
+                break;
+            }
+        }
+        Result result = new Result(run.runId(), results, log);
+        say(log, "schedule run %s %s", run.runId(), result.succeeded() ? AuditRecord.SUCCEEDED : AuditRecord.FAILED);
+        return result;
+    }
+
+    private StepResult runStep(
+            RunInfo run, Path log, Workflow.Step step, LocalDate date, boolean force, Set<String> failed)
+            throws InterruptedException {
+        Instant started = Instant.now();
+        List<String> blocking = step.after().stream().filter(failed::contains).toList();
+        if (!blocking.isEmpty()) {
+            say(log, "%s %s: not run, %s failed", date, step.name(), String.join(", ", blocking));
+            record(run, step, date, 0, started, AuditRecord.FAILED, "upstream step failed: " + String.join(", ", blocking), null);
+            return new StepResult(date, step.name(), AuditRecord.FAILED, 0, null, "upstream failed", Duration.ZERO);
+        }
+        if (!force) {
+            Optional<AuditRecord> done = succeededBefore(pipelineName.apply(step), date);
+            if (done.isPresent()) {
+                say(log, "%s %s: skipped, succeeded in run %s (use --force to rerun)", date, step.name(), done.get().runId());
+                return new StepResult(date, step.name(), SKIPPED, 0, done.get().runId(), null, Duration.ZERO);
+            }
+        }
+        RetryPolicy retries = workflow.retries();
+        String lastError = null;
+        for (int attempt = 1; attempt <= retries.maxAttempts(); attempt++) {
+            if (attempt > 1) {
+                Duration wait = retries.backoffBefore(attempt);
+                say(log, "%s %s: retrying in %d s (attempt %d of %d)", date, step.name(), wait.toSeconds(), attempt, retries.maxAttempts());
+                sleeper.sleep(wait);
+            }
+            Instant attemptStarted = Instant.now();
+            try {
+                String runId = runner.run(step, date, attempt);
+                Duration took = Duration.between(started, Instant.now());
+                say(log, "%s %s: succeeded on attempt %d (run %s, %.1f s)", date, step.name(), attempt, runId, took.toMillis() / 1000.0);
+                record(run, step, date, attempt, attemptStarted, AuditRecord.SUCCEEDED, null, runId);
+                return new StepResult(date, step.name(), AuditRecord.SUCCEEDED, attempt, runId, null, took);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                say(log, "%s %s: attempt %d failed: %s", date, step.name(), attempt, lastError);
+                record(run, step, date, attempt, attemptStarted, AuditRecord.FAILED, lastError, null);
+                if (e instanceof ConfigException) {
+                    say(log, "%s %s: a configuration error; not retrying", date, step.name());
+                    return new StepResult(date, step.name(), AuditRecord.FAILED, attempt, null, lastError, Duration.between(started, Instant.now()));
+                }
+            }
+        }
+        say(log, "%s %s: gave up after %d attempt(s)", date, step.name(), retries.maxAttempts());
+        return new StepResult(date, step.name(), AuditRecord.FAILED, retries.maxAttempts(), null, lastError, Duration.between(started, Instant.now()));
+    }
+
+    private Optional<AuditRecord> succeededBefore(String pipeline, LocalDate date) {
+        AuditRecord found = null;
+        for (AuditRecord record : audit.read()) {
+            if (record.step().equals("run")
+                    && pipeline.equals(record.pipeline())
+                    && date.toString().equals(record.logicalDate())
+                    && "batch".equals(record.mode())) {
+                found = AuditRecord.SUCCEEDED.equals(record.status()) ? record : null;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    private void record(
+            RunInfo run, Workflow.Step step, LocalDate date, int attempt, Instant started, String status, String error, String pipelineRun) {
+        audit.append(
+                new AuditRecord(
+                        run.runId(), workflow.name(), "schedule", date.toString(), "schedule:" + step.name(), actor,
+                        started, Instant.now(), List.of(step.pipeline().toString()),
+                        pipelineRun == null ? null : "run:" + pipelineRun,
+                        null, null, null, null, null, status, error, attempt));
+    }
+
+    private void say(Path log, String format, Object... args) {
+        String line = Instant.now() + " " + String.format(format, args);
+        out.println(line);
+        try {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write run log " + log, e);
+        }
+    }
+}
