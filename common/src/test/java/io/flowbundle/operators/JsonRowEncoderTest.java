@@ -9,7 +9,6 @@ import io.flowbundle.testing.Times;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.table.data.GenericRowData;
-import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.BooleanType;
 import org.apache.flink.table.types.logical.DateType;
@@ -148,10 +147,5 @@ class JsonRowEncoderTest {
 
     private String timestampText(String iso) throws Exception {
         return JSON.readTree(sensors.encode(reading("evt").at(iso).build())).get("timestamp").asText();
-    }
-
-    @SuppressWarnings("unused")
-    private static StringData str(String s) {
-        return StringData.fromString(s);
     }
 }

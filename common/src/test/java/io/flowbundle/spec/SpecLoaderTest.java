@@ -121,6 +121,17 @@ class SpecLoaderTest {
     }
 
     @Test
+    void descriptionAndDatePartitionAreAccepted() {
+        ConfFixture.edit(batch, "name: sensor-hourly\n", "name: sensor-hourly\ndescription: hourly readings per device\n");
+        ConfFixture.edit(
+                batch,
+                "source: {type: parquet, path: ../../data/sensor-events}",
+                "source: {type: parquet, path: ../../data/sensor-events, date_partition: day}");
+
+        assertThat(((SourceSpec.Parquet) SpecLoader.load(batch).source()).datePartition()).isEqualTo("day");
+    }
+
+    @Test
     void dedupeDefaultsToThePrimaryKeyAndOneHour() {
         ConfFixture.edit(batch, "dedupe: {key: id, retention: 1h}", "dedupe: {}");
 
