@@ -1,0 +1,110 @@
+package io.flowbundle.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flowbundle.pipeline.RunCounts;
+import io.flowbundle.pipeline.RunInfo;
+import io.flowbundle.testing.Times;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+class RunAuditTest {
+
+    private static final Instant STARTED = Times.instant("2026-11-02T01:00:00Z");
+    private static final Instant ENDED = Times.instant("2026-11-02T01:03:00Z");
+
+    private static RunCounts counts(long in, long out, long rejected, long duplicates, long late, long results, long loaded, long rejectedResults) {
+        return RunCounts.of(
+                Map.of(
+                        "input.in", in,
+                        "input.out", out,
+                        "input.rejected", rejected,
+                        "dedupe.duplicates", duplicates,
+                        "late.events", late,
+                        "output.in", results,
+                        "output.out", loaded,
+                        "output.rejected", rejectedResults));
+    }
+
+    @Test
+    void streamingRunHasEveryStepAndEveryStepReconciles() {
+        RunInfo run = new RunInfo("run-1", RunInfo.Mode.STREAMING, null);
+        RunCounts counts = counts(1000, 950, 50, 20, 5, 100, 98, 2);
+
+        List<AuditRecord> records =
+                new RunAudit(run, "sensor-hourly-stream", "etl-bot")
+                        .graphSteps(counts, STARTED, ENDED, "kafka://127.0.0.1:9092/sensor-events", true,
+                                List.of("kafka://127.0.0.1:9092/sensor-hourly", "out/stream/sensor-hourly"),
+                                "kafka://127.0.0.1:9092/sensor-events-dlq", "out/stream/landing")
+                        .finish(counts, STARTED, ENDED, "kafka://127.0.0.1:9092/sensor-events", AuditRecord.SUCCEEDED, null)
+                        .records();
+
+        assertThat(records)
+                .extracting(AuditRecord::step)
+                .containsExactly("validate", "dedupe", "late", "transform", "load", "stage", "run");
+        assertThat(records).allSatisfy(r -> {
+            assertThat(r.runId()).isEqualTo("run-1");
+            assertThat(r.pipeline()).isEqualTo("sensor-hourly-stream");
+            assertThat(r.mode()).isEqualTo("streaming");
+            assertThat(r.logicalDate()).isNull();
+            assertThat(r.actor()).isEqualTo("etl-bot");
+            assertThat(r.reconciles()).as("step %s reconciles", r.step()).isTrue();
+        });
+        AuditRecord load = records.get(4);
+        assertThat(load.target()).isEqualTo("kafka://127.0.0.1:9092/sensor-hourly, out/stream/sensor-hourly");
+        assertThat(load.rowsIn()).isEqualTo(100);
+        assertThat(load.rowsOut()).isEqualTo(98);
+        AuditRecord whole = records.get(6);
+        assertThat(whole.rowsIn()).isEqualTo(1000);
+        assertThat(whole.rowsOut()).isEqualTo(925);
+        assertThat(whole.rowsLate()).isEqualTo(5);
+    }
+
+    @Test
+    void batchRunHasNoLateStepAndCarriesItsLogicalDate() {
+        RunInfo run = new RunInfo("run-2", RunInfo.Mode.BATCH, LocalDate.of(2026, 11, 1));
+        RunCounts counts = counts(500, 490, 10, 0, 0, 48, 48, 0);
+
+        List<AuditRecord> records =
+                new RunAudit(run, "sensor-hourly", "etl-bot")
+                        .graphSteps(counts, STARTED, ENDED, "data/sensor-events", false, List.of("out/sensor-hourly"), "out/quarantine", null)
+                        .records();
+
+        assertThat(records).extracting(AuditRecord::step).containsExactly("validate", "transform", "load");
+        assertThat(records).extracting(AuditRecord::mode).containsOnly("batch");
+        assertThat(records).extracting(AuditRecord::logicalDate).containsOnly("2026-11-01");
+        assertThat(records).allMatch(AuditRecord::reconciles);
+    }
+
+    @Test
+    void failedRunWithoutCounts() {
+        List<AuditRecord> records =
+                new RunAudit(new RunInfo("run-3", RunInfo.Mode.BATCH, null), "sensor-hourly", "etl-bot")
+                        .finish(null, STARTED, ENDED, "data/sensor-events", AuditRecord.FAILED, "source data/sensor-events does not exist")
+                        .records();
+
+        AuditRecord run = records.get(0);
+        assertThat(run.status()).isEqualTo(AuditRecord.FAILED);
+        assertThat(run.error()).isEqualTo("source data/sensor-events does not exist");
+        assertThat(run.rowsIn()).isNull();
+        assertThat(run.reconciles()).isTrue();
+    }
+
+    @Test
+    void recordsAreASnapshot() {
+        RunAudit audit = new RunAudit(new RunInfo("run-4", RunInfo.Mode.BATCH, null), "p", "a");
+        List<AuditRecord> before = audit.records();
+
+        audit.step("extract", STARTED, ENDED, List.of("s"), "t", 1L, 1L, null, null, null, AuditRecord.SUCCEEDED, null);
+
+        assertThat(before).isEmpty();
+        assertThat(audit.records()).hasSize(1);
+        assertThatThrownBy(() -> audit.records().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+}

@@ -1,0 +1,234 @@
+package io.flowbundle.operators;
+
+import static io.flowbundle.testing.SensorRows.reading;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowbundle.contract.RowValidator;
+import io.flowbundle.contract.Violation;
+import io.flowbundle.kafka.EnvelopeDeserializer;
+import io.flowbundle.testing.HarnessAccumulators;
+import io.flowbundle.testing.RejectedRecord;
+import io.flowbundle.testing.SensorRows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.api.common.functions.util.ListCollector;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+class ContractGateTest {
+
+    private static final String KAFKA = "kafka://127.0.0.1:9092/sensor-events";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OneInputStreamOperatorTestHarness<RowData, RowData> harness;
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private void openGate(RowValidator validator, String source) throws Exception {
+        harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new ContractGate("input", validator, SensorRows.PIPELINE_TYPE, "run-1", "sensor-hourly", source));
+    }
+
+    private void openSensorGate(String source) throws Exception {
+        openGate(new RowValidator(SensorRows.contract()), source);
+    }
+
+    /** What the Kafka source makes of a record's bytes, through the real deserializer. */
+    private static RowData fromKafka(byte[] value, int partition, long offset) {
+        List<RowData> out = new ArrayList<>();
+        new EnvelopeDeserializer(SensorRows.PIPELINE_TYPE)
+                .deserialize(new ConsumerRecord<>("sensor-events", partition, offset, null, value), new ListCollector<>(out));
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+
+    private static RowData fromKafka(String value, int partition, long offset) {
+        return fromKafka(value.getBytes(StandardCharsets.UTF_8), partition, offset);
+    }
+
+    private List<RejectedRecord> rejected() {
+        var side = harness.getSideOutput(ContractGate.REJECTED);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).map(RejectedRecord::of).toList();
+    }
+
+    private Map<String, Long> counts() {
+        return HarnessAccumulators.of(harness);
+    }
+
+    @Test
+    void validRowsGoToTheMainOutput() throws Exception {
+        openSensorGate("data/sensor-events");
+        GenericRowData row = reading("evt-1").at("2026-11-01T10:01:30Z").build();
+
+        harness.processElement(Envelope.ofRow(row), 0L);
+
+        assertThat(harness.extractOutputValues()).containsExactly(row);
+        assertThat(rejected()).isEmpty();
+        assertThat(counts()).containsEntry("input.in", 1L).containsEntry("input.out", 1L).containsEntry("input.rejected", 0L);
+    }
+
+    @Test
+    void decodedKafkaRecordsPassWithoutTheirEnvelope() throws Exception {
+        openSensorGate(KAFKA);
+        String json = new JsonRowEncoder(SensorRows.PIPELINE_TYPE).encodeToString(reading("evt-1").build());
+
+        harness.processElement(fromKafka(json, 0, 7L), 0L);
+
+        assertThat(harness.extractOutputValues()).containsExactly(reading("evt-1").build());
+    }
+
+    @Test
+    void decodeFailureIsRejectedWithTheRawTextAndItsPosition() throws Exception {
+        openSensorGate(KAFKA);
+        String broken = "{\"id\": \"evt-1\", \"timestamp\": ";
+
+        harness.processElement(fromKafka(broken, 3, 42L), 0L);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        RejectedRecord rejected = rejected().get(0);
+        assertThat(rejected.runId()).isEqualTo("run-1");
+        assertThat(rejected.pipeline()).isEqualTo("sensor-hourly");
+        assertThat(rejected.stage()).isEqualTo(Rejected.STAGE_INPUT);
+        assertThat(rejected.rule()).isEqualTo(Violation.PARSE);
+        assertThat(rejected.column()).isNull();
+        assertThat(rejected.reason()).startsWith("not valid JSON");
+        assertThat(rejected.source()).isEqualTo(KAFKA);
+        assertThat(rejected.partition()).isEqualTo(3);
+        assertThat(rejected.offset()).isEqualTo(42L);
+        assertThat(rejected.record()).isEqualTo(broken);
+        assertThat(rejected.recordEncoding()).isEqualTo("utf-8");
+        assertThat(counts())
+                .containsEntry("input.in", 1L)
+                .containsEntry("input.out", 0L)
+                .containsEntry("input.rejected", 1L)
+                .containsEntry("input.rule.parse", 1L);
+    }
+
+    @Test
+    void typeFailureNamesTheField() throws Exception {
+        openSensorGate(KAFKA);
+
+        harness.processElement(fromKafka("{\"id\": \"evt-1\", \"location\": {\"room\": 5}}", 0, 1L), 0L);
+
+        RejectedRecord rejected = rejected().get(0);
+        assertThat(rejected.rule()).isEqualTo(Violation.TYPE);
+        assertThat(rejected.column()).isEqualTo("location.room");
+        assertThat(counts()).containsEntry("input.rule.type:location.room", 1L);
+    }
+
+    @Test
+    void contractViolationOfAParquetRowIsRejectedWithTheRowAsJson() throws Exception {
+        openSensorGate("data/sensor-events");
+        GenericRowData tooHot = reading("evt-1").at("2026-11-01T10:01:30Z").temperature(150.0).build();
+
+        harness.processElement(Envelope.ofRow(tooHot), 0L);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        RejectedRecord rejected = rejected().get(0);
+        assertThat(rejected.rule()).isEqualTo(Violation.RANGE);
+        assertThat(rejected.column()).isEqualTo("temperature_c");
+        assertThat(rejected.reason()).contains("150.0").contains("[-50, 100]");
+        assertThat(rejected.partition()).isNull();
+        assertThat(rejected.offset()).isNull();
+        assertThat(rejected.recordEncoding()).isEqualTo("utf-8");
+        JsonNode record = JSON.readTree(rejected.record());
+        assertThat(record.get("id").asText()).isEqualTo("evt-1");
+        assertThat(record.get("temperature_c").asDouble()).isEqualTo(150.0);
+        assertThat(record.get("timestamp").asText()).isEqualTo("2026-11-01T10:01:30Z");
+        assertThat(counts()).containsEntry("input.rule.range:temperature_c", 1L);
+    }
+
+    @Test
+    void contractViolationOfAKafkaRecordKeepsTheOriginalBytes() throws Exception {
+        openSensorGate(KAFKA);
+        String original = "{\"id\":\"evt-1\",  \"type\":\"reading\", \"timestamp\":\"2026-11-01T10:01:30Z\"}";
+
+        harness.processElement(fromKafka(original, 1, 5L), 0L);
+
+        RejectedRecord rejected = rejected().get(0);
+        assertThat(rejected.rule()).isEqualTo(Violation.REQUIRED);
+        assertThat(rejected.column()).isEqualTo("device_id");
+        assertThat(rejected.record()).as("as sent, not re-encoded").isEqualTo(original);
+        assertThat(rejected.partition()).isEqualTo(1);
+        assertThat(rejected.offset()).isEqualTo(5L);
+    }
+
+    @Test
+    void nonUtf8RawBytesAreKeptAsBase64() throws Exception {
+        openSensorGate(KAFKA);
+        byte[] latin1 = "{\"id\": \"caf\u00e9\"".getBytes(StandardCharsets.ISO_8859_1);
+
+        harness.processElement(fromKafka(latin1, 2, 9L), 0L);
+
+        RejectedRecord rejected = rejected().get(0);
+        assertThat(rejected.rule()).isEqualTo(Violation.PARSE);
+        assertThat(rejected.recordEncoding()).isEqualTo("base64");
+        assertThat(Base64.getDecoder().decode(rejected.record())).isEqualTo(latin1);
+    }
+
+    @Test
+    void tombstoneIsRejected() throws Exception {
+        openSensorGate(KAFKA);
+
+        harness.processElement(fromKafka((byte[]) null, 0, 3L), 0L);
+
+        RejectedRecord rejected = rejected().get(0);
+        assertThat(rejected.rule()).isEqualTo(Violation.PARSE);
+        assertThat(rejected.reason()).contains("tombstone");
+        assertThat(rejected.offset()).isEqualTo(3L);
+    }
+
+    @Test
+    void withoutAValidatorOnlyDecodingIsChecked() throws Exception {
+        openGate(null, "transform");
+        GenericRowData invalid = reading("evt-1").noDevice().temperature(500.0).build();
+
+        harness.processElement(Envelope.ofRow(invalid), 0L);
+
+        assertThat(harness.extractOutputValues()).containsExactly(invalid);
+    }
+
+    @Test
+    void everyRecordIsCountedOnceInOrOut() throws Exception {
+        openSensorGate(KAFKA);
+        String valid = new JsonRowEncoder(SensorRows.PIPELINE_TYPE).encodeToString(reading("evt-1").build());
+        String invalid = new JsonRowEncoder(SensorRows.PIPELINE_TYPE).encodeToString(reading("evt-2").type("alarm").build());
+        List<RowData> envelopes =
+                List.of(
+                        fromKafka(valid, 0, 0L),
+                        fromKafka(invalid, 0, 1L),
+                        fromKafka("not json", 0, 2L),
+                        fromKafka(valid, 0, 3L),
+                        fromKafka(invalid, 0, 4L));
+
+        for (RowData envelope : envelopes) {
+            harness.processElement(envelope, 0L);
+        }
+
+        Map<String, Long> counts = counts();
+        assertThat(counts.get("input.in")).isEqualTo(envelopes.size());
+        assertThat(counts.get("input.out") + counts.get("input.rejected")).isEqualTo(counts.get("input.in"));
+        assertThat(counts).containsEntry("input.out", 2L).containsEntry("input.rule.allowed:type", 2L).containsEntry("input.rule.parse", 1L);
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(rejected()).extracting(RejectedRecord::offset).containsExactly(1L, 2L, 4L);
+    }
+}
