@@ -55,7 +55,7 @@ class ContractGateTest {
     /** What the Kafka source makes of a record's bytes, through the real deserializer. */
     private static RowData fromKafka(byte[] value, int partition, long offset) {
         List<RowData> out = new ArrayList<>();
-        new EnvelopeDeserializer(SensorRows.PIPELINE_TYPE)
+        new EnvelopeDeserializer(SensorRows.PIPELINE_TYPE, SensorRows.TIMESTAMP, 10_000L)
                 .deserialize(new ConsumerRecord<>("sensor-events", partition, offset, null, value), new ListCollector<>(out));
         assertThat(out).hasSize(1);
         return out.get(0);

@@ -29,7 +29,7 @@ class EventTimeTest {
     @Test
     void decodedEnvelopesAreStampedWithTheirEventTime() {
         RowData envelope =
-                Envelope.ofRecord(reading("evt-1").at("2026-11-01T10:01:30Z").build(), "{}".getBytes(StandardCharsets.UTF_8), 0, 1L);
+                Envelope.ofRecord(reading("evt-1").at("2026-11-01T10:01:30Z").build(), "{}".getBytes(StandardCharsets.UTF_8), 0, 1L, null);
 
         assertThat(assigner.extractTimestamp(envelope, 0L)).isEqualTo(Times.millis("2026-11-01T10:01:30Z"));
         assertThat(assigner.extractTimestamp(Envelope.ofRow(reading("evt-2").at("2026-11-02T00:00:00Z").build()), 0L))
