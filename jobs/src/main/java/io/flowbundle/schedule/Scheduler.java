@@ -151,7 +151,7 @@ public final class Scheduler {
                 lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 say(log, "%s %s: attempt %d failed: %s", date, step.name(), attempt, lastError);
                 record(run, step, date, attempt, attemptStarted, AuditRecord.FAILED, lastError, null);
-                if (e instanceof ConfigException) {
+                if (isConfigError(e)) {
                     say(log, "%s %s: a configuration error; not retrying", date, step.name());
                     return new StepResult(date, step.name(), AuditRecord.FAILED, attempt, null, lastError, Duration.between(started, Instant.now()));
                 }
@@ -159,6 +159,15 @@ public final class Scheduler {
         }
         say(log, "%s %s: gave up after %d attempt(s)", date, step.name(), retries.maxAttempts());
         return new StepResult(date, step.name(), AuditRecord.FAILED, retries.maxAttempts(), null, lastError, Duration.between(started, Instant.now()));
+    }
+
+    private static boolean isConfigError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConfigException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Optional<AuditRecord> succeededBefore(String pipeline, LocalDate date) {
