@@ -89,6 +89,10 @@ final class StreamCommand implements Callable<Integer> {
         RuntimeConfig config = runtime.resolve();
         StreamRun.Summary summary =
                 new StreamRun(pipelineSpec, config, bounded, duration(progressInterval, "--progress-interval")).run();
+        if (summary.counts() == null) {
+            System.out.printf("run %s %s%n  audit      %s%n", summary.run().runId(), summary.status(), config.auditLog());
+            return 0;
+        }
         System.out.printf(
                 "run %s %s after %.1f s%n  %s%n  audit      %s%n",
                 summary.run().runId(),

@@ -87,6 +87,11 @@ public final class BatchRun {
             PipelineJob job = new PipelineJob(spec, run, events, sinks);
             StreamExecutionEnvironment env =
                     Environments.create(RunInfo.Mode.BATCH, config.flink());
+            if (Environments.detached(env)) {
+                throw new FlowbundleException(
+                        "batch runs commit their output and audit after the job ends, so they"
+                                + " cannot be submitted detached; run `flink run` without -d");
+            }
             job.build(env);
             lineage.start(sinks.datasets());
             Instant jobStarted = Instant.now();

@@ -4,8 +4,10 @@ import io.flowbundle.pipeline.RunInfo;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
@@ -46,6 +48,19 @@ public final class Environments {
         // hand records over without copying them
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    }
+
+    /**
+     * Whether jobs run on a MiniCluster inside this JVM (the launcher), rather than on a cluster
+     * they are submitted to with {@code flink run} (which installs its own context environment).
+     */
+    public static boolean embedded() {
+        return StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
+    }
+
+    /** Whether the job was submitted detached ({@code flink run -d}). */
+    public static boolean detached(StreamExecutionEnvironment env) {
+        return !env.getConfiguration().get(DeploymentOptions.ATTACHED);
     }
 
     /** The table environment over {@code env}; all SQL time is UTC. */

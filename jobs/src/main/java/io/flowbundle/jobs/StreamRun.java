@@ -68,12 +68,18 @@ public final class StreamRun {
         this.progressInterval = progressInterval;
     }
 
-    /** Flink settings of the run: streaming defaults, a checkpoint folder per pipeline, config. */
+    /**
+     * Flink settings of the run: streaming defaults and, on the embedded MiniCluster, a checkpoint
+     * folder per pipeline (a cluster's own configuration decides where its checkpoints go), then
+     * the runtime config.
+     */
     Map<String, String> flinkSettings() {
         Map<String, String> settings = new LinkedHashMap<>(STREAMING_DEFAULTS);
-        settings.put(
-                "execution.checkpointing.dir",
-                Path.of(".flowbundle", "checkpoints", spec.name()).toAbsolutePath().toUri().toString());
+        if (Environments.embedded()) {
+            settings.put(
+                    "execution.checkpointing.dir",
+                    Path.of(".flowbundle", "checkpoints", spec.name()).toAbsolutePath().toUri().toString());
+        }
         settings.putAll(config.flink());
         return settings;
     }
@@ -109,6 +115,12 @@ public final class StreamRun {
             throw new FlowbundleException("stream run of " + spec.name() + " failed to start: " + message, e);
         }
         lineage.start(sinks.datasets());
+        if (Environments.detached(env)) {
+            // flink run -d: the cluster owns the job now; stop it with `flink stop` or `flink cancel`
+            LOG.info("run {} of {}: submitted detached as job {}", run.runId(), spec.name(), client.getJobID());
+            lineage.close();
+            return new Summary(run, null, Duration.between(started, Instant.now()), "submitted");
+        }
         LOG.info(
                 "run {} of {}: job {} reading {}{}",
                 run.runId(),
@@ -126,7 +138,12 @@ public final class StreamRun {
                             }
                         },
                         "flowbundle-cancel");
-        Runtime.getRuntime().addShutdownHook(cancelOnExit);
+        // on the embedded MiniCluster the job cannot outlive this JVM: cancel it cleanly on Ctrl-C;
+        // a job on a cluster keeps running when an attached client goes away, as Flink's CLI does
+        boolean embedded = Environments.embedded();
+        if (embedded) {
+            Runtime.getRuntime().addShutdownHook(cancelOnExit);
+        }
         CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
         String status = AuditRecord.SUCCEEDED;
         String error = null;
@@ -152,7 +169,9 @@ public final class StreamRun {
             counts = lastCounts(client);
         } finally {
             try {
-                Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+                if (embedded) {
+                    Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+                }
             } catch (IllegalStateException shuttingDown) {
                 // already running: nothing to remove
             }
