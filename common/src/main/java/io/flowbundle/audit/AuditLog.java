@@ -17,11 +17,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The append-only audit log: one JSON object per line. Appends take an exclusive file lock so
  * concurrent runs (a backfill next to a streaming job) never interleave lines; nothing is ever
- * rewritten.
+ * rewritten. Logs on one file in one JVM (a scheduler running steps in parallel) share a lock too.
  */
 public final class AuditLog {
 
@@ -31,10 +33,18 @@ public final class AuditLog {
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /**
+     * One per file: a file lock is held by the whole JVM, so a second lock attempt from this JVM
+     * throws instead of waiting; appends in one JVM wait for each other here instead.
+     */
+    private static final ConcurrentMap<Path, Object> APPENDING = new ConcurrentHashMap<>();
+
     private final Path file;
+    private final Object appending;
 
     public AuditLog(Path file) {
-        this.file = file.toAbsolutePath();
+        this.file = file.toAbsolutePath().normalize();
+        this.appending = APPENDING.computeIfAbsent(this.file, f -> new Object());
     }
 
     public Path file() {
@@ -45,7 +55,7 @@ public final class AuditLog {
         append(List.of(record));
     }
 
-    public synchronized void append(List<AuditRecord> records) {
+    public void append(List<AuditRecord> records) {
         try {
             Files.createDirectories(file.getParent());
             StringBuilder lines = new StringBuilder();
@@ -53,17 +63,19 @@ public final class AuditLog {
                 lines.append(JSON.writeValueAsString(record)).append('\n');
             }
             ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-            try (FileChannel channel =
-                            FileChannel.open(
-                                    file,
-                                    StandardOpenOption.CREATE,
-                                    StandardOpenOption.WRITE,
-                                    StandardOpenOption.APPEND);
-                    FileLock ignored = channel.lock()) {
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
+            synchronized (appending) {
+                try (FileChannel channel =
+                                FileChannel.open(
+                                        file,
+                                        StandardOpenOption.CREATE,
+                                        StandardOpenOption.WRITE,
+                                        StandardOpenOption.APPEND);
+                        FileLock ignored = channel.lock()) {
+                    while (bytes.hasRemaining()) {
+                        channel.write(bytes);
+                    }
+                    channel.force(false);
                 }
-                channel.force(false);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to audit log " + file, e);

@@ -85,7 +85,7 @@ public final class RunAudit {
                 run.isBatch() ? null : counts.late(), ok, null);
         if (dedupe) {
             step("dedupe", started, ended, List.of(source), null,
-                    counts.valid(), counts.valid() - counts.duplicates(), null,
+                    counts.get("dedupe", "in"), counts.transformInput(), null,
                     counts.duplicates(), null, ok, null);
         }
         step("transform", started, ended, List.of(source), null,

@@ -1,10 +1,14 @@
 package io.flowbundle.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +32,15 @@ import java.util.TreeSet;
  */
 public final class ConfigNode {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Rejects a key written twice in one mapping, which would otherwise silently win. */
+    private static final ObjectMapper YAML =
+            new ObjectMapper(
+                    YAMLFactory.builder()
+                            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                            .build());
+
+    /** How Jackson's duplicate detection starts its message; it has no exception type of its own. */
+    private static final String DUPLICATE_FIELD = "Duplicate field '";
 
     private final JsonNode node;
     private final String keyPath;
@@ -49,10 +61,7 @@ public final class ConfigNode {
         } catch (NoSuchFileException e) {
             throw new ConfigException(absolute + ": file not found");
         } catch (JsonProcessingException e) {
-            String where =
-                    e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            throw new ConfigException(
-                    absolute + where + ": not valid YAML: " + e.getOriginalMessage());
+            throw new ConfigException(absolute + yamlLine(e) + ": " + yamlProblem(e));
         } catch (IOException e) {
             throw new ConfigException(absolute + ": cannot read: " + e.getMessage(), e);
         }
@@ -60,6 +69,48 @@ public final class ConfigNode {
             throw new ConfigException(absolute + ": expected a YAML mapping of keys at the top");
         }
         return new ConfigNode(root, "", absolute);
+    }
+
+    /** Where SnakeYAML found the problem; Jackson's location can be the token before it. */
+    private static String yamlLine(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+            return " (line " + (marked.getProblemMark().getLine() + 1) + ")";
+        }
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    /** One line: SnakeYAML's messages go on with a source excerpt and a caret line. */
+    private static String yamlProblem(JsonProcessingException e) {
+        String message = firstLine(e.getOriginalMessage());
+        if (message.startsWith(DUPLICATE_FIELD) && e.getProcessor() instanceof JsonParser parser) {
+            return "key '"
+                    + keyPathOf(parser.getParsingContext())
+                    + "' is written twice in one mapping; keep one of them";
+        }
+        if (e.getCause() instanceof MarkedYAMLException marked
+                && marked.getContext() != null
+                && marked.getProblem() != null) {
+            // the first line is only where the parser was ("while parsing a flow sequence")
+            message = firstLine(marked.getContext()) + ": " + firstLine(marked.getProblem());
+        }
+        return "not valid YAML: " + message;
+    }
+
+    private static String firstLine(String text) {
+        int end = text.indexOf('\n');
+        return (end < 0 ? text : text.substring(0, end)).strip();
+    }
+
+    /** {@code sink.partition_by[0]}, as the errors of a loaded file name keys. */
+    private static String keyPathOf(JsonStreamContext context) {
+        if (context == null || context.inRoot()) {
+            return "";
+        }
+        String parent = keyPathOf(context.getParent());
+        if (context.inArray()) {
+            return parent + "[" + context.getCurrentIndex() + "]";
+        }
+        return parent.isEmpty() ? context.getCurrentName() : parent + "." + context.getCurrentName();
     }
 
     /** Wraps a tree that did not come from a file (tests, flags); errors name {@code origin}. */

@@ -62,7 +62,8 @@ public final class ContractLoader {
                                 "primary_key: '"
                                         + key
                                         + "' is not a column of the contract (columns: "
-                                        + String.join(", ", seen)
+                                        + String.join(
+                                                ", ", columns.stream().map(Column::name).toList())
                                         + ")");
             }
         }

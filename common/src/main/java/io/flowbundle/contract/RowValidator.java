@@ -45,12 +45,7 @@ public final class RowValidator implements Serializable {
             if (column.hasRange()) {
                 rules.put(
                         Violation.RANGE + ":" + column.name(),
-                        column.name()
-                                + " within ["
-                                + (column.min() == null ? "-inf" : column.min())
-                                + ", "
-                                + (column.max() == null ? "+inf" : column.max())
-                                + "]");
+                        column.name() + " within " + range(column));
             }
             if (!column.allowed().isEmpty()) {
                 rules.put(
@@ -120,11 +115,8 @@ public final class RowValidator implements Serializable {
                             column.name()
                                     + " = "
                                     + getter.getFieldOrNull(row)
-                                    + " is outside ["
-                                    + format(column.min())
-                                    + ", "
-                                    + format(column.max())
-                                    + "]");
+                                    + " is outside "
+                                    + range(column));
                 }
             }
             if (allowed != null) {
@@ -154,9 +146,17 @@ public final class RowValidator implements Serializable {
                     return row.getDouble(index);
             }
         }
+    }
 
-        private static String format(Double bound) {
-            return bound == null ? "-" : (bound == Math.rint(bound) ? String.valueOf(bound.longValue()) : bound.toString());
+    /** {@code [-50, 100]}, {@code [1, +inf]}: the same text in violations and in rules(). */
+    private static String range(Column column) {
+        return "[" + bound(column.min(), "-inf") + ", " + bound(column.max(), "+inf") + "]";
+    }
+
+    private static String bound(Double value, String open) {
+        if (value == null) {
+            return open;
         }
+        return value == Math.rint(value) ? String.valueOf(value.longValue()) : value.toString();
     }
 }

@@ -27,7 +27,6 @@ public final class Counters {
 
     private final RuntimeContext context;
     private final ListState<Tuple2<String, Long>> state;
-    private final Map<String, Long> restored = new HashMap<>();
     private final Map<String, Count> counts = new HashMap<>();
 
     private Counters(RuntimeContext context, ListState<Tuple2<String, Long>> state) {
@@ -45,42 +44,47 @@ public final class Counters {
                                         STATE_NAME, Types.TUPLE(Types.STRING, Types.LONG)));
         Counters counters = new Counters(context, state);
         if (init.isRestored()) {
+            // after rescaling one subtask can get several entries of a name
+            Map<String, Long> restored = new HashMap<>();
             for (Tuple2<String, Long> entry : state.get()) {
-                counters.restored.merge(entry.f0, entry.f1, Long::sum);
+                restored.merge(entry.f0, entry.f1, Long::sum);
             }
+            // now rather than on first use: a count that does not move after the restore (a rule
+            // no record breaks again) must still reach the accumulators
+            restored.forEach(
+                    (name, value) -> {
+                        int dot = name.indexOf('.');
+                        counters.counts.put(
+                                name,
+                                counters.create(
+                                        name.substring(0, dot), name.substring(dot + 1), value));
+                    });
         }
         return counters;
     }
 
+    /** {@code <stage>.<name>}; stages have no dot, so a restore can split the name again. */
     public static String accumulatorName(String stage, String name) {
         return stage + "." + name;
     }
 
     /** The counter {@code <stage>.<name>}, created on first use. */
     public Count counter(String stage, String name) {
-        String full = accumulatorName(stage, name);
-        return counts.computeIfAbsent(
-                full,
-                n -> {
-                    LongCounter accumulator = context.getLongCounter(n);
-                    long start = restored.getOrDefault(n, 0L);
-                    accumulator.add(start);
-                    Counter metric =
-                            context.getMetricGroup().addGroup("flowbundle").addGroup(stage).counter(name);
-                    metric.inc(start);
-                    return new Count(accumulator, metric);
-                });
+        return counts.computeIfAbsent(accumulatorName(stage, name), n -> create(stage, name, 0L));
+    }
+
+    private Count create(String stage, String name, long start) {
+        LongCounter accumulator = context.getLongCounter(accumulatorName(stage, name));
+        accumulator.add(start);
+        Counter metric =
+                context.getMetricGroup().addGroup("flowbundle").addGroup(stage).counter(name);
+        metric.inc(start);
+        return new Count(accumulator, metric);
     }
 
     /** Writes the current counts into operator state (call from snapshotState). */
     public void snapshot() throws Exception {
         List<Tuple2<String, Long>> entries = new ArrayList<>();
-        restored.forEach(
-                (name, value) -> {
-                    if (!counts.containsKey(name)) {
-                        entries.add(Tuple2.of(name, value));
-                    }
-                });
         counts.forEach((name, count) -> entries.add(Tuple2.of(name, count.value())));
         state.update(entries);
     }

@@ -22,6 +22,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>In BATCH execution, records arrive grouped by key and the watermark jumps to the end after
  * each key, so state never outlives its key group.
+ *
+ * <p>Counts {@code dedupe.in}, {@code .out} and {@code .duplicates}: in = out + duplicates.
  */
 public final class DedupeFunction extends KeyedProcessFunction<String, RowData, RowData>
         implements CheckpointedFunction {
@@ -34,6 +36,7 @@ public final class DedupeFunction extends KeyedProcessFunction<String, RowData, 
     private transient ValueState<Long> firstSeen;
     private transient Counters counters;
     private transient Counters.Count in;
+    private transient Counters.Count out;
     private transient Counters.Count duplicates;
 
     public DedupeFunction(EventTime eventTime, long retentionMillis) {
@@ -55,11 +58,13 @@ public final class DedupeFunction extends KeyedProcessFunction<String, RowData, 
     public void open(OpenContext openContext) {
         firstSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("first-seen", Types.LONG));
         in = counters.counter("dedupe", "in");
+        out = counters.counter("dedupe", "out");
         duplicates = counters.counter("dedupe", "duplicates");
     }
 
     @Override
-    public void processElement(RowData row, Context ctx, Collector<RowData> out) throws Exception {
+    public void processElement(RowData row, Context ctx, Collector<RowData> collector)
+            throws Exception {
         in.inc();
         if (firstSeen.value() != null) {
             duplicates.inc();
@@ -68,11 +73,12 @@ public final class DedupeFunction extends KeyedProcessFunction<String, RowData, 
         long time = eventTime.millis(row);
         firstSeen.update(time);
         ctx.timerService().registerEventTimeTimer(saturatedAdd(time, retentionMillis));
-        out.collect(row);
+        out.inc();
+        collector.collect(row);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RowData> out) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RowData> collector) {
         firstSeen.clear();
     }
 

@@ -198,6 +198,19 @@ public final class JsonRowDecoder implements Serializable {
                 };
             case DOUBLE:
                 return (parser, token) -> {
+                    if (token == JsonToken.VALUE_STRING) {
+                        // JSON has no literal for these; JsonRowEncoder writes them as strings
+                        switch (parser.getText()) {
+                            case "NaN":
+                                return Double.NaN;
+                            case "Infinity":
+                                return Double.POSITIVE_INFINITY;
+                            case "-Infinity":
+                                return Double.NEGATIVE_INFINITY;
+                            default:
+                                throw typeError(path, "a number", token, parser);
+                        }
+                    }
                     if (token != JsonToken.VALUE_NUMBER_FLOAT
                             && token != JsonToken.VALUE_NUMBER_INT) {
                         throw typeError(path, "a number", token, parser);
@@ -230,7 +243,7 @@ public final class JsonRowDecoder implements Serializable {
                 return (parser, token) -> {
                     if (token == JsonToken.VALUE_NUMBER_INT) {
                         // epoch milliseconds, as many producers write them
-                        return Timestamps.fromMicros(parser.getLongValue() * 1000L);
+                        return Timestamps.fromMicros(epochMillisAsMicros(path, parser));
                     }
                     if (token != JsonToken.VALUE_STRING) {
                         throw typeError(path, "an ISO-8601 timestamp string", token, parser);
@@ -256,6 +269,30 @@ public final class JsonRowDecoder implements Serializable {
                 throw new IllegalArgumentException(
                         "JSON decoding does not support " + type + " (column " + path + ")");
         }
+    }
+
+    /**
+     * Rejects what does not fit epoch microseconds, typically an epoch in micro- or nanoseconds,
+     * which would otherwise wrap around into a plausible-looking wrong time.
+     */
+    private static long epochMillisAsMicros(String path, JsonParser parser)
+            throws IOException, DecodeException {
+        if (parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            long millis = parser.getLongValue();
+            if (millis >= Long.MIN_VALUE / 1000L && millis <= Long.MAX_VALUE / 1000L) {
+                return millis * 1000L;
+            }
+        }
+        throw new DecodeException(
+                new Violation(
+                        Violation.TYPE,
+                        path,
+                        path
+                                + ": "
+                                + parser.getText()
+                                + " is out of range for epoch milliseconds (an epoch in micro-"
+                                + " or nanoseconds?); write epoch milliseconds or an ISO-8601"
+                                + " timestamp string"));
     }
 
     private static DecodeException typeError(

@@ -3,6 +3,7 @@ package io.flowbundle.operators;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
@@ -17,7 +18,9 @@ import java.util.List;
 
 /**
  * Writes rows as JSON objects: timestamps as ISO-8601 UTC strings ({@code ...Z}), dates as
- * {@code YYYY-MM-DD}, nested rows as objects, nulls as null. The inverse of {@link JsonRowDecoder}.
+ * {@code YYYY-MM-DD}, nested rows as objects, nulls as null, and NaN and infinities, which JSON
+ * has no number for, as the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}.
+ * The inverse of {@link JsonRowDecoder}.
  */
 public final class JsonRowEncoder implements Serializable {
 
@@ -34,7 +37,7 @@ public final class JsonRowEncoder implements Serializable {
 
     public byte[] encode(RowData row) {
         if (writers == null) {
-            factory = new JsonFactory();
+            factory = JsonFactory.builder().enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
             buffer = new ByteArrayOutputStream(256);
             writers = writersFor(rowType);
         }

@@ -18,6 +18,7 @@ public final class Timestamps {
 
     private static final long MICROS_PER_SECOND = 1_000_000L;
     private static final long SECONDS_PER_DAY = 86_400L;
+    private static final int MAX_OFFSET_MINUTES = 18 * 60;
 
     private Timestamps() {}
 
@@ -74,7 +75,8 @@ public final class Timestamps {
                     } else if ((c == '+' || c == '-') && n - i == 6 && text.charAt(i + 3) == ':') {
                         int oh = digits(text, i + 1, i + 3);
                         int om = digits(text, i + 4, i + 6);
-                        if (oh < 0 || om < 0) {
+                        if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > MAX_OFFSET_MINUTES) {
+                            // java.time decides (and rejects) what ZoneOffset cannot hold
                             return fallback(text);
                         }
                         offsetSeconds = (c == '+' ? 1 : -1) * (oh * 3600L + om * 60L);
@@ -95,17 +97,23 @@ public final class Timestamps {
     }
 
     private static long fallback(String text) {
+        OffsetDateTime parsed;
         try {
-            OffsetDateTime parsed = OffsetDateTime.parse(text);
-            return toMicros(parsed.toEpochSecond(), parsed.getNano());
+            parsed = OffsetDateTime.parse(text);
         } catch (DateTimeParseException e) {
-            LocalDateTime parsed = LocalDateTime.parse(text.replace(' ', 'T'));
-            return toMicros(parsed.toEpochSecond(ZoneOffset.UTC), parsed.getNano());
+            parsed = LocalDateTime.parse(text.replace(' ', 'T')).atOffset(ZoneOffset.UTC);
         }
+        return toMicros(text, parsed.toEpochSecond(), parsed.getNano());
     }
 
-    private static long toMicros(long epochSecond, int nanos) {
-        return epochSecond * MICROS_PER_SECOND + nanos / 1000;
+    /** java.time reaches the year 999999999, far beyond what a long counts in microseconds. */
+    private static long toMicros(String text, long epochSecond, int nanos) {
+        try {
+            return Math.addExact(Math.multiplyExact(epochSecond, MICROS_PER_SECOND), nanos / 1000);
+        } catch (ArithmeticException e) {
+            throw new DateTimeParseException(
+                    "'" + text + "' is outside the range of epoch microseconds", text, 0);
+        }
     }
 
     private static int digits(String text, int from, int to) {

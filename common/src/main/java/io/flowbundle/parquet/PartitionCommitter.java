@@ -97,7 +97,9 @@ public final class PartitionCommitter {
     private static TreeSet<String> partitions(Path root, int depth) throws IOException {
         TreeSet<String> out = new TreeSet<>();
         try (Stream<Path> walk = Files.walk(root, depth)) {
-            walk.filter(p -> root.relativize(p).getNameCount() == depth && Files.isDirectory(p))
+            // the root relativizes to the empty path, which still has one name
+            walk.filter(p -> !p.equals(root))
+                    .filter(p -> root.relativize(p).getNameCount() == depth && Files.isDirectory(p))
                     .filter(p -> !p.getFileName().toString().startsWith("."))
                     .forEach(p -> out.add(root.relativize(p).toString()));
         }

@@ -7,7 +7,7 @@ import org.apache.flink.table.data.utils.ProjectedRowData;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.table.types.logical.TimestampType;
+import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
 
 import java.io.Serializable;
 import java.time.LocalDate;
@@ -170,11 +170,9 @@ public final class Partitioning implements Serializable {
             return "__HIVE_DEFAULT_PARTITION__";
         }
         if (key.dateOfTimestamp()) {
-            int precision =
-                    key.type() instanceof TimestampType
-                            ? ((TimestampType) key.type()).getPrecision()
-                            : 3;
-            long millis = row.getTimestamp(key.index(), precision).getMillisecond();
+            long millis =
+                    row.getTimestamp(key.index(), LogicalTypeChecks.getPrecision(key.type()))
+                            .getMillisecond();
             return LocalDate.ofEpochDay(Math.floorDiv(millis, 86_400_000L)).toString();
         }
         Object value = RowData.createFieldGetter(key.type(), key.index()).getFieldOrNull(row);

@@ -8,7 +8,8 @@ import java.util.TreeMap;
 /**
  * The counts of one run, read from the job's accumulators (once it ended, or while it runs). They
  * reconcile: {@code consumed = rejected on input + late + duplicates + transform input}, and
- * {@code transform output = loaded + rejected on output}.
+ * {@code transform output = loaded + rejected on output}. Every count is measured by the operator
+ * it describes, none derived from the others, so a record lost between two operators shows.
  */
 public record RunCounts(Map<String, Long> accumulators) {
 
@@ -49,9 +50,13 @@ public record RunCounts(Map<String, Long> accumulators) {
         return get("late", "events");
     }
 
-    /** Rows that reached the SQL transform. */
+    /** Rows that reached the SQL transform: those dedupe let through, or all valid ones. */
     public long transformInput() {
-        return valid() - duplicates();
+        return dedupeRan() ? get("dedupe", "out") : valid();
+    }
+
+    private boolean dedupeRan() {
+        return accumulators.keySet().stream().anyMatch(name -> name.startsWith("dedupe."));
     }
 
     public long transformOutput() {
@@ -79,9 +84,14 @@ public record RunCounts(Map<String, Long> accumulators) {
         return out;
     }
 
-    /** Whether every record is accounted for. */
+    /** Whether every record is accounted for, once and by the operators it passed. */
     public boolean reconciles() {
-        return consumed() == rejectedOnInput() + duplicates() + late() + transformInput()
+        long dedupeInput = get("dedupe", "in");
+        return accumulators.values().stream().allMatch(count -> count >= 0)
+                && consumed() == rejectedOnInput() + late() + duplicates() + transformInput()
+                && (!dedupeRan()
+                        || (dedupeInput == valid()
+                                && dedupeInput == duplicates() + transformInput()))
                 && transformOutput() == loaded() + rejectedOnOutput();
     }
 

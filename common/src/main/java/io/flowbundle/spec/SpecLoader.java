@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads a pipeline spec and the contracts it names. Relative paths resolve against the folder of
@@ -161,9 +162,17 @@ public final class SpecLoader {
                             + " has no primary_key to default to");
         }
         for (String column : key) {
-            if (contract.column(column).isEmpty()) {
+            Optional<Column> found = contract.column(column);
+            if (found.isEmpty()) {
                 throw node.error(
                         "dedupe.key: '" + column + "' is not a column of contract " + contract.name());
+            }
+            if (found.get().type().kind() == ColumnType.Kind.ROW) {
+                throw node.error(
+                        "dedupe.key: '"
+                                + column
+                                + "' is a nested row; name scalar columns of contract "
+                                + contract.name());
             }
         }
         Duration retention = node.duration("retention", DEFAULT_DEDUPE_RETENTION);

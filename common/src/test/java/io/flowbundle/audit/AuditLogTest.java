@@ -4,7 +4,6 @@ import static io.flowbundle.audit.AuditRecordTest.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,45 +97,39 @@ class AuditLogTest {
     @Test
     void concurrentAppendsThroughOneLogNeverInterleave() throws Exception {
         AuditLog log = new AuditLog(dir.resolve("audit.jsonl"));
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            long thread = t;
-            done.add(pool.submit(() -> {
-                for (int i = 0; i < 50; i++) {
-                    log.append(List.of(step("validate", thread, thread, 0L, null, null), step("run", thread, thread, 0L, 0L, 0L)));
-                }
-            }));
-        }
-        for (Future<?> future : done) {
-            future.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
 
-        List<AuditRecord> records = log.read();
-        assertThat(records).hasSize(4 * 50 * 2);
-        for (int i = 0; i < records.size(); i += 2) {
-            assertThat(records.get(i).step()).isEqualTo("validate");
-            assertThat(records.get(i + 1).step()).as("a batch of records stays together").isEqualTo("run");
-            assertThat(records.get(i + 1).rowsIn()).isEqualTo(records.get(i).rowsIn());
-        }
+        appendInParallel(List.of(log, log, log, log), 50);
+
+        assertBatchesStayTogether(log.read(), 4 * 50);
     }
 
     @Test
-    @Disabled(
-            "BUG: two AuditLog instances on one file in one JVM fail with"
-                    + " OverlappingFileLockException when they append at the same time (FileChannel"
-                    + " locks are per process; append is only synchronized per instance)")
     void concurrentAppendsThroughTwoLogsOnOneFileNeverInterleave() throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        List<AuditLog> logs = List.of(new AuditLog(file), new AuditLog(file));
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+
+        appendInParallel(List.of(new AuditLog(file), new AuditLog(file)), 100);
+
+        assertBatchesStayTogether(new AuditLog(file).read(), 2 * 100);
+    }
+
+    @Test
+    void logsNamingOneFileByDifferentPathsShareTheLock() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+
+        appendInParallel(List.of(new AuditLog(file), new AuditLog(dir.resolve("runs/../audit.jsonl"))), 50);
+
+        assertBatchesStayTogether(new AuditLog(file).read(), 2 * 50);
+    }
+
+    /** Each log appends {@code batches} batches of two records (validate, run) from its own thread. */
+    private static void appendInParallel(List<AuditLog> logs, int batches) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(logs.size());
         List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
+        for (int t = 0; t < logs.size(); t++) {
             AuditLog log = logs.get(t);
             long thread = t;
             done.add(pool.submit(() -> {
-                for (int i = 0; i < 100; i++) {
+                for (int i = 0; i < batches; i++) {
                     log.append(List.of(step("validate", thread, thread, 0L, null, null), step("run", thread, thread, 0L, 0L, 0L)));
                 }
             }));
@@ -148,7 +141,14 @@ class AuditLogTest {
         } finally {
             pool.shutdownNow();
         }
+    }
 
-        assertThat(new AuditLog(file).read()).hasSize(2 * 100 * 2);
+    private static void assertBatchesStayTogether(List<AuditRecord> records, int batches) {
+        assertThat(records).hasSize(batches * 2);
+        for (int i = 0; i < records.size(); i += 2) {
+            assertThat(records.get(i).step()).isEqualTo("validate");
+            assertThat(records.get(i + 1).step()).as("a batch of records stays together").isEqualTo("run");
+            assertThat(records.get(i + 1).rowsIn()).isEqualTo(records.get(i).rowsIn());
+        }
     }
 }

@@ -19,14 +19,17 @@ class RunAuditTest {
     private static final Instant STARTED = Times.instant("2026-11-02T01:00:00Z");
     private static final Instant ENDED = Times.instant("2026-11-02T01:03:00Z");
 
+    /** The accumulators of a run whose dedupe (if any) saw every valid row. */
     private static RunCounts counts(long in, long out, long rejected, long duplicates, long late, long results, long loaded, long rejectedResults) {
         return RunCounts.of(
                 Map.of(
                         "input.in", in,
                         "input.out", out,
                         "input.rejected", rejected,
-                        "dedupe.duplicates", duplicates,
                         "late.events", late,
+                        "dedupe.in", out,
+                        "dedupe.duplicates", duplicates,
+                        "dedupe.out", out - duplicates,
                         "output.in", results,
                         "output.out", loaded,
                         "output.rejected", rejectedResults));
@@ -35,7 +38,7 @@ class RunAuditTest {
     @Test
     void streamingRunHasEveryStepAndEveryStepReconciles() {
         RunInfo run = new RunInfo("run-1", RunInfo.Mode.STREAMING, null);
-        RunCounts counts = counts(1000, 950, 50, 20, 5, 100, 98, 2);
+        RunCounts counts = counts(1000, 945, 50, 20, 5, 100, 98, 2);
 
         List<AuditRecord> records =
                 new RunAudit(run, "sensor-hourly-stream", "etl-bot")
@@ -47,7 +50,7 @@ class RunAuditTest {
 
         assertThat(records)
                 .extracting(AuditRecord::step)
-                .containsExactly("validate", "dedupe", "late", "transform", "load", "stage", "run");
+                .containsExactly("validate", "dedupe", "transform", "load", "stage", "run");
         assertThat(records).allSatisfy(r -> {
             assertThat(r.runId()).isEqualTo("run-1");
             assertThat(r.pipeline()).isEqualTo("sensor-hourly-stream");
@@ -56,11 +59,22 @@ class RunAuditTest {
             assertThat(r.actor()).isEqualTo("etl-bot");
             assertThat(r.reconciles()).as("step %s reconciles", r.step()).isTrue();
         });
-        AuditRecord load = records.get(4);
+        AuditRecord validate = records.get(0);
+        assertThat(validate.rowsIn()).isEqualTo(1000);
+        assertThat(validate.rowsOut()).as("valid and on time").isEqualTo(945);
+        assertThat(validate.rowsRejected()).isEqualTo(50);
+        assertThat(validate.rowsLate()).as("late events leave at the gate").isEqualTo(5);
+        AuditRecord dedupe = records.get(1);
+        assertThat(dedupe.rowsIn()).isEqualTo(945);
+        assertThat(dedupe.rowsOut()).isEqualTo(925);
+        assertThat(dedupe.rowsDuplicates()).isEqualTo(20);
+        AuditRecord load = records.get(3);
         assertThat(load.target()).isEqualTo("kafka://127.0.0.1:9092/sensor-hourly, out/stream/sensor-hourly");
         assertThat(load.rowsIn()).isEqualTo(100);
         assertThat(load.rowsOut()).isEqualTo(98);
-        AuditRecord whole = records.get(6);
+        AuditRecord stage = records.get(4);
+        assertThat(stage.rowsIn()).as("the landing layer keeps late events too").isEqualTo(950);
+        AuditRecord whole = records.get(5);
         assertThat(whole.rowsIn()).isEqualTo(1000);
         assertThat(whole.rowsOut()).isEqualTo(925);
         assertThat(whole.rowsLate()).isEqualTo(5);

@@ -3,6 +3,7 @@ package io.flowbundle.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,5 +37,19 @@ class DurationsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected a duration such as 250ms, 10s, 5min, 1h or 7d")
                 .hasMessageContaining("'" + text + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"106751991168d", "999999999999999d", "2562047788016h", "9223372036854776s", "9223372036854775808ms", "99999999999999999999s"})
+    void durationsBeyondMillisecondsOfALongAreRejectedNamingTheLongest(String text) {
+        assertThatThrownBy(() -> Durations.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'" + text + "' is too long for a duration; the longest is 106751991167d");
+    }
+
+    @Test
+    void theLongestDurationsAreAccepted() {
+        assertThat(Durations.parse("106751991167d")).isEqualTo(Duration.ofDays(106_751_991_167L));
+        assertThat(Durations.parse("9223372036854775807ms")).isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
     }
 }

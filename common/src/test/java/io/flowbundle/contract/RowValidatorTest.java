@@ -109,7 +109,7 @@ class RowValidatorTest {
                         "required:device_id",
                         "range:temperature_c",
                         "range:humidity_percent")
-                .containsEntry("range:temperature_c", "temperature_c within [-50.0, 100.0]")
+                .containsEntry("range:temperature_c", "temperature_c within [-50, 100]")
                 .containsEntry("allowed:type", "type in [reading, heartbeat]");
     }
 
@@ -128,7 +128,22 @@ class RowValidatorTest {
         assertThat(rules.validate(GenericRowData.of(5L, -3)).ruleId()).isEqualTo("range:floor");
         assertThat(rules.validate(GenericRowData.of(5L, 7)).ruleId()).isEqualTo("allowed:floor");
         assertThat(rules.validate(GenericRowData.of(5L, 7)).message()).isEqualTo("floor = '7' is not one of [0, 1, 2]");
-        assertThat(rules.rules()).containsEntry("range:readings", "readings within [1.0, +inf]");
+        assertThat(rules.rules()).containsEntry("range:readings", "readings within [1, +inf]");
+    }
+
+    @Test
+    void openBoundsReadTheSameInViolationsAndRules() {
+        Contract contract =
+                contract(
+                        new Column("readings", ColumnType.of(Kind.BIGINT), false, 1.0, null, List.of(), null),
+                        new Column("depth_m", ColumnType.of(Kind.DOUBLE), false, null, 2.5, List.of(), null));
+        RowValidator rules = new RowValidator(contract);
+
+        assertThat(rules.validate(GenericRowData.of(0L, null)).message()).isEqualTo("readings = 0 is outside [1, +inf]");
+        assertThat(rules.validate(GenericRowData.of(null, 3.0)).message()).isEqualTo("depth_m = 3.0 is outside [-inf, 2.5]");
+        assertThat(rules.rules())
+                .containsEntry("range:readings", "readings within [1, +inf]")
+                .containsEntry("range:depth_m", "depth_m within [-inf, 2.5]");
     }
 
     @Test

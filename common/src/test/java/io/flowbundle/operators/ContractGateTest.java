@@ -2,6 +2,7 @@ package io.flowbundle.operators;
 
 import static io.flowbundle.testing.SensorRows.reading;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.flowbundle.contract.RowValidator;
 import io.flowbundle.contract.Violation;
@@ -13,11 +14,14 @@ import io.flowbundle.testing.SensorRows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.functions.util.ListCollector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,8 +70,46 @@ class ContractGateTest {
     }
 
     private List<RejectedRecord> rejected() {
-        var side = harness.getSideOutput(ContractGate.REJECTED);
+        return records(ContractGate.REJECTED);
+    }
+
+    private List<RejectedRecord> late() {
+        return records(ContractGate.LATE);
+    }
+
+    private List<RejectedRecord> records(OutputTag<RowData> tag) {
+        var side = harness.getSideOutput(tag);
         return side == null ? List.of() : side.stream().map(StreamRecord::getValue).map(RejectedRecord::of).toList();
+    }
+
+    private List<RowData> lateRows() {
+        var side = harness.getSideOutput(ContractGate.lateRows(SensorRows.PIPELINE_TYPE));
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    }
+
+    /** One partition read in order, through one deserializer, so it marks late records. */
+    private static final class Partition {
+        private final EnvelopeDeserializer deserializer =
+                new EnvelopeDeserializer(SensorRows.PIPELINE_TYPE, SensorRows.TIMESTAMP, 10_000L);
+        private final JsonRowEncoder encoder = new JsonRowEncoder(SensorRows.PIPELINE_TYPE);
+        private final int number;
+        private long offset;
+
+        Partition(int number) {
+            this.number = number;
+        }
+
+        RowData next(GenericRowData row) {
+            return next(encoder.encodeToString(row));
+        }
+
+        RowData next(String json) {
+            List<RowData> out = new ArrayList<>();
+            deserializer.deserialize(
+                    new ConsumerRecord<>("sensor-events", number, offset++, null, json.getBytes(StandardCharsets.UTF_8)),
+                    new ListCollector<>(out));
+            return out.get(0);
+        }
     }
 
     private Map<String, Long> counts() {
@@ -227,8 +269,128 @@ class ContractGateTest {
         Map<String, Long> counts = counts();
         assertThat(counts.get("input.in")).isEqualTo(envelopes.size());
         assertThat(counts.get("input.out") + counts.get("input.rejected")).isEqualTo(counts.get("input.in"));
+        assertThat(counts).containsEntry("late.events", 0L);
         assertThat(counts).containsEntry("input.out", 2L).containsEntry("input.rule.allowed:type", 2L).containsEntry("input.rule.parse", 1L);
         assertThat(harness.extractOutputValues()).hasSize(2);
         assertThat(rejected()).extracting(RejectedRecord::offset).containsExactly(1L, 2L, 4L);
+    }
+
+    @Test
+    void aValidLateRecordGoesToTheLateOutputsAndIsCounted() throws Exception {
+        openSensorGate(KAFKA);
+        Partition kafka = new Partition(2);
+        GenericRowData onTime = reading("evt-1").at("2026-11-01T10:00:00Z").build();
+        GenericRowData behind = reading("evt-2").at("2026-11-01T09:59:00Z").build();
+        String behindJson = new JsonRowEncoder(SensorRows.PIPELINE_TYPE).encodeToString(behind);
+
+        harness.processElement(kafka.next(onTime), 0L);
+        harness.processElement(kafka.next(behindJson), 0L);
+
+        assertThat(harness.extractOutputValues()).containsExactly(onTime);
+        assertThat(lateRows()).as("kept for the staging layer as it is").containsExactly(behind);
+        assertThat(rejected()).isEmpty();
+        assertThat(late()).hasSize(1);
+        RejectedRecord late = late().get(0);
+        assertThat(late.stage()).isEqualTo(Rejected.STAGE_LATE);
+        assertThat(late.rule()).isEqualTo(Rejected.STAGE_LATE);
+        assertThat(late.column()).isNull();
+        assertThat(late.reason())
+                .isEqualTo(
+                        "event time is at or behind the watermark of its partition"
+                                + " (2026-11-01T09:59:49.999Z); its window may have been emitted");
+        assertThat(late.source()).isEqualTo(KAFKA);
+        assertThat(late.partition()).isEqualTo(2);
+        assertThat(late.offset()).isEqualTo(1L);
+        assertThat(late.record()).as("as sent").isEqualTo(behindJson);
+        assertThat(counts())
+                .containsEntry("input.in", 2L)
+                .containsEntry("input.out", 1L)
+                .containsEntry("input.rejected", 0L)
+                .containsEntry("late.events", 1L);
+    }
+
+    @Test
+    void aLateRecordThatBreaksTheContractIsRejectedNotLate() throws Exception {
+        openSensorGate(KAFKA);
+        Partition kafka = new Partition(0);
+
+        harness.processElement(kafka.next(reading("evt-1").at("2026-11-01T10:00:00Z").build()), 0L);
+        harness.processElement(kafka.next(reading("evt-2").at("2026-11-01T09:00:00Z").type("alarm").build()), 0L);
+
+        assertThat(late()).isEmpty();
+        assertThat(lateRows()).isEmpty();
+        assertThat(rejected()).extracting(RejectedRecord::stage, RejectedRecord::rule)
+                .containsExactly(tuple(Rejected.STAGE_INPUT, Violation.ALLOWED));
+        assertThat(counts()).containsEntry("input.rejected", 1L).containsEntry("late.events", 0L);
+    }
+
+    @Test
+    void rowsThatNeedNoDecodingAreNeverLate() throws Exception {
+        openSensorGate("data/sensor-events");
+
+        harness.processElement(Envelope.ofRow(reading("evt-1").at("2026-11-01T10:00:00Z").build()), 0L);
+        harness.processElement(Envelope.ofRow(reading("evt-2").at("2026-11-01T08:00:00Z").build()), 0L);
+
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(late()).isEmpty();
+        assertThat(counts()).containsEntry("late.events", 0L);
+    }
+
+    @Test
+    void countsContinueFromTheCheckpointAfterARestore() throws Exception {
+        openSensorGate(KAFKA);
+        Partition kafka = new Partition(0);
+        harness.processElement(kafka.next(reading("evt-1").at("2026-11-01T10:00:00Z").build()), 0L);
+        harness.processElement(kafka.next(reading("evt-2").at("2026-11-01T10:00:01Z").type("alarm").build()), 0L);
+        harness.processElement(kafka.next("not json"), 0L);
+        harness.processElement(kafka.next(reading("evt-3").at("2026-11-01T09:00:00Z").build()), 0L);
+        Map<String, Long> checkpointed = counts();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 0L);
+        harness.close();
+
+        harness = restoredGate(snapshot);
+
+        assertThat(counts()).as("every count, also the per-rule ones, before any new record").isEqualTo(checkpointed);
+        assertThat(checkpointed)
+                .containsEntry("input.in", 4L)
+                .containsEntry("input.out", 1L)
+                .containsEntry("input.rejected", 2L)
+                .containsEntry("late.events", 1L)
+                .containsEntry("input.rule.allowed:type", 1L)
+                .containsEntry("input.rule.parse", 1L);
+
+        harness.processElement(kafka.next(reading("evt-4").at("2026-11-01T10:00:02Z").build()), 0L);
+        harness.processElement(kafka.next(reading("evt-5").at("2026-11-01T09:00:00Z").build()), 0L);
+        harness.processElement(kafka.next(reading("evt-6").at("2026-11-01T10:00:03Z").type("alarm").build()), 0L);
+
+        Map<String, Long> counts = counts();
+        assertThat(counts)
+                .containsEntry("input.in", 7L)
+                .containsEntry("input.out", 2L)
+                .containsEntry("input.rejected", 3L)
+                .containsEntry("late.events", 2L)
+                .containsEntry("input.rule.allowed:type", 2L)
+                .containsEntry("input.rule.parse", 1L);
+        assertThat(counts.get("input.in"))
+                .isEqualTo(counts.get("input.out") + counts.get("input.rejected") + counts.get("late.events"));
+
+        OperatorSubtaskState second = harness.snapshot(2L, 0L);
+        harness.close();
+        harness = restoredGate(second);
+
+        assertThat(counts()).as("a second restore starts from the second checkpoint").isEqualTo(counts);
+    }
+
+    private static OneInputStreamOperatorTestHarness<RowData, RowData> restoredGate(OperatorSubtaskState snapshot)
+            throws Exception {
+        OneInputStreamOperatorTestHarness<RowData, RowData> restored =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(
+                                new ContractGate(
+                                        "input", new RowValidator(SensorRows.contract()), SensorRows.PIPELINE_TYPE,
+                                        "run-1", "sensor-hourly", KAFKA)));
+        restored.initializeState(snapshot);
+        restored.open();
+        return restored;
     }
 }

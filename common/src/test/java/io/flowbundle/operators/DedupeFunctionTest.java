@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 class DedupeFunctionTest {
 
@@ -67,6 +68,7 @@ class DedupeFunctionTest {
         assertThat(outputIds()).containsExactly("evt-1", "evt-2");
         assertThat(harness.extractOutputValues().get(0)).isEqualTo(first);
         assertThat(HarnessAccumulators.count(harness, "dedupe.in")).isEqualTo(4);
+        assertThat(HarnessAccumulators.count(harness, "dedupe.out")).isEqualTo(2);
         assertThat(HarnessAccumulators.count(harness, "dedupe.duplicates")).isEqualTo(2);
         assertThat(harness.numKeyedStateEntries()).as("one first-seen time per key").isEqualTo(2);
         assertThat(harness.numEventTimeTimers()).as("one cleanup timer per key").isEqualTo(2);
@@ -159,6 +161,33 @@ class DedupeFunctionTest {
         watermark("2026-11-01T11:00:00Z");
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void countsContinueFromTheCheckpointAfterARestore() throws Exception {
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-2").at("2026-11-01T10:00:01Z").build());
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
+        harness.close();
+
+        harness = restoredHarness(snapshot);
+
+        assertThat(HarnessAccumulators.of(harness))
+                .as("before any new record")
+                .containsEntry("dedupe.in", 3L)
+                .containsEntry("dedupe.out", 2L)
+                .containsEntry("dedupe.duplicates", 1L);
+
+        send(reading("evt-2").at("2026-11-01T10:00:01Z").build());
+        send(reading("evt-3").at("2026-11-01T10:00:02Z").build());
+
+        Map<String, Long> counts = HarnessAccumulators.of(harness);
+        assertThat(counts)
+                .containsEntry("dedupe.in", 5L)
+                .containsEntry("dedupe.out", 3L)
+                .containsEntry("dedupe.duplicates", 2L);
+        assertThat(counts.get("dedupe.in")).isEqualTo(counts.get("dedupe.out") + counts.get("dedupe.duplicates"));
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, RowData, RowData> restoredHarness(

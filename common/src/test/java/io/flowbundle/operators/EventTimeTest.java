@@ -32,6 +32,7 @@ class EventTimeTest {
                 Envelope.ofRecord(reading("evt-1").at("2026-11-01T10:01:30Z").build(), "{}".getBytes(StandardCharsets.UTF_8), 0, 1L, null);
 
         assertThat(assigner.extractTimestamp(envelope, 0L)).isEqualTo(Times.millis("2026-11-01T10:01:30Z"));
+        assertThat(Envelope.isLate(envelope)).isFalse();
         assertThat(assigner.extractTimestamp(Envelope.ofRow(reading("evt-2").at("2026-11-02T00:00:00Z").build()), 0L))
                 .isEqualTo(Times.millis("2026-11-02T00:00:00Z"));
     }
@@ -59,7 +60,10 @@ class EventTimeTest {
         assertThat(Envelope.isDecoded(decoded)).isTrue();
         assertThat(Envelope.payload(decoded, SensorRows.PIPELINE_TYPE.getFieldCount())).isEqualTo(reading("evt-1").build());
         assertThat(decoded.isNullAt(Envelope.RAW)).isTrue();
+        assertThat(Envelope.isLate(decoded)).as("rows that need no decoding are never late").isFalse();
+        assertThat(Envelope.isLate(failure)).as("records that did not decode are never late").isFalse();
         assertThat(Envelope.type(SensorRows.PIPELINE_TYPE).getFieldNames())
-                .containsExactly("payload", "error_rule", "error_column", "error_message", "raw", "partition", "offset");
+                .containsExactly(
+                        "payload", "error_rule", "error_column", "error_message", "raw", "partition", "offset", "late_behind");
     }
 }

@@ -18,7 +18,6 @@ import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.InstantiationUtil;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -346,9 +345,6 @@ class JsonRowDecoderTest {
     }
 
     @Test
-    @Disabled(
-            "BUG: an epoch number whose value*1000 overflows a long (e.g. epoch nanoseconds) is"
-                    + " decoded into a garbage timestamp instead of a type violation")
     void epochNumbersOutsideTheTimestampRangeAreTypeViolations() {
         long epochNanos = Times.micros("2026-11-01T10:00:00Z") * 1000L;
 
@@ -356,6 +352,64 @@ class JsonRowDecoderTest {
 
         assertThat(violation.rule()).isEqualTo(Violation.TYPE);
         assertThat(violation.column()).isEqualTo("timestamp");
+        assertThat(violation.message())
+                .isEqualTo(
+                        "timestamp: "
+                                + epochNanos
+                                + " is out of range for epoch milliseconds (an epoch in micro- or"
+                                + " nanoseconds?); write epoch milliseconds or an ISO-8601 timestamp string");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"9223372036854776", "-9223372036854776", "9223372036854775807", "99999999999999999999", "-99999999999999999999"})
+    void epochNumbersThatDoNotFitMicrosecondsAreOneLineTypeViolations(String number) {
+        Violation violation = rejectionOf("{\"id\": \"evt-1\", \"timestamp\": " + number + "}");
+
+        assertThat(violation.ruleId()).isEqualTo("type:timestamp");
+        assertThat(violation.message()).startsWith("timestamp: " + number + " is out of range").doesNotContain("\n");
+    }
+
+    @Test
+    void epochNumbersAtTheEdgeOfMicrosecondsAreRead() throws Exception {
+        long largest = Long.MAX_VALUE / 1000L;
+        long smallest = Long.MIN_VALUE / 1000L;
+
+        assertThat(micros(decode("{\"timestamp\": " + largest + "}").getTimestamp(SensorRows.TIMESTAMP, 6)))
+                .isEqualTo(largest * 1000L);
+        assertThat(micros(decode("{\"timestamp\": " + smallest + "}").getTimestamp(SensorRows.TIMESTAMP, 6)))
+                .isEqualTo(smallest * 1000L);
+    }
+
+    @Test
+    void nanAndInfinitiesAreReadFromTheirStrings() throws Exception {
+        RowData row = decode("{\"temperature_c\": \"NaN\", \"humidity_percent\": \"-Infinity\"}");
+
+        assertThat(row.getDouble(SensorRows.TEMPERATURE)).isNaN();
+        assertThat(row.getDouble(SensorRows.HUMIDITY)).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(decode("{\"temperature_c\": \"Infinity\"}").getDouble(SensorRows.TEMPERATURE))
+                .isEqualTo(Double.POSITIVE_INFINITY);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nan", "NAN", "inf", "+Infinity", "infinity", " NaN", "1.5", ""})
+    void otherStringsForADoubleAreTypeViolations(String text) {
+        Violation violation = rejectionOf("{\"temperature_c\": \"" + text + "\"}");
+
+        assertThat(violation.ruleId()).isEqualTo("type:temperature_c");
+        assertThat(violation.message()).isEqualTo("temperature_c: expected a number, got a string");
+    }
+
+    @Test
+    void nanAndInfinitiesRoundTripThroughTheEncoder() throws Exception {
+        JsonRowEncoder encoder = new JsonRowEncoder(SensorRows.TYPE);
+        GenericRowData[] rows = {
+            reading("evt-1").temperature(Double.NaN).humidity(Double.POSITIVE_INFINITY).build(),
+            reading("evt-2").temperature(Double.NEGATIVE_INFINITY).humidity(-0.0).build()
+        };
+
+        for (GenericRowData row : rows) {
+            assertThat(sensors.decode(encoder.encode(row))).isEqualTo(row);
+        }
     }
 
     @Test

@@ -102,6 +102,21 @@ class JsonRowEncoderTest {
     }
 
     @Test
+    void nanAndInfinitiesAreWrittenAsStrings() throws Exception {
+        JsonNode json =
+                JSON.readTree(
+                        sensors.encode(
+                                reading("evt-1").temperature(Double.NaN).humidity(Double.NEGATIVE_INFINITY).build()));
+        JsonNode hot =
+                JSON.readTree(sensors.encode(reading("evt-2").temperature(Double.POSITIVE_INFINITY).build()));
+
+        assertThat(json.get("temperature_c").isTextual()).isTrue();
+        assertThat(json.get("temperature_c").asText()).isEqualTo("NaN");
+        assertThat(json.get("humidity_percent").asText()).isEqualTo("-Infinity");
+        assertThat(hot.get("temperature_c").asText()).isEqualTo("Infinity");
+    }
+
+    @Test
     void stringsAreEscaped() throws Exception {
         String awkward = "quote \" backslash \\ newline \n tab \t snowman ☃";
 

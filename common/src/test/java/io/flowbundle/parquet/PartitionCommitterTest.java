@@ -3,7 +3,6 @@ package io.flowbundle.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -196,10 +195,6 @@ class PartitionCommitterTest {
     }
 
     @Test
-    @Disabled(
-            "BUG: PartitionCommitter.partitions() counts the staging root itself as partition \"\""
-                    + " (relativize(root) has one name) unless its name starts with '.', so a staging"
-                    + " folder not made by stagingDir() swaps the whole dataset and then fails")
     void aStagingFolderWithAPlainNameWorksToo() throws IOException {
         Path plainStaging = dir.resolve("out/staging-run-0002");
         write(target.resolve(DAY1).resolve("part-old.parquet"), "old");

@@ -20,7 +20,6 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.VarCharType;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -198,9 +197,6 @@ class PartitioningTest {
     }
 
     @Test
-    @Disabled(
-            "BUG: Partitioning.value reads a TIMESTAMP_LTZ(p>3) column with precision 3, which"
-                    + " misreads BinaryRowData (non-compact timestamps), giving a wrong date")
     void localZonedTimestampsWithMicrosecondsAreReadWithTheirPrecision() {
         RowType ltz =
                 RowType.of(

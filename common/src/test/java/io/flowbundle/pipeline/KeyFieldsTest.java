@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbundle.testing.SensorRows;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -40,14 +39,27 @@ class KeyFieldsTest {
     }
 
     @Test
-    @Disabled(
-            "BUG: KeyFields turns a null key column into the text \"null\", so a missing value and"
-                    + " the string 'null' (and all rows missing an optional key column) count as"
-                    + " duplicates of each other")
     void aMissingKeyValueIsNotTheTextNull() {
         KeyFields key = new KeyFields(SensorRows.PIPELINE_TYPE, List.of("device_id"));
 
         assertThat(key.getKey(reading("evt-1").noDevice().build()))
                 .isNotEqualTo(key.getKey(reading("evt-2").device("null").build()));
+    }
+
+    @Test
+    void aMissingValueInACompositeKeyIsNotTheTextNullEither() {
+        KeyFields key = new KeyFields(SensorRows.PIPELINE_TYPE, List.of("device_id", "timestamp"));
+
+        assertThat(key.getKey(reading("evt-1").noDevice().at("2026-11-01T10:00:00Z").build()))
+                .isNotEqualTo(key.getKey(reading("evt-2").device("null").at("2026-11-01T10:00:00Z").build()));
+    }
+
+    @Test
+    void rowsMissingTheSameKeyValueShareAKey() {
+        KeyFields key = new KeyFields(SensorRows.PIPELINE_TYPE, List.of("device_id", "timestamp"));
+
+        assertThat(key.getKey(reading("evt-1").noDevice().at("2026-11-01T10:00:00Z").build()))
+                .isEqualTo(key.getKey(reading("evt-2").noDevice().at("2026-11-01T10:00:00Z").build()))
+                .isNotEqualTo(key.getKey(reading("evt-3").noDevice().at("2026-11-01T10:00:01Z").build()));
     }
 }

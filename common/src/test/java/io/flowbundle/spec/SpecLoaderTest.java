@@ -342,6 +342,16 @@ class SpecLoaderTest {
     }
 
     @Test
+    void dedupeKeyCannotBeANestedRow() {
+        ConfFixture.edit(batch, "dedupe: {key: id,", "dedupe: {key: [device_id, location],");
+
+        expectConfigError(
+                () -> SpecLoader.load(batch),
+                batch,
+                "dedupe.key: 'location' is a nested row; name scalar columns of contract sensor_events");
+    }
+
+    @Test
     void dedupeWithoutKeyNeedsAPrimaryKey() {
         ConfFixture.edit(conf.contract("sensor_events"), "primary_key: [id]\n", "");
         ConfFixture.edit(batch, "dedupe: {key: id, retention: 1h}", "dedupe: {retention: 1h}");
