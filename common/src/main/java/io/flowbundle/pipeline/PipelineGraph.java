@@ -5,6 +5,7 @@ import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.RowValidator;
 import io.flowbundle.operators.ContractGate;
 import io.flowbundle.operators.DedupeFunction;
+import io.flowbundle.operators.DedupeKey;
 import io.flowbundle.operators.Envelope;
 import io.flowbundle.operators.EventTime;
 import io.flowbundle.operators.Rejected;
@@ -100,11 +101,12 @@ public final class PipelineGraph {
 
         DataStream<RowData> events = valid;
         if (spec.dedupe() != null) {
+            DedupeKey key = new DedupeKey(payloadType, spec.dedupe().key());
             events =
-                    events.keyBy(new KeyFields(payloadType, spec.dedupe().key()), Types.STRING)
+                    events.keyBy(key, Types.LONG)
                             .process(
                                     new DedupeFunction(
-                                            eventTime, spec.dedupe().retention().toMillis()))
+                                            key, eventTime, spec.dedupe().retention().toMillis()))
                             .returns(payloadInfo)
                             .name("dedupe: " + String.join(", ", spec.dedupe().key()))
                             .uid("dedupe");

@@ -24,8 +24,9 @@ import java.util.Map;
 class DedupeFunctionTest {
 
     private static final Duration RETENTION = Duration.ofHours(1);
+    private static final DedupeKey KEY = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id"));
 
-    private KeyedOneInputStreamOperatorTestHarness<String, RowData, RowData> harness;
+    private KeyedOneInputStreamOperatorTestHarness<Long, RowData, RowData> harness;
 
     @BeforeEach
     void openHarness() throws Exception {
@@ -37,12 +38,12 @@ class DedupeFunctionTest {
         harness.close();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, RowData, RowData> newHarness()
+    private static KeyedOneInputStreamOperatorTestHarness<Long, RowData, RowData> newHarness()
             throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new DedupeFunction(new EventTime(SensorRows.TIMESTAMP, 3), RETENTION.toMillis()),
-                row -> row.getString(SensorRows.ID).toString(),
-                Types.STRING);
+                new DedupeFunction(KEY, new EventTime(SensorRows.TIMESTAMP, 3), RETENTION.toMillis()),
+                KEY,
+                Types.LONG);
     }
 
     private void send(GenericRowData row) throws Exception {
@@ -190,16 +191,36 @@ class DedupeFunctionTest {
         assertThat(counts.get("dedupe.in")).isEqualTo(counts.get("dedupe.out") + counts.get("dedupe.duplicates"));
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, RowData, RowData> restoredHarness(
+    private static KeyedOneInputStreamOperatorTestHarness<Long, RowData, RowData> restoredHarness(
             OperatorSubtaskState snapshot) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, RowData, RowData> restored =
+        KeyedOneInputStreamOperatorTestHarness<Long, RowData, RowData> restored =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                                new DedupeFunction(new EventTime(SensorRows.TIMESTAMP, 3), RETENTION.toMillis())),
-                        row -> row.getString(SensorRows.ID).toString(),
-                        Types.STRING);
+                                new DedupeFunction(KEY, new EventTime(SensorRows.TIMESTAMP, 3), RETENTION.toMillis())),
+                        KEY,
+                        Types.LONG);
         restored.initializeState(snapshot);
         restored.open();
         return restored;
+    }
+
+    @Test
+    void keysWhoseHashesCollideAreStillToldApart() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<Long, RowData, RowData> allInOneHash =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new DedupeFunction(KEY, new EventTime(SensorRows.TIMESTAMP, 3), RETENTION.toMillis()),
+                        row -> 7L,
+                        Types.LONG)) {
+            for (String id : List.of("evt-1", "evt-2", "evt-1", "evt-3", "evt-2")) {
+                GenericRowData row = reading(id).at("2026-11-01T10:00:00Z").build();
+                allInOneHash.processElement(row, row.getTimestamp(SensorRows.TIMESTAMP, 3).getMillisecond());
+            }
+
+            assertThat(allInOneHash.extractOutputValues().stream().map(SensorRows::idOf))
+                    .containsExactly("evt-1", "evt-2", "evt-3");
+            allInOneHash.processWatermark(Times.millis("2026-11-01T11:00:00Z"));
+            assertThat(allInOneHash.numKeyedStateEntries()).isZero();
+            assertThat(allInOneHash.numEventTimeTimers()).isZero();
+        }
     }
 }

@@ -29,6 +29,9 @@ public final class Environments {
     static final Map<String, String> LOCAL_DEFAULTS =
             Map.of(
                     "taskmanager.memory.managed.size", "512m",
+                    // shuffles stay on this machine: compressing them only burns CPU
+                    "taskmanager.network.compression.codec", "NONE",
+                    "execution.batch-shuffle-mode", "ALL_EXCHANGES_BLOCKING",
                     "restart-strategy.type", "fixed-delay",
                     "restart-strategy.fixed-delay.attempts", "3",
                     "restart-strategy.fixed-delay.delay", "2 s");
