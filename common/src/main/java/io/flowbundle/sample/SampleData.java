@@ -36,7 +36,7 @@ public final class SampleData {
     public static Counts writeParquet(
             Path dir, SensorEventGenerator.Settings settings, String compression) {
         SensorEventGenerator generator =
-                new SensorEventGenerator(settings.withMalformedJson(false));
+                new SensorEventGenerator(settings.withMalformedJson(false), false);
         BulkWriter.Factory<RowData> factory =
                 ParquetFormats.writerFactory(SensorEventGenerator.ROW_TYPE, compression);
         Map<LocalDate, BulkWriter<RowData>> writers = new TreeMap<>();

@@ -71,7 +71,10 @@ public final class SensorEventGenerator {
         LATE
     }
 
-    /** One generated event: its row (null if malformed), its JSON text, and what it is. */
+    /**
+     * One generated event: its row (null if malformed), its JSON text (null when the generator
+     * was made without JSON), and what it is.
+     */
     public record Event(Kind kind, RowData row, byte[] json, String deviceId, long timestampMillis) {}
 
     /** Settings; {@link #defaults()} then the withers. */
@@ -144,20 +147,44 @@ public final class SensorEventGenerator {
     private final SplittableRandom random;
     private final JsonRowEncoder encoder = new JsonRowEncoder(ROW_TYPE);
     private Event lastValid;
+    private final boolean withJson;
+    private final String idPrefix;
+    private final StringBuilder idBuilder = new StringBuilder(32);
     private final long startMillis;
     private final double stepMillis;
+    private static final StringData READING = StringData.fromString("reading");
+
     private final String[] deviceIds;
+    private final StringData[] deviceStrings;
+    private final RowData[] locations;
     private long emitted;
     private long sequence;
 
     public SensorEventGenerator(Settings settings) {
+        this(settings, true);
+    }
+
+    /**
+     * @param withJson whether events carry their JSON text (Parquet output does not need it, and
+     *     encoding costs more than generating)
+     */
+    public SensorEventGenerator(Settings settings, boolean withJson) {
         this.settings = settings;
+        this.withJson = withJson;
+        this.idPrefix = "evt-" + settings.seed() + "-";
         this.random = new SplittableRandom(settings.seed());
         this.startMillis = settings.start().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         this.stepMillis = settings.days() * 86_400_000.0 / Math.max(1, settings.events());
         this.deviceIds = new String[settings.devices()];
+        this.deviceStrings = new StringData[deviceIds.length];
+        this.locations = new RowData[deviceIds.length];
         for (int i = 0; i < deviceIds.length; i++) {
             deviceIds[i] = String.format("device-%03d", i);
+            deviceStrings[i] = StringData.fromString(deviceIds[i]);
+            locations[i] =
+                    GenericRowData.of(
+                            StringData.fromString("room-" + (i % 8 + 1)),
+                            StringData.fromString("building-" + (char) ('A' + i % 3)));
         }
     }
 
@@ -186,7 +213,7 @@ public final class SensorEventGenerator {
                         : arrival - (settings.maxJitterMillis() == 0 ? 0 : random.nextLong(settings.maxJitterMillis() + 1));
         double temperature = Math.round((21.0 + random.nextDouble() * 8.0 - 4.0 + device % 5) * 100) / 100.0;
         double humidity = Math.round((35.0 + random.nextDouble() * 30.0) * 10) / 10.0;
-        String id = String.format("evt-%d-%010d", settings.seed(), sequence++);
+        String id = nextId();
         Kind kind = late ? Kind.LATE : Kind.VALID;
 
         if (random.nextDouble() < settings.invalid()) {
@@ -216,18 +243,27 @@ public final class SensorEventGenerator {
         GenericRowData row =
                 GenericRowData.of(
                         StringData.fromString(id),
-                        StringData.fromString("reading"),
+                        READING,
                         TimestampData.fromEpochMillis(timestamp),
-                        deviceId == null ? null : StringData.fromString(deviceId),
+                        deviceId == null ? null : deviceStrings[device],
                         temperature,
                         humidity,
-                        GenericRowData.of(
-                                StringData.fromString("room-" + (device % 8 + 1)),
-                                StringData.fromString("building-" + (char) ('A' + device % 3))));
-        byte[] json = encoder.encode(row);
+                        locations[device]);
+        byte[] json = withJson ? encoder.encode(row) : null;
         return remember(
                 new Event(kind, row, json, deviceId == null ? deviceIds[device] : deviceId, timestamp),
                 kind == Kind.VALID);
+    }
+
+    /** {@code evt-<seed>-<sequence, 10 digits>}, without String.format's cost. */
+    private String nextId() {
+        String digits = Long.toString(sequence++);
+        idBuilder.setLength(0);
+        idBuilder.append(idPrefix);
+        for (int i = digits.length(); i < 10; i++) {
+            idBuilder.append('0');
+        }
+        return idBuilder.append(digits).toString();
     }
 
     private Event remember(Event event, boolean mayRepeat) {
