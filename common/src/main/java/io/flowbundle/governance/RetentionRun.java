@@ -15,6 +15,7 @@ import io.openlineage.client.OpenLineage.LifecycleStateChangeDatasetFacet.Lifecy
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -27,7 +28,8 @@ import java.util.UUID;
  * Retention for the datasets of one pipeline: {@link #plan} says what is expired,
  * {@link #apply} deletes it and leaves a trace: one audit record per dataset (step
  * {@code retention}, {@code rows_out} = partitions deleted) and one OpenLineage event for job
- * {@code retention:<pipeline>} whose outputs are the datasets it truncated. A plan leaves no trace.
+ * {@code retention:<pipeline>} whose outputs are the datasets it truncated. A plan leaves no
+ * trace, and neither does a pipeline none of whose datasets has a retention.
  */
 public final class RetentionRun {
 
@@ -182,8 +184,10 @@ public final class RetentionRun {
                             null));
         }
         Result result = new Result(spec.name(), runId, today, true, results);
-        audit.append(records);
-        lineage.emit(event(result));
+        if (!records.isEmpty()) {
+            audit.append(records);
+            lineage.emit(event(result));
+        }
         return result;
     }
 
@@ -195,7 +199,7 @@ public final class RetentionRun {
         LocalDate cutoff = Retention.cutoff(days, today);
         try {
             return new DatasetResult(dataset, cutoff, Retention.expired(dataset.path(), cutoff), 0, null);
-        } catch (FlowbundleException | java.io.UncheckedIOException e) {
+        } catch (FlowbundleException | UncheckedIOException e) {
             return new DatasetResult(dataset, cutoff, List.of(), 0, e.getMessage());
         }
     }

@@ -174,6 +174,20 @@ class ContractCheckTest {
     }
 
     @Test
+    void aMissingOptionalColumnReadsAsNullAndIsFine() throws Exception {
+        Path good =
+                ParquetFiles.write(
+                        dir.resolve("src/good.parquet"), SensorRows.TYPE, List.of(reading("a").humidity(500.0).build()));
+        Path older = dir.resolve("older.parquet");
+        duckDb("COPY (SELECT * EXCLUDE (humidity_percent) FROM '" + good + "') TO '" + older + "' (FORMAT parquet)");
+
+        assertThat(counts(ContractCheck.run(contract, good))).containsEntry("range:humidity_percent", 1L);
+        Report report = ContractCheck.run(contract, older);
+        assertThat(report.clean()).isTrue();
+        assertThat(report.rowsChecked()).isEqualTo(1);
+    }
+
+    @Test
     void everyMistypedColumnOfAFileIsListed() throws Exception {
         Path good = ParquetFiles.write(dir.resolve("src/good.parquet"), SensorRows.TYPE, List.of(reading("a").build()));
         Path mistyped = dir.resolve("mistyped.parquet");

@@ -35,12 +35,13 @@ final class ContractCommand implements Runnable {
             name = "check",
             mixinStandardHelpOptions = true,
             description = {
-                "Check a Parquet file, or every *.parquet below a folder, against a contract: missing",
-                "and mistyped columns per file, and rows breaking each rule (required, range, allowed)",
-                "with a few examples. Exit 0 if clean, 1 if anything breaks the contract, 2 if the",
-                "contract or the path cannot be used.",
+                "Check a Parquet file, or every *.parquet below a folder, against a",
+                "contract: missing and mistyped columns per file, and rows breaking each",
+                "rule (required, range, allowed) with a few examples. Exit 0 if clean,",
+                "1 if anything breaks the contract, 2 if the contract or path is unusable.",
                 "",
-                "Example: flowbundle contract check conf/contracts/sensor_events.yaml data/sensor-events"
+                "Example: flowbundle contract check conf/contracts/sensor_events.yaml \\",
+                "           data/sensor-events"
             })
     static final class Check implements Callable<Integer> {
 
@@ -68,11 +69,13 @@ final class ContractCommand implements Runnable {
             name = "diff",
             mixinStandardHelpOptions = true,
             description = {
-                "Compare two versions of a contract and classify each change as compatible (old data",
-                "stays valid and readable) or breaking. Exit 1 when the new version is refused: a",
-                "breaking change without a higher schema_version, or a lower schema_version.",
+                "Compare two versions of a contract and classify each change as compatible",
+                "(old data stays valid and readable) or breaking. Exit 1 when the new",
+                "version is refused: a breaking change without a higher schema_version,",
+                "or a lower schema_version.",
                 "",
-                "Example: flowbundle contract diff old/sensor_events.yaml conf/contracts/sensor_events.yaml"
+                "Example: flowbundle contract diff old/sensor_events.yaml \\",
+                "           conf/contracts/sensor_events.yaml"
             })
     static final class Diff implements Callable<Integer> {
 

@@ -42,13 +42,15 @@ final class RetentionCommand implements Runnable {
             name = "apply",
             mixinStandardHelpOptions = true,
             description = {
-                "For each Parquet dataset a pipeline writes (sinks: output contract; staging and",
-                "quarantine: input contract) whose contract sets retention_days, find the date",
-                "partitions (date=YYYY-MM-DD, window_date=YYYY-MM-DD, ...) older than today minus",
-                "retention_days. A dry run (the default) only lists them; --apply deletes them and",
-                "records an audit record per dataset and an OpenLineage event per pipeline.",
+                "For each Parquet dataset a pipeline writes (sinks: output contract;",
+                "staging and quarantine: input contract) whose contract sets",
+                "retention_days, find the date partitions (date=YYYY-MM-DD,",
+                "window_date=YYYY-MM-DD, ...) older than today minus retention_days.",
+                "A dry run (the default) lists them; --apply deletes them, writes an",
+                "audit record per dataset and an OpenLineage event per pipeline.",
                 "",
-                "Example: flowbundle retention apply --pipeline conf/pipelines/sensor-hourly.yaml --apply"
+                "Example: flowbundle retention apply --pipeline \\",
+                "           conf/pipelines/sensor-hourly.yaml --apply"
             })
     static final class Apply implements Callable<Integer> {
 
