@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
         name = "audit",
         mixinStandardHelpOptions = true,
         description = {
-            "Print the audit records of pipeline runs and retention, oldest first:",
-            "as aligned columns, or as JSON Lines in the log's own format.",
+            "Query the audit log: records of pipeline runs and retention, oldest first.",
+            "Text prints aligned columns; json prints JSON Lines as stored.",
             "",
             "Example: flowbundle audit --pipeline sensor-hourly --since 2026-11-01 --step load"
         })
