@@ -36,10 +36,10 @@ public final class ParquetSchemaCheck {
     /**
      * What one file's footer says against the contract.
      *
+     * @param rows the footer's row count (0 when the footer cannot be read)
      * @param problems one line each, naming the file and the column; empty when the file is fine
-     * @param readable whether the footer could be read at all ({@code rows} is 0 when not)
      */
-    public record FileSchema(Path file, long rows, long bytes, boolean readable, List<String> problems) {
+    public record FileSchema(Path file, long rows, long bytes, List<String> problems) {
         public FileSchema {
             problems = List.copyOf(problems);
         }
@@ -78,7 +78,6 @@ public final class ParquetSchemaCheck {
                     file,
                     0,
                     0,
-                    false,
                     List.of(
                             file
                                     + ": not a readable Parquet file ("
@@ -89,7 +88,7 @@ public final class ParquetSchemaCheck {
         for (Column column : contract.columns()) {
             checkColumn(file, schema, column.name(), column.type(), column.required(), contract, problems);
         }
-        return new FileSchema(file, rows, bytes, true, problems);
+        return new FileSchema(file, rows, bytes, problems);
     }
 
     private static void checkColumn(
