@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Checks rows against a contract's rules. Pure and allocation-free on valid rows, so it can sit on
@@ -66,6 +67,19 @@ public final class RowValidator implements Serializable {
             }
         }
         return null;
+    }
+
+    /**
+     * Reports every rule the row breaks (at most one per column, in column order), for reports
+     * that count each rule rather than route the row by its first broken rule.
+     */
+    public void forEachViolation(RowData row, Consumer<Violation> action) {
+        for (Check check : checks) {
+            Violation violation = check.apply(row);
+            if (violation != null) {
+                action.accept(violation);
+            }
+        }
     }
 
     /** Every rule of the contract by id ({@code range:temperature_c}) with a description. */

@@ -1,7 +1,5 @@
 package io.flowbundle.lineage;
 
-import io.flowbundle.contract.Column;
-import io.flowbundle.contract.ColumnType;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.RowValidator;
 import io.flowbundle.pipeline.RunCounts;
@@ -12,7 +10,6 @@ import io.flowbundle.spec.SinkSpec;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
 import org.apache.flink.runtime.util.EnvironmentInformation;
-import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.io.PrintWriter;
@@ -53,6 +50,7 @@ public final class PipelineLineage {
             boolean overwrote) {}
 
     private final OpenLineage ol = new OpenLineage(PRODUCER);
+    private final DatasetFacets datasetFacets = new DatasetFacets(ol);
     private final String namespace;
     private final PipelineSpec spec;
     private final RunInfo run;
@@ -175,7 +173,7 @@ public final class PipelineLineage {
                 ol.newInputDatasetBuilder()
                         .namespace(input.namespace())
                         .name(input.name())
-                        .facets(datasetFacets(input, contract, contract.rowType(), null, null))
+                        .facets(datasetFacets.build(input, contract, contract.rowType(), null, null))
                         .inputFacets(inputFacets.build())
                         .build());
     }
@@ -222,7 +220,7 @@ public final class PipelineLineage {
                             .namespace(id.namespace())
                             .name(id.name())
                             .facets(
-                                    datasetFacets(
+                                    datasetFacets.build(
                                             id,
                                             output.contract(),
                                             output.rowType(),
@@ -244,82 +242,6 @@ public final class PipelineLineage {
             return ColumnLineage.identity(spec.contract().columnNames()).toFacet(ol, input);
         }
         return null;
-    }
-
-    private OpenLineage.DatasetFacets datasetFacets(
-            Datasets.Id id,
-            Contract contract,
-            RowType rowType,
-            OpenLineage.ColumnLineageDatasetFacet columns,
-            OpenLineage.LifecycleStateChangeDatasetFacet.LifecycleStateChange lifecycle) {
-        OpenLineage.DatasetFacetsBuilder facets =
-                ol.newDatasetFacetsBuilder()
-                        .dataSource(
-                                ol.newDatasourceDatasetFacetBuilder()
-                                        .name(id.namespace())
-                                        .uri(id.sourceUri())
-                                        .build())
-                        .schema(
-                                ol.newSchemaDatasetFacetBuilder()
-                                        .fields(contract != null ? fields(contract) : fields(rowType))
-                                        .build());
-        if (contract != null) {
-            if (contract.description() != null) {
-                facets.documentation(
-                        ol.newDocumentationDatasetFacetBuilder().description(contract.description()).build());
-            }
-            facets.ownership(
-                    ol.newOwnershipDatasetFacetBuilder()
-                            .owners(List.of(ol.newOwnershipDatasetFacetOwnersBuilder().name(contract.owner()).type("team").build()))
-                            .build());
-            facets.put(ContractFacet.NAME, new ContractFacet(PRODUCER, contract));
-        }
-        if (columns != null) {
-            facets.columnLineage(columns);
-        }
-        if (lifecycle != null) {
-            facets.lifecycleStateChange(
-                    ol.newLifecycleStateChangeDatasetFacetBuilder().lifecycleStateChange(lifecycle).build());
-        }
-        return facets.build();
-    }
-
-    private List<OpenLineage.SchemaDatasetFacetFields> fields(Contract contract) {
-        List<OpenLineage.SchemaDatasetFacetFields> out = new ArrayList<>();
-        long ordinal = 1;
-        for (Column column : contract.columns()) {
-            out.add(field(column.name(), column.type(), column.description(), ordinal++));
-        }
-        return out;
-    }
-
-    private OpenLineage.SchemaDatasetFacetFields field(String name, ColumnType type, String description, long ordinal) {
-        OpenLineage.SchemaDatasetFacetFieldsBuilder field =
-                ol.newSchemaDatasetFacetFieldsBuilder().name(name).ordinal_position(ordinal).description(description);
-        if (type.kind() == ColumnType.Kind.ROW) {
-            List<OpenLineage.SchemaDatasetFacetFields> nested = new ArrayList<>();
-            long position = 1;
-            for (ColumnType.Field child : type.fields()) {
-                nested.add(field(child.name(), child.type(), null, position++));
-            }
-            return field.type("struct").fields(nested).build();
-        }
-        return field.type(type.kind().yamlName()).build();
-    }
-
-    private List<OpenLineage.SchemaDatasetFacetFields> fields(RowType rowType) {
-        List<OpenLineage.SchemaDatasetFacetFields> out = new ArrayList<>();
-        long ordinal = 1;
-        for (RowType.RowField rowField : rowType.getFields()) {
-            LogicalType type = rowField.getType();
-            out.add(
-                    ol.newSchemaDatasetFacetFieldsBuilder()
-                            .name(rowField.getName())
-                            .type(type.copy(true).asSummaryString().toLowerCase())
-                            .ordinal_position(ordinal++)
-                            .build());
-        }
-        return out;
     }
 
     static String version() {

@@ -33,27 +33,62 @@ public final class ParquetSchemaCheck {
     /** Counts gathered while checking: rows and bytes by footer, for audit and lineage. */
     public record Stats(long files, long rows, long bytes) {}
 
+    /**
+     * What one file's footer says against the contract.
+     *
+     * @param rows the footer's row count (0 when the footer cannot be read)
+     * @param problems one line each, naming the file and the column; empty when the file is fine
+     */
+    public record FileSchema(Path file, long rows, long bytes, List<String> problems) {
+        public FileSchema {
+            problems = List.copyOf(problems);
+        }
+
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** Fails on the first problem of the first file that has one. */
     public static Stats check(List<Path> files, Contract contract) {
         long rows = 0;
         long bytes = 0;
         for (Path file : files) {
-            MessageType schema;
-            try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
-                schema = reader.getFooter().getFileMetaData().getSchema();
-                rows += reader.getRecordCount();
-                bytes += java.nio.file.Files.size(file);
-            } catch (Exception e) {
-                throw new FlowbundleException(
-                        file
-                                + ": not a readable Parquet file ("
-                                + rootMessage(e)
-                                + "); move it out of the source folder or replace it");
+            FileSchema schema = inspect(file, contract);
+            if (!schema.ok()) {
+                throw new FlowbundleException(schema.problems().get(0));
             }
-            for (Column column : contract.columns()) {
-                checkColumn(file, schema, column.name(), column.type(), column.required(), contract);
-            }
+            rows += schema.rows();
+            bytes += schema.bytes();
         }
         return new Stats(files.size(), rows, bytes);
+    }
+
+    /** Every problem of one file (a missing or mistyped column each), without failing. */
+    public static FileSchema inspect(Path file, Contract contract) {
+        MessageType schema;
+        long rows;
+        long bytes;
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            schema = reader.getFooter().getFileMetaData().getSchema();
+            rows = reader.getRecordCount();
+            bytes = java.nio.file.Files.size(file);
+        } catch (Exception e) {
+            return new FileSchema(
+                    file,
+                    0,
+                    0,
+                    List.of(
+                            file
+                                    + ": not a readable Parquet file ("
+                                    + rootMessage(e)
+                                    + "); move it out of the source folder or replace it"));
+        }
+        List<String> problems = new ArrayList<>();
+        for (Column column : contract.columns()) {
+            checkColumn(file, schema, column.name(), column.type(), column.required(), contract, problems);
+        }
+        return new FileSchema(file, rows, bytes, problems);
     }
 
     private static void checkColumn(
@@ -62,7 +97,8 @@ public final class ParquetSchemaCheck {
             String path,
             ColumnType expected,
             boolean required,
-            Contract contract) {
+            Contract contract,
+            List<String> problems) {
         String name = path.substring(path.lastIndexOf('.') + 1);
         if (!group.containsField(name)) {
             if (!required) {
@@ -72,7 +108,7 @@ public final class ParquetSchemaCheck {
             for (Type field : group.getFields()) {
                 present.add(field.getName());
             }
-            throw new FlowbundleException(
+            problems.add(
                     file
                             + ": column '"
                             + path
@@ -81,24 +117,27 @@ public final class ParquetSchemaCheck {
                             + " requires it (the file has: "
                             + String.join(", ", present)
                             + ")");
+            return;
         }
         Type actual = group.getType(name);
         if (actual.isRepetition(Type.Repetition.REPEATED)) {
-            throw mismatch(file, path, "a repeated field", expected, contract);
+            problems.add(mismatch(file, path, "a repeated field", expected, contract));
+            return;
         }
         if (expected.kind() == ColumnType.Kind.ROW) {
             if (actual.isPrimitive()) {
-                throw mismatch(file, path, describe(actual), expected, contract);
+                problems.add(mismatch(file, path, describe(actual), expected, contract));
+                return;
             }
             for (ColumnType.Field field : expected.fields()) {
                 checkColumn(
                         file, actual.asGroupType(), path + "." + field.name(), field.type(), false,
-                        contract);
+                        contract, problems);
             }
             return;
         }
         if (!actual.isPrimitive() || !readableAs(actual.asPrimitiveType(), expected.kind())) {
-            throw mismatch(file, path, describe(actual), expected, contract);
+            problems.add(mismatch(file, path, describe(actual), expected, contract));
         }
     }
 
@@ -147,21 +186,21 @@ public final class ParquetSchemaCheck {
                 + (annotation == null ? "" : " (" + annotation + ")");
     }
 
-    private static FlowbundleException mismatch(
+    private static String mismatch(
             Path file, String path, String actual, ColumnType expected, Contract contract) {
-        return new FlowbundleException(
-                file
-                        + ": column '"
-                        + path
-                        + "' is "
-                        + actual
-                        + " in the file, but contract "
-                        + contract.name()
-                        + " says "
-                        + expected);
+        return file
+                + ": column '"
+                + path
+                + "' is "
+                + actual
+                + " in the file, but contract "
+                + contract.name()
+                + " says "
+                + expected;
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The innermost cause's message: Parquet wraps the useful one several levels deep. */
+    public static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

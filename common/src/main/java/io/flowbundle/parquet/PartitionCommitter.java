@@ -127,7 +127,8 @@ public final class PartitionCommitter {
         return size;
     }
 
-    static void deleteRecursively(Path root) throws IOException {
+    /** Deletes a folder and what is in it; symbolic links are removed, never followed. */
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

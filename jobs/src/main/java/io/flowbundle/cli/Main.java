@@ -1,9 +1,12 @@
 package io.flowbundle.cli;
 
 import io.flowbundle.FlowbundleException;
+import io.flowbundle.UsageException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
 
 /**
  * The flowbundle command line. Each subcommand parses its options and wires real sources and sinks
@@ -27,6 +30,9 @@ import picocli.CommandLine.Command;
             ProduceCommand.class,
             RunScheduleCommand.class,
             RunsCommand.class,
+            ContractCommand.class,
+            RetentionCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -39,11 +45,27 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of main). */
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /**
+     * Runs a command line with its output and errors going to the given writers (null: standard
+     * out and err), and returns its exit code. Only commands that print through picocli's writers
+     * (contract, retention, audit) are captured.
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new Main());
+        if (out != null) {
+            commandLine.setOut(out);
+        }
+        if (err != null) {
+            commandLine.setErr(err);
+        }
         commandLine.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     boolean verbose = Boolean.getBoolean("flowbundle.verbose");
-                    if (e instanceof io.flowbundle.config.ConfigException) {
+                    if (e instanceof io.flowbundle.config.ConfigException
+                            || e instanceof UsageException) {
                         cmd.getErr().println("error: " + e.getMessage());
                         return 2;
                     }
@@ -54,7 +76,12 @@ public final class Main implements Runnable {
                     e.printStackTrace(cmd.getErr());
                     return 1;
                 });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            commandLine.getOut().flush();
+            commandLine.getErr().flush();
+        }
     }
 
     @Override
