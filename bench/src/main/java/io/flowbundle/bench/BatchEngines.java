@@ -77,7 +77,7 @@ final class BatchEngines {
         if (summary.counts().consumed() != rows) {
             throw new IllegalStateException("flowbundle read " + summary.counts().consumed() + " of " + rows + " rows");
         }
-        return new Measurement("flowbundle", rows, seconds, summary.counts().loaded(), Measurement.peakRssMb(),
+        return new Measurement("flowbundle", rows, seconds, summary.counts().loaded(), Measurement.currentPeakRssMb(),
                 Measurement.extra("job_seconds", summary.took().toMillis() / 1000.0,
                         "rejected", summary.counts().rejectedOnInput(), "duplicates", summary.counts().duplicates()));
     }
@@ -100,7 +100,7 @@ final class BatchEngines {
         tables.executeSql("INSERT INTO hourly " + sql).await();
         double seconds = (System.nanoTime() - started) / 1e9;
         long results = duckdbCount("SELECT count(*) FROM read_parquet('" + out.resolve("flink-sql") + "/**')");
-        return new Measurement("flink-sql", rows, seconds, results, Measurement.peakRssMb(), Map.of());
+        return new Measurement("flink-sql", rows, seconds, results, Measurement.currentPeakRssMb(), Map.of());
     }
 
     private static Measurement duckdb(String engine, Path data, Path out, long rows, int threads) throws Exception {
@@ -119,7 +119,7 @@ final class BatchEngines {
                 count.next();
                 results = count.getLong(1);
             }
-            return new Measurement(engine, rows, seconds, results, Measurement.peakRssMb(), Measurement.extra("threads", threads));
+            return new Measurement(engine, rows, seconds, results, Measurement.currentPeakRssMb(), Measurement.extra("threads", threads));
         }
     }
 

@@ -39,7 +39,7 @@ public record Measurement(
     }
 
     /** This JVM's peak resident set (VmHWM), in MB; 0 where /proc is not available. */
-    public static long peakRssMb() {
+    public static long currentPeakRssMb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {

@@ -1,0 +1,290 @@
+package io.flowbundle.bench;
+
+import io.flowbundle.kafka.EventProducer;
+import io.flowbundle.sample.SampleData;
+import io.flowbundle.sample.SensorEventGenerator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code scripts/bench}: flowbundle against references on the same machine in the same run, each
+ * engine in its own JVM, printing throughput, ratios and peak memory. See docs/PERFORMANCE.md.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmarks against DuckDB, bare Flink SQL and a raw Kafka consumer.",
+        subcommands = {Bench.Batch.class, Bench.Stream.class, Bench.Scale.class, Bench.Worker.class})
+public final class Bench implements Runnable {
+
+    static final Path STATE = Path.of(".flowbundle", "bench");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "batch", mixinStandardHelpOptions = true,
+            description = "Hourly per-device aggregate of N sensor rows (ZSTD Parquet, daily partitions).")
+    static final class Batch implements Callable<Integer> {
+        @Option(names = "--rows", defaultValue = "10000000", description = "Rows (default: ${DEFAULT-VALUE}).")
+        long rows;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(names = "--engines", split = ",", defaultValue = "duckdb-1,duckdb-all,flink-sql,flowbundle",
+                description = "Engines (default: ${DEFAULT-VALUE}).")
+        List<String> engines;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Measurement> results = batch(rows, parallelism, engines);
+            report("batch, " + String.format("%,d", rows) + " rows", results, "duckdb-1", "rows");
+            save("batch-" + rows, results);
+            return 0;
+        }
+    }
+
+    @Command(name = "stream", mixinStandardHelpOptions = true,
+            description = "N sensor events in a Kafka topic: raw consumer + decode vs the streaming job; latency at a fixed rate.")
+    static final class Stream implements Callable<Integer> {
+        @Option(names = "--events", defaultValue = "5000000", description = "Events (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+        String bootstrap;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(names = "--engines", split = ",", defaultValue = "raw-consumer,flowbundle-heap,flowbundle-rocksdb",
+                description = "Engines (default: ${DEFAULT-VALUE}).")
+        List<String> engines;
+
+        @Option(names = "--rate", defaultValue = "20000", description = "Input rate of the latency run, events/s (default: ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the latency run; 0 skips it (default: ${DEFAULT-VALUE}).")
+        int latencySeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Measurement> results = stream(bootstrap, events, parallelism, engines);
+            if (latencySeconds > 0) {
+                System.out.printf("latency run: %,d events/s for %d s ...%n", rate, latencySeconds);
+                results.add(Workers.run("3g", "latency", bootstrap, out("latency").toString(),
+                        String.valueOf(parallelism), String.valueOf(rate), String.valueOf(latencySeconds)));
+            }
+            report("stream, " + String.format("%,d", events) + " events", results, "raw-consumer", "events");
+            save("stream-" + events, results);
+            return 0;
+        }
+    }
+
+    @Command(name = "scale", mixinStandardHelpOptions = true,
+            description = "Batch and stream at several sizes: a table, JSON and a PNG chart.")
+    static final class Scale implements Callable<Integer> {
+        @Option(names = "--sizes", split = ",", defaultValue = "1000000,10000000,50000000",
+                description = "Sizes (default: ${DEFAULT-VALUE}).")
+        List<Long> sizes;
+
+        @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+        String bootstrap;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Map<Long, Double>> series = new LinkedHashMap<>();
+            Map<String, Object> all = new LinkedHashMap<>();
+            for (long size : sizes) {
+                List<Measurement> batch = batch(size, parallelism, List.of("duckdb-1", "flink-sql", "flowbundle"));
+                List<Measurement> stream = stream(bootstrap, size, parallelism, List.of("raw-consumer", "flowbundle-heap"));
+                all.put("batch-" + size, batch);
+                all.put("stream-" + size, stream);
+                for (Measurement m : batch) {
+                    series.computeIfAbsent("batch " + m.engine(), k -> new LinkedHashMap<>()).put(size, m.perSecond());
+                }
+                for (Measurement m : stream) {
+                    series.computeIfAbsent("stream " + m.engine(), k -> new LinkedHashMap<>()).put(size, m.perSecond());
+                }
+            }
+            System.out.printf("%n%-26s", "records/s");
+            for (long size : sizes) {
+                System.out.printf("%14s", String.format("%,d", size));
+            }
+            System.out.println();
+            series.forEach((name, bySize) -> {
+                System.out.printf("%-26s", name);
+                for (long size : sizes) {
+                    System.out.printf("%14s", String.format("%,.0f", bySize.getOrDefault(size, 0.0)));
+                }
+                System.out.println();
+            });
+            Path json = STATE.resolve("scale.json");
+            Files.createDirectories(STATE);
+            JSON.writeValue(json.toFile(), all);
+            XYChart chart = new XYChartBuilder().width(900).height(560)
+                    .title("flowbundle throughput by input size (" + Runtime.getRuntime().availableProcessors() + " cores)")
+                    .xAxisTitle("records").yAxisTitle("records per second").build();
+            chart.getStyler().setXAxisLogarithmic(true);
+            series.forEach((name, bySize) ->
+                    chart.addSeries(name, bySize.keySet().stream().map(Long::doubleValue).toList(), new ArrayList<>(bySize.values())));
+            Path png = STATE.resolve("scale.png");
+            BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+            System.out.println("wrote " + json + " and " + png);
+            return 0;
+        }
+    }
+
+    /** One engine in this JVM; prints its measurement as the last line (used by the commands above). */
+    @Command(name = "worker", hidden = true)
+    static final class Worker implements Callable<Integer> {
+        @Parameters List<String> args;
+
+        @Override
+        public Integer call() throws Exception {
+            Measurement result;
+            switch (args.get(0)) {
+                case "batch":
+                    result = BatchEngines.run(args.get(1), Path.of(args.get(2)), Path.of(args.get(3)),
+                            Long.parseLong(args.get(4)), Integer.parseInt(args.get(5)));
+                    break;
+                case "stream":
+                    result = StreamEngines.run(args.get(1), args.get(2), args.get(3), Long.parseLong(args.get(4)),
+                            Path.of(args.get(5)), Integer.parseInt(args.get(6)));
+                    break;
+                default:
+                    result = StreamEngines.latency(args.get(1), Path.of(args.get(2)), Integer.parseInt(args.get(3)),
+                            Integer.parseInt(args.get(4)), Integer.parseInt(args.get(5)));
+            }
+            System.out.println(result.toJson());
+            return 0;
+        }
+    }
+
+    static List<Measurement> batch(long rows, int parallelism, List<String> engines) throws Exception {
+        Path data = STATE.resolve("batch-data-" + rows).toAbsolutePath();
+        if (!Files.isDirectory(data)) {
+            System.out.printf("generating %,d rows into %s ...%n", rows, data);
+            long started = System.nanoTime();
+            SampleData.writeParquet(data, settings(rows), "zstd");
+            System.out.printf("  done in %.0f s%n", (System.nanoTime() - started) / 1e9);
+        }
+        List<Measurement> results = new ArrayList<>();
+        for (String engine : engines) {
+            System.out.printf("%s over %,d rows ...%n", engine, rows);
+            Path out = out("batch-" + engine);
+            results.add(Workers.run("6g", "batch", engine, data.toString(), out.toString(), String.valueOf(rows),
+                    String.valueOf(parallelism)));
+        }
+        long distinct = results.stream().map(Measurement::results).distinct().count();
+        if (distinct > 1) {
+            throw new IllegalStateException("engines disagree on the number of result rows: " + results);
+        }
+        return results;
+    }
+
+    static List<Measurement> stream(String bootstrap, long events, int parallelism, List<String> engines) throws Exception {
+        String topic = "bench-events-" + events;
+        ensureTopic(bootstrap, topic, events);
+        List<Measurement> results = new ArrayList<>();
+        for (String engine : engines) {
+            System.out.printf("%s over %,d events ...%n", engine, events);
+            results.add(Workers.run("4g", "stream", engine, bootstrap, topic, String.valueOf(events),
+                    out("stream-" + engine).toString(), String.valueOf(parallelism)));
+        }
+        return results;
+    }
+
+    /** Bench data: valid, unique events, so every engine computes the same answer. */
+    static SensorEventGenerator.Settings settings(long rows) {
+        return SensorEventGenerator.Settings.defaults()
+                .withEvents(rows)
+                .withSeed(2026)
+                .withStart(LocalDate.of(2026, 11, 1))
+                .withDays(10)
+                .withDevices(20_000)
+                .withDuplicates(0)
+                .withInvalid(0);
+    }
+
+    private static void ensureTopic(String bootstrap, String topic, long events) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get();
+            }
+            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            long present = admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+            if (present == events) {
+                return;
+            }
+            if (present != 0) {
+                throw new IllegalStateException(topic + " holds " + present + " records, not " + events
+                        + "; delete it (scripts/kafka-local reset) and rerun");
+            }
+        }
+        System.out.printf("producing %,d events into %s ...%n", events, topic);
+        new EventProducer(bootstrap, topic, null, null).generate(settings(events));
+    }
+
+    private static Path out(String name) throws Exception {
+        Path dir = STATE.resolve("out").resolve(name).toAbsolutePath();
+        if (Files.exists(dir)) {
+            io.flowbundle.parquet.PartitionCommitter.deleteRecursively(dir);
+        }
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    private static void report(String title, List<Measurement> results, String reference, String unit) {
+        Measurement base = results.stream().filter(m -> m.engine().equals(reference)).findFirst().orElse(results.get(0));
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("%n%s on %d cores (each engine in its own JVM)%n", title, cores);
+        System.out.printf("%-20s %12s %14s %12s %10s %10s %s%n", "engine", "seconds", unit + "/s", "vs " + reference,
+                "results", "peak RSS", "");
+        for (Measurement m : results) {
+            System.out.printf("%-20s %12.1f %14s %11.2fx %10d %8d MB %s%n", m.engine(), m.seconds(),
+                    String.format("%,.0f", m.perSecond()), m.perSecond() / base.perSecond(), m.results(), m.peakRssMb(),
+                    m.extra().isEmpty() ? "" : m.extra());
+        }
+    }
+
+    private static void save(String name, List<Measurement> results) throws Exception {
+        Files.createDirectories(STATE);
+        Path file = STATE.resolve(name + ".json");
+        JSON.writeValue(file.toFile(), results);
+        System.out.println("wrote " + file);
+    }
+}
