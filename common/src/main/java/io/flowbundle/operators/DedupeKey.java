@@ -60,9 +60,18 @@ public final class DedupeKey implements KeySelector<RowData, Long> {
 
     /** A 64-bit hash with good spread (per-char multiply-xorshift, then MurmurHash3's finalizer). */
     static long hash(String text) {
-        long h = 0x9E3779B97F4A7C15L ^ text.length();
+        return mix(text, 0x9E3779B97F4A7C15L, 0xBF58476D1CE4E5B9L);
+    }
+
+    /** A second 64-bit hash, independent of {@link #hash}: together a 128-bit fingerprint. */
+    static long hash2(String text) {
+        return mix(text, 0xD6E8FEB86659FD93L, 0x94D049BB133111EBL);
+    }
+
+    private static long mix(String text, long seed, long multiplier) {
+        long h = seed ^ text.length();
         for (int i = 0; i < text.length(); i++) {
-            h = (h ^ text.charAt(i)) * 0xBF58476D1CE4E5B9L;
+            h = (h ^ text.charAt(i)) * multiplier;
             h ^= h >>> 31;
         }
         h ^= h >>> 33;

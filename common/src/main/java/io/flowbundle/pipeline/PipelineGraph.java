@@ -4,6 +4,7 @@ import io.flowbundle.config.ConfigException;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.RowValidator;
 import io.flowbundle.operators.ContractGate;
+import io.flowbundle.operators.BatchDedupeFunction;
 import io.flowbundle.operators.DedupeFunction;
 import io.flowbundle.operators.DedupeKey;
 import io.flowbundle.operators.Envelope;
@@ -12,6 +13,7 @@ import io.flowbundle.operators.Rejected;
 import io.flowbundle.spec.PipelineSpec;
 
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -102,14 +104,23 @@ public final class PipelineGraph {
         DataStream<RowData> events = valid;
         if (spec.dedupe() != null) {
             DedupeKey key = new DedupeKey(payloadType, spec.dedupe().key());
-            events =
-                    events.keyBy(key, Types.LONG)
-                            .process(
-                                    new DedupeFunction(
-                                            key, eventTime, spec.dedupe().retention().toMillis()))
-                            .returns(payloadInfo)
-                            .name("dedupe: " + String.join(", ", spec.dedupe().key()))
-                            .uid("dedupe");
+            if (run.isBatch()) {
+                events =
+                        events.partitionCustom(new ByKeyHash(), key)
+                                .process(new BatchDedupeFunction(key))
+                                .returns(payloadInfo)
+                                .name("dedupe: " + String.join(", ", spec.dedupe().key()))
+                                .uid("dedupe");
+            } else {
+                events =
+                        events.keyBy(key, Types.LONG)
+                                .process(
+                                        new DedupeFunction(
+                                                key, eventTime, spec.dedupe().retention().toMillis()))
+                                .returns(payloadInfo)
+                                .name("dedupe: " + String.join(", ", spec.dedupe().key()))
+                                .uid("dedupe");
+            }
         }
         Schema.Builder schema = Schema.newBuilder().fromRowDataType(DataTypeUtils.toInternalDataType(payloadType));
         if (!run.isBatch()) {
@@ -279,6 +290,16 @@ public final class PipelineGraph {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** Sends all copies of a key to one subtask (the bounded dedupe's partitioning). */
+    private static final class ByKeyHash implements Partitioner<Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int partition(Long keyHash, int partitions) {
+            return (int) Math.floorMod(keyHash, (long) partitions);
+        }
     }
 
     /** Puts a result row into an envelope for the output gate. */

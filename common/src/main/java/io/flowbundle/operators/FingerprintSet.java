@@ -1,0 +1,63 @@
+package io.flowbundle.operators;
+
+/**
+ * A set of 128-bit key fingerprints in one open-addressing {@code long[]} (16 bytes a key, no
+ * objects): the memory behind a bounded run's dedupe, where every key of the input must be
+ * remembered until the input ends. Two different keys share a fingerprint with probability about
+ * {@code n² / 2^129}: below 10^-20 even for a billion keys.
+ */
+final class FingerprintSet {
+
+    private static final int MIN_CAPACITY = 1 << 16;
+
+    private long[] table = new long[2 * MIN_CAPACITY];
+    private int size;
+
+    /** Adds a fingerprint; returns false if it was already there. */
+    boolean add(long high, long low) {
+        if (high == 0 && low == 0) {
+            low = 1; // (0, 0) marks an empty slot
+        }
+        if (size * 2 >= table.length / 2) {
+            grow();
+        }
+        return insert(table, high, low);
+    }
+
+    int size() {
+        return size;
+    }
+
+    private boolean insert(long[] into, long high, long low) {
+        int mask = into.length / 2 - 1;
+        int slot = (int) (high ^ (high >>> 32)) & mask;
+        while (true) {
+            int at = slot * 2;
+            long h = into[at];
+            long l = into[at + 1];
+            if (h == 0 && l == 0) {
+                into[at] = high;
+                into[at + 1] = low;
+                if (into == table) {
+                    size++;
+                }
+                return true;
+            }
+            if (h == high && l == low) {
+                return false;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    private void grow() {
+        long[] old = table;
+        long[] bigger = new long[old.length * 2];
+        for (int at = 0; at < old.length; at += 2) {
+            if (old[at] != 0 || old[at + 1] != 0) {
+                insert(bigger, old[at], old[at + 1]);
+            }
+        }
+        table = bigger;
+    }
+}
