@@ -216,8 +216,9 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
         private List<Set<Use>> calc(JsonNode node, List<Set<Use>> input) {
             List<Set<Use>> out = new ArrayList<>();
             for (JsonNode expression : node.get("projection")) {
-                if (expression.path("kind").asText().equals("INPUT_REF")) {
-                    out.add(input.get(expression.get("inputIndex").asInt()));
+                Set<Use> copied = field(expression, input);
+                if (copied != null) {
+                    out.add(copied);
                 } else {
                     Set<Use> uses = new LinkedHashSet<>();
                     for (Use use : references(expression, input)) {
@@ -235,20 +236,36 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
             return out;
         }
 
+        /**
+         * The uses behind an expression that only reads a field, {@code device_id} or a nested
+         * {@code location.room}: its value is the input's, so its uses (and their subtypes, such as
+         * IDENTITY) carry over, with the nested path in the column name. Null for anything that
+         * computes a new value.
+         */
+        private Set<Use> field(JsonNode expression, List<Set<Use>> input) {
+            String kind = expression.path("kind").asText();
+            if (kind.equals("INPUT_REF")) {
+                return input.get(expression.get("inputIndex").asInt());
+            }
+            if (kind.equals("FIELD_ACCESS")) {
+                Set<Use> base = field(expression.get("expr"), input);
+                if (base == null) {
+                    return null;
+                }
+                Set<Use> out = new LinkedHashSet<>();
+                String name = expression.get("name").asText();
+                base.forEach(use -> out.add(new Use(use.column() + "." + name, use.type(), use.subtype())));
+                return out;
+            }
+            return null;
+        }
+
         /** The uses behind every input field an expression reads (nested field access kept). */
         private Set<Use> references(JsonNode expression, List<Set<Use>> input) {
             Set<Use> out = new LinkedHashSet<>();
-            String kind = expression.path("kind").asText();
-            if (kind.equals("INPUT_REF")) {
-                out.addAll(input.get(expression.get("inputIndex").asInt()));
-            } else if (kind.equals("FIELD_ACCESS")) {
-                Set<Use> base = references(expression.get("expr"), input);
-                if (base.size() == 1) {
-                    Use only = base.iterator().next();
-                    out.add(new Use(only.column() + "." + expression.get("name").asText(), only.type(), only.subtype()));
-                } else {
-                    out.addAll(base);
-                }
+            Set<Use> copied = field(expression, input);
+            if (copied != null) {
+                out.addAll(copied);
             } else {
                 for (JsonNode child : expression) {
                     if (child.isContainerNode()) {
