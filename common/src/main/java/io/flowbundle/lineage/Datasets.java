@@ -5,11 +5,17 @@ import io.flowbundle.spec.SourceSpec;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * OpenLineage dataset identifiers, following its naming conventions: a local file or folder is
  * namespace {@code file}, name = its absolute path; a Kafka topic is namespace
  * {@code kafka://host:port} (the first bootstrap server), name = the topic.
+ *
+ * <p>Written as text (by {@link Id#toString()}, and by users: {@link #parse}), a dataset is
+ * {@code NAMESPACE:NAME}: {@code file:/data/sensor-events},
+ * {@code kafka://127.0.0.1:9092:sensor-events}.
  */
 public final class Datasets {
 
@@ -41,6 +47,42 @@ public final class Datasets {
             return kafka(kafka.bootstrap(), kafka.topic());
         }
         return file(target != null ? target : ((SinkSpec.Parquet) sink).path());
+    }
+
+    /** {@code scheme://host[:port]:name}; digits after the host are always the port. */
+    private static final Pattern NAMESPACED = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/:\\s]+(?::\\d+)?+):(.+)");
+
+    /**
+     * A dataset as a user writes it, one of:
+     *
+     * <ul>
+     *   <li>a path, absolute or relative to the working directory: {@code out/sensor-daily}
+     *       (namespace {@code file}, name = the absolute, normalized path);
+     *   <li>{@code file:PATH} or a {@code file://} URI, the same;
+     *   <li>{@code SCHEME://HOST[:PORT]:NAME} for any other namespace, e.g.
+     *       {@code kafka://127.0.0.1:9092:sensor-events}: the namespace is the URI up to the host
+     *       and, if digits follow it, the port; the name is everything after the next colon.
+     * </ul>
+     *
+     * @throws IllegalArgumentException for a URI-like text without a name after the namespace
+     */
+    public static Id parse(String text) {
+        if (text.startsWith("file://")) {
+            return file(Path.of(URI.create(text)));
+        }
+        if (text.startsWith(FILE + ":")) {
+            return file(Path.of(text.substring(FILE.length() + 1)));
+        }
+        if (!text.contains("://")) {
+            return file(Path.of(text));
+        }
+        Matcher matcher = NAMESPACED.matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not NAMESPACE:NAME; write e.g. kafka://127.0.0.1:9092:topic (namespace"
+                            + " scheme://host[:port], then a colon and the name) or a file path");
+        }
+        return new Id(matcher.group(1), matcher.group(2));
     }
 
     public static Id file(Path path) {

@@ -33,6 +33,7 @@ import java.io.PrintWriter;
             ContractCommand.class,
             RetentionCommand.class,
             AuditCommand.class,
+            LineageCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
