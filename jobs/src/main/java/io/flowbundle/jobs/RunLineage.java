@@ -28,6 +28,7 @@ final class RunLineage implements AutoCloseable {
     private final LineageSink sink;
     private final PipelineLineage events;
     private PipelineLineage.Input input = new PipelineLineage.Input(null, null, null);
+    private boolean started;
 
     RunLineage(PipelineSpec spec, RunInfo run, RuntimeConfig config) {
         this.sink = LineageSink.create(config);
@@ -49,6 +50,7 @@ final class RunLineage implements AutoCloseable {
     }
 
     void start(List<OutputSinks.Dataset> datasets) {
+        started = true;
         sink.emit(events.start(input, outputs(datasets, null, Map.of())));
     }
 
@@ -65,7 +67,12 @@ final class RunLineage implements AutoCloseable {
         sink.emit(events.complete(read, counts, outputs(datasets, counts, commits)));
     }
 
+    /** FAIL; a run that failed before its job started (say, on an input check) gets its START first. */
     void fail(List<OutputSinks.Dataset> datasets, String message, Throwable error) {
+        if (!started) {
+            // OpenLineage: every run has one START and one of COMPLETE, FAIL, ABORT
+            start(datasets);
+        }
         sink.emit(events.fail(input, outputs(datasets, null, Map.of()), message, error));
     }
 

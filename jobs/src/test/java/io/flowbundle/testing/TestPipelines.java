@@ -39,6 +39,23 @@ public final class TestPipelines {
     }
 
     /**
+     * The sensor-daily batch pipeline (conf/pipelines/sensor-daily.yaml: its contracts and SQL) over
+     * the curated hourly output {@code hourly}, writing under {@code out}.
+     */
+    public static Path sensorDaily(Path dir, Path hourly, Path out) {
+        return write(
+                dir.resolve("sensor-daily.yaml"),
+                "name: sensor-daily\n"
+                        + "contract: " + CONF.resolve("contracts/sensor_hourly.yaml") + "\n"
+                        + "source: {type: parquet, path: " + hourly + ", date_partition: window_date}\n"
+                        + "event_time: window_start\n"
+                        + "transform: {file: " + CONF.resolve("sql/sensor-daily.sql") + "}\n"
+                        + "output_contract: " + CONF.resolve("contracts/sensor_daily.yaml") + "\n"
+                        + "sink: {type: parquet, path: " + out.resolve("sensor-daily") + ", partition_by: [window_date]}\n"
+                        + "quarantine: " + out.resolve("quarantine-daily") + "\n");
+    }
+
+    /**
      * The streaming spec of sensor-hourly: the same contract and SQL, Kafka in, Kafka and Parquet
      * out, dead letters to {@code <topic>-dlq}, landing under {@code dir/stream/landing}.
      */
