@@ -36,11 +36,12 @@ final class LineageCommand implements Runnable {
             name = "trace",
             mixinStandardHelpOptions = true,
             description = {
-                "Where a dataset came from: the latest complete run of each job that wrote it, the",
-                "datasets that run read, and so on up to raw sources (datasets no run wrote).",
+                "Where a dataset came from: the latest complete run of each job that",
+                "wrote it, the datasets that run read, and so on up to raw sources",
+                "(datasets no run wrote).",
                 "",
-                "DATASET is a path (namespace file, matched by absolute path), file:PATH, or",
-                "NAMESPACE:NAME with NAMESPACE = scheme://host[:port], e.g.",
+                "DATASET is a path (namespace file, matched by absolute path), file:PATH,",
+                "or NAMESPACE:NAME with NAMESPACE = scheme://host[:port], e.g.",
                 "kafka://127.0.0.1:9092:sensor-events.",
                 "",
                 "Example: flowbundle lineage trace out/sensor-daily --format mermaid"
@@ -65,7 +66,7 @@ final class LineageCommand implements Runnable {
                 description = "The lineage log (JSON Lines). Default: lineage/lineage.jsonl next to the audit log's folder.")
         Path log;
 
-        @Mixin RuntimeOptions runtime;
+        @Mixin ConfigOption config;
 
         @Override
         public Integer call() {
@@ -76,7 +77,7 @@ final class LineageCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "DATASET: " + e.getMessage());
             }
-            Path file = log != null ? log : LineageSink.defaultFile(runtime.resolve());
+            Path file = log != null ? log : LineageSink.defaultFile(config.resolve());
             LineageGraph graph = LineageGraph.read(file);
             PrintWriter err = spec.commandLine().getErr();
             if (graph.skippedLines() > 0) {

@@ -2,22 +2,16 @@ package io.flowbundle.cli;
 
 import io.flowbundle.config.RuntimeConfig;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Options every run command shares: the runtime config file and Flink settings. */
 final class RuntimeOptions {
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description =
-                    "Runtime config (audit log, actor, Flink settings, lineage). Default:"
-                            + " $FLOWBUNDLE_CONFIG, else conf/flowbundle.yaml if present.")
-    Path config;
+    @Mixin ConfigOption config;
 
     @Option(
             names = {"-D"},
@@ -29,7 +23,7 @@ final class RuntimeOptions {
     Integer parallelism;
 
     RuntimeConfig resolve() {
-        RuntimeConfig base = RuntimeConfig.resolve(config);
+        RuntimeConfig base = config.resolve();
         Map<String, String> merged = new LinkedHashMap<>(base.flink());
         merged.putAll(flink);
         if (parallelism != null) {
