@@ -112,7 +112,9 @@ public final class LineageSink implements AutoCloseable {
             try {
                 return of(parse(fromVariables), namespace, ENV_PREFIX + "* variables");
             } catch (RuntimeException e) {
-                throw new ConfigException(ENV_PREFIX + "* variables: not a usable OpenLineage config (" + fromVariables + "): " + firstLine(e));
+                // the variables may hold credentials: name them, do not print their values
+                throw new ConfigException(ENV_PREFIX + "* variables " + env.keySet().stream().filter(k -> k.startsWith(ENV_PREFIX)).sorted().toList()
+                        + ": not a usable OpenLineage config: " + firstLine(e) + "; fix or unset them");
             }
         }
         String url = env.get("OPENLINEAGE_URL");

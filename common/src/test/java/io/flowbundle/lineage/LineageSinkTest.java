@@ -211,6 +211,13 @@ class LineageSinkTest {
     }
 
     @Test
+    void aTransportTheClientCannotBuildIsAConfigErrorNamingTheKey() {
+        RuntimeConfig config = config("lineage:\n  transport: {type: http}\n");
+
+        expectConfigError(() -> LineageSink.create(config, Map.of()), config.file(), "lineage.transport: ");
+    }
+
+    @Test
     void anOpenLineageConfigThatDoesNotExistIsAConfigError() {
         Path missing = dir.resolve("nowhere/openlineage.yml");
 
