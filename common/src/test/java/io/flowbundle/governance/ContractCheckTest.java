@@ -90,7 +90,7 @@ class ContractCheckTest {
         assertThat(rule(report, "allowed:type").examples())
                 .containsExactly("date=2026-11-01/part-0.parquet row 3: type = 'alarm' is not one of [reading, heartbeat]");
         assertThat(report.text())
-                .contains("  range:temperature_c              2  temperature_c within [-50.0, 100.0]\n"
+                .contains("  range:temperature_c              2  temperature_c within [-50, 100]\n"
                         + "      e.g. date=2026-11-01/part-0.parquet row 1: temperature_c = 150.0 is outside [-50, 100]\n")
                 .endsWith("result: 0 file(s) with schema problems, 5 rule violation(s) in 4 row(s)\n");
     }
