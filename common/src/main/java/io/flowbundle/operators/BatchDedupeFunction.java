@@ -16,7 +16,8 @@ import org.apache.flink.util.Collector;
  * <p>Why not the keyed {@link DedupeFunction} in BATCH mode too: Flink then sorts every record by
  * key in managed memory before the operator sees it, and with whole rows in the sort buffers a
  * few million rows spill to disk; measured on this project's benchmark, dedupe cost twice as much
- * as everything else together (docs/PERFORMANCE.md). Here a record costs two hashes and one probe.
+ * as everything else together (docs/PERFORMANCE.md). Here a record costs two hashes over its key's
+ * bytes and one probe.
  * A bounded run has no watermark to expire keys by, so every key is kept until the input ends:
  * 16 bytes each (32 at most while the table grows).
  */
@@ -28,6 +29,7 @@ public final class BatchDedupeFunction extends ProcessFunction<RowData, RowData>
     private final DedupeKey key;
 
     private transient FingerprintSet seen;
+    private transient long[] fingerprint;
     private transient Counters counters;
     private transient Counters.Count in;
     private transient Counters.Count out;
@@ -50,6 +52,7 @@ public final class BatchDedupeFunction extends ProcessFunction<RowData, RowData>
     @Override
     public void open(OpenContext openContext) {
         seen = new FingerprintSet();
+        fingerprint = new long[2];
         in = counters.counter("dedupe", "in");
         out = counters.counter("dedupe", "out");
         duplicates = counters.counter("dedupe", "duplicates");
@@ -58,8 +61,8 @@ public final class BatchDedupeFunction extends ProcessFunction<RowData, RowData>
     @Override
     public void processElement(RowData row, Context ctx, Collector<RowData> collector) {
         in.inc();
-        String text = key.text(row);
-        if (!seen.add(DedupeKey.hash(text), DedupeKey.hash2(text))) {
+        key.fingerprint(row, fingerprint);
+        if (!seen.add(fingerprint[0], fingerprint[1])) {
             duplicates.inc();
             return;
         }

@@ -2,6 +2,8 @@ package io.flowbundle.operators;
 
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.binary.BinaryStringData;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.util.List;
@@ -25,8 +27,13 @@ public final class DedupeKey implements KeySelector<RowData, Long> {
     private static final String NULL = "\u0000null";
 
     private final RowData.FieldGetter[] getters;
+    /** The column of a key that is one string column, else -1. */
+    private final int stringColumn;
 
     public DedupeKey(RowType rowType, List<String> columns) {
+        int only = columns.size() == 1 ? rowType.getFieldIndex(columns.get(0)) : -1;
+        stringColumn =
+                only >= 0 && rowType.getTypeAt(only).getTypeRoot() == LogicalTypeRoot.VARCHAR ? only : -1;
         getters = new RowData.FieldGetter[columns.size()];
         for (int i = 0; i < getters.length; i++) {
             int index = rowType.getFieldIndex(columns.get(i));
@@ -54,6 +61,32 @@ public final class DedupeKey implements KeySelector<RowData, Long> {
         return key.toString();
     }
 
+    /**
+     * A 128-bit fingerprint of the key into {@code into[0..1]}: two independent 64-bit hashes. A
+     * key that is one string column is hashed from its UTF-8 bytes, without decoding a String.
+     */
+    public void fingerprint(RowData row, long[] into) {
+        if (stringColumn >= 0 && !row.isNullAt(stringColumn)
+                && row.getString(stringColumn) instanceof BinaryStringData bytes) {
+            int length = bytes.getSizeInBytes();
+            long first = 0x9E3779B97F4A7C15L ^ length;
+            long second = 0xD6E8FEB86659FD93L ^ length;
+            for (int i = 0; i < length; i++) {
+                int b = bytes.byteAt(i) & 0xFF;
+                first = (first ^ b) * 0xBF58476D1CE4E5B9L;
+                first ^= first >>> 31;
+                second = (second ^ b) * 0x94D049BB133111EBL;
+                second ^= second >>> 29;
+            }
+            into[0] = finish(first);
+            into[1] = finish(second);
+            return;
+        }
+        String text = text(row);
+        into[0] = hash(text);
+        into[1] = hash2(text);
+    }
+
     private static String text(Object value) {
         return value == null ? NULL : value.toString();
     }
@@ -74,6 +107,11 @@ public final class DedupeKey implements KeySelector<RowData, Long> {
             h = (h ^ text.charAt(i)) * multiplier;
             h ^= h >>> 31;
         }
+        return finish(h);
+    }
+
+    /** MurmurHash3's 64-bit finalizer: every input bit affects every output bit. */
+    private static long finish(long h) {
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;

@@ -36,6 +36,10 @@ public final class Partitioning implements Serializable {
     private final int[] writtenColumns;
     private final RowType writtenType;
 
+    /** The last date rendered, per key: rows come in long runs of one date. */
+    private transient int[] lastDay;
+    private transient String[] lastDate;
+
     private Partitioning(List<Key> keys, int[] writtenColumns, RowType writtenType) {
         this.keys = keys;
         this.writtenColumns = writtenColumns;
@@ -150,14 +154,35 @@ public final class Partitioning implements Serializable {
         if (keys.isEmpty()) {
             return "";
         }
+        if (keys.size() == 1) {
+            return partitionPart(row, 0);
+        }
         StringBuilder path = new StringBuilder();
-        for (Key key : keys) {
+        for (int i = 0; i < keys.size(); i++) {
             if (path.length() > 0) {
                 path.append('/');
             }
-            path.append(key.name()).append('=').append(escape(value(row, key)));
+            path.append(partitionPart(row, i));
         }
         return path.toString();
+    }
+
+    /** {@code key=value} for key {@code i}; a date derived from a timestamp is cached by day. */
+    private String partitionPart(RowData row, int i) {
+        Key key = keys.get(i);
+        if (key.dateOfTimestamp() && !row.isNullAt(key.index())) {
+            if (lastDay == null) {
+                lastDay = new int[keys.size()];
+                lastDate = new String[keys.size()];
+            }
+            int day = (int) Math.floorDiv(timestampMillis(row, key), 86_400_000L);
+            if (lastDate[i] == null || lastDay[i] != day) {
+                lastDay[i] = day;
+                lastDate[i] = key.name() + "=" + LocalDate.ofEpochDay(day);
+            }
+            return lastDate[i];
+        }
+        return key.name() + "=" + escape(value(row, key));
     }
 
     /** A view of the row with only the written columns; reusable, not thread-safe. */
@@ -170,16 +195,17 @@ public final class Partitioning implements Serializable {
             return "__HIVE_DEFAULT_PARTITION__";
         }
         if (key.dateOfTimestamp()) {
-            long millis =
-                    row.getTimestamp(key.index(), LogicalTypeChecks.getPrecision(key.type()))
-                            .getMillisecond();
-            return LocalDate.ofEpochDay(Math.floorDiv(millis, 86_400_000L)).toString();
+            return LocalDate.ofEpochDay(Math.floorDiv(timestampMillis(row, key), 86_400_000L)).toString();
         }
         Object value = RowData.createFieldGetter(key.type(), key.index()).getFieldOrNull(row);
         if (key.type().getTypeRoot() == LogicalTypeRoot.DATE) {
             return LocalDate.ofEpochDay((Integer) value).toString();
         }
         return String.valueOf(value);
+    }
+
+    private static long timestampMillis(RowData row, Key key) {
+        return row.getTimestamp(key.index(), LogicalTypeChecks.getPrecision(key.type())).getMillisecond();
     }
 
     /** Hive's escaping of path-unsafe characters. */
