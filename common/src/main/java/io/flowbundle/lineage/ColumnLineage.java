@@ -65,6 +65,36 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
      * @throws IllegalArgumentException if the plan contains a node whose lineage is not understood
      */
     public static ColumnLineage derive(String sql, RowType eventsType, String eventTime) {
+        // a run asks twice (to prune the rows it shuffles, and for lineage); planning takes seconds
+        return DERIVED.computeIfAbsent(
+                sql + "\u0000" + eventsType.asSerializableString() + "\u0000" + eventTime,
+                k -> compile(sql, eventsType, eventTime));
+    }
+
+    /**
+     * The top-level input columns the SQL reads, directly or to decide which rows to keep, or
+     * empty if its lineage cannot be derived.
+     */
+    public static java.util.Optional<Set<String>> columnsRead(String sql, RowType eventsType, String eventTime) {
+        try {
+            ColumnLineage lineage = derive(sql, eventsType, eventTime);
+            Set<String> columns = new LinkedHashSet<>();
+            lineage.fields().values().forEach(uses -> uses.forEach(use -> columns.add(topLevel(use.column()))));
+            lineage.dataset().forEach(use -> columns.add(topLevel(use.column())));
+            return java.util.Optional.of(columns);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static String topLevel(String column) {
+        int dot = column.indexOf('.');
+        return dot < 0 ? column : column.substring(0, dot);
+    }
+
+    private static final Map<String, ColumnLineage> DERIVED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static ColumnLineage compile(String sql, RowType eventsType, String eventTime) {
         TableEnvironment tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         // one aggregate node per aggregation, instead of local/global pairs with intermediate fields

@@ -3,6 +3,7 @@ package io.flowbundle.pipeline;
 import io.flowbundle.config.ConfigException;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.RowValidator;
+import io.flowbundle.lineage.ColumnLineage;
 import io.flowbundle.operators.ContractGate;
 import io.flowbundle.operators.BatchDedupeFunction;
 import io.flowbundle.operators.DedupeFunction;
@@ -13,6 +14,8 @@ import io.flowbundle.operators.Rejected;
 import io.flowbundle.spec.PipelineSpec;
 
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -23,6 +26,7 @@ import org.apache.flink.table.api.TableException;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.utils.ProjectedRowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalType;
@@ -32,14 +36,17 @@ import org.apache.flink.table.types.logical.utils.LogicalTypeUtils;
 import org.apache.flink.table.types.utils.DataTypeUtils;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds the Flink graph of a pipeline, the same for both modes: the caller plugs in a stream of
  * {@link Envelope}s (Parquet rows or decoded Kafka records) and attaches sinks to what comes out.
  *
  * <pre>
- * envelopes -> validate (input contract; late events out) -> [dedupe] -> view `events`
+ * envelopes -> validate (input contract; late events out) -> columns read -> [dedupe] -> view `events`
  *           -> the spec's SQL -> validate (output contract) -> results
  *   rejected: decode failures, contract violations, late events, output violations
  *   valid:    rows that kept the input contract, late ones included (the staging layer)
@@ -80,7 +87,6 @@ public final class PipelineGraph {
         Contract contract = spec.contract();
         RowType payloadType = payloadType(spec);
         InternalTypeInfo<RowData> payloadInfo = InternalTypeInfo.of(payloadType);
-        EventTime eventTime = eventTime(spec);
         String source = spec.source().describe();
 
         SingleOutputStreamOperator<RowData> valid =
@@ -101,28 +107,36 @@ public final class PipelineGraph {
                         .union(valid.getSideOutput(ContractGate.LATE));
         DataStream<RowData> staging = valid.union(valid.getSideOutput(ContractGate.lateRows(payloadType)));
 
+        // from here on only the columns the SQL and the dedupe read travel on: rows are shuffled
+        RowType eventsType = eventsType(spec, payloadType);
+        InternalTypeInfo<RowData> eventsInfo = InternalTypeInfo.of(eventsType);
         DataStream<RowData> events = valid;
+        if (eventsType.getFieldCount() < payloadType.getFieldCount()) {
+            int[] kept = eventsType.getFieldNames().stream().mapToInt(payloadType::getFieldIndex).toArray();
+            events = valid.map(new Project(kept)).returns(eventsInfo).name("columns read").uid("project");
+        }
         if (spec.dedupe() != null) {
-            DedupeKey key = new DedupeKey(payloadType, spec.dedupe().key());
+            DedupeKey key = new DedupeKey(eventsType, spec.dedupe().key());
             if (run.isBatch()) {
                 events =
                         events.partitionCustom(new ByKeyHash(), key)
                                 .process(new BatchDedupeFunction(key))
-                                .returns(payloadInfo)
+                                .returns(eventsInfo)
                                 .name("dedupe: " + String.join(", ", spec.dedupe().key()))
                                 .uid("dedupe");
             } else {
+                EventTime time = new EventTime(eventsType.getFieldIndex(spec.eventTime()), 3);
                 events =
                         events.keyBy(key, Types.LONG)
                                 .process(
                                         new DedupeFunction(
-                                                key, eventTime, spec.dedupe().retention().toMillis()))
-                                .returns(payloadInfo)
+                                                key, time, spec.dedupe().retention().toMillis()))
+                                .returns(eventsInfo)
                                 .name("dedupe: " + String.join(", ", spec.dedupe().key()))
                                 .uid("dedupe");
             }
         }
-        Schema.Builder schema = Schema.newBuilder().fromRowDataType(DataTypeUtils.toInternalDataType(payloadType));
+        Schema.Builder schema = Schema.newBuilder().fromRowDataType(DataTypeUtils.toInternalDataType(eventsType));
         if (!run.isBatch()) {
             schema.watermark(spec.eventTime(), "SOURCE_WATERMARK()");
         }
@@ -177,6 +191,31 @@ public final class PipelineGraph {
                         .uid("validate-output");
         rejected = rejected.union(checked.getSideOutput(ContractGate.REJECTED));
         return new Result(checked, resultType, rejected, staging, payloadType);
+    }
+
+    /**
+     * The columns of the view {@code events}: those the SQL reads (from its column lineage), the
+     * dedupe key and the event time, in contract order; all columns when the SQL's lineage cannot
+     * be derived. Unread columns are validated, staged and quarantined like the others, but never
+     * shuffled.
+     */
+    static RowType eventsType(PipelineSpec spec, RowType payloadType) {
+        Optional<Set<String>> read = ColumnLineage.columnsRead(spec.transform(), payloadType, spec.eventTime());
+        if (read.isEmpty()) {
+            return payloadType;
+        }
+        Set<String> needed = new HashSet<>(read.get());
+        needed.add(spec.eventTime());
+        if (spec.dedupe() != null) {
+            needed.addAll(spec.dedupe().key());
+        }
+        List<RowType.RowField> fields = new ArrayList<>();
+        for (RowType.RowField field : payloadType.getFields()) {
+            if (needed.contains(field.getName())) {
+                fields.add(field);
+            }
+        }
+        return new RowType(true, fields);
     }
 
     private static Table transform(StreamTableEnvironment tableEnv, PipelineSpec spec) {
@@ -299,6 +338,28 @@ public final class PipelineGraph {
         @Override
         public int partition(Long keyHash, int partitions) {
             return (int) Math.floorMod(keyHash, (long) partitions);
+        }
+    }
+
+    /** A view of a row with only some of its columns (no copy: the view is reused). */
+    private static final class Project extends RichMapFunction<RowData, RowData> {
+        private static final long serialVersionUID = 1L;
+
+        private final int[] kept;
+        private transient ProjectedRowData view;
+
+        Project(int[] kept) {
+            this.kept = kept;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            view = ProjectedRowData.from(kept);
+        }
+
+        @Override
+        public RowData map(RowData row) {
+            return view.replaceRow(row);
         }
     }
 
