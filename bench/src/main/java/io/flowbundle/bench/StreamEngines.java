@@ -222,7 +222,7 @@ final class StreamEngines {
                         + "contract: " + conf.resolve("contracts/sensor_events.yaml") + "\n"
                         + "source: {type: kafka, topic: " + topic + ", bootstrap: '" + bootstrap + "', group: " + group + ", start: earliest}\n"
                         + "event_time: timestamp\n"
-                        + "watermark: {max_out_of_orderness: " + bound + ", idle_timeout: 1s}\n"
+                        + "watermark: {max_out_of_orderness: " + bound + "}\n"
                         + "dedupe: {key: id, retention: 1h}\n"
                         + "transform: " + transform + "\n"
                         + "output_contract: " + conf.resolve("contracts/sensor_hourly.yaml") + "\n"

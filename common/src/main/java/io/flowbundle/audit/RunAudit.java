@@ -82,11 +82,18 @@ public final class RunAudit {
         String ok = AuditRecord.SUCCEEDED;
         step("validate", started, ended, List.of(source), quarantine,
                 counts.consumed(), counts.valid(), counts.rejectedOnInput(), null,
-                run.isBatch() ? null : counts.late(), ok, null);
+                run.isBatch() ? null : counts.lateAtSource(), ok, null);
+        long deduped = counts.valid();
         if (dedupe) {
+            deduped = counts.get("dedupe", "out");
             step("dedupe", started, ended, List.of(source), null,
-                    counts.get("dedupe", "in"), counts.transformInput(), null,
+                    counts.get("dedupe", "in"), deduped, null,
                     counts.duplicates(), null, ok, null);
+        }
+        if (!run.isBatch()) {
+            step("late", started, ended, List.of(source), quarantine,
+                    deduped, counts.transformInput(), null, null,
+                    counts.lateBehindWatermark(), ok, null);
         }
         step("transform", started, ended, List.of(source), null,
                 counts.transformInput(), counts.transformOutput(), null, null, null, ok, null);
@@ -95,7 +102,7 @@ public final class RunAudit {
                 ok, null);
         if (staging != null) {
             step("stage", started, ended, List.of(source), staging,
-                    counts.valid() + counts.late(), counts.valid() + counts.late(), null, null,
+                    counts.valid() + counts.lateAtSource(), counts.valid() + counts.lateAtSource(), null, null,
                     null, ok, null);
         }
         return this;

@@ -10,6 +10,7 @@ import io.flowbundle.operators.DedupeFunction;
 import io.flowbundle.operators.DedupeKey;
 import io.flowbundle.operators.Envelope;
 import io.flowbundle.operators.EventTime;
+import io.flowbundle.operators.LateEventFilter;
 import io.flowbundle.operators.Rejected;
 import io.flowbundle.spec.PipelineSpec;
 
@@ -135,6 +136,21 @@ public final class PipelineGraph {
                                 .name("dedupe: " + String.join(", ", spec.dedupe().key()))
                                 .uid("dedupe");
             }
+        }
+        if (!run.isBatch()) {
+            SingleOutputStreamOperator<RowData> onTime =
+                    events.process(
+                                    new LateEventFilter(
+                                            new EventTime(eventsType.getFieldIndex(spec.eventTime()), 3),
+                                            eventsType,
+                                            run.runId(),
+                                            spec.name(),
+                                            source))
+                            .returns(eventsInfo)
+                            .name("late events")
+                            .uid("late-filter");
+            rejected = rejected.union(onTime.getSideOutput(ContractGate.LATE));
+            events = onTime;
         }
         Schema.Builder schema = Schema.newBuilder().fromRowDataType(DataTypeUtils.toInternalDataType(eventsType));
         if (!run.isBatch()) {

@@ -46,13 +46,24 @@ public record RunCounts(Map<String, Long> accumulators) {
         return get("dedupe", "duplicates");
     }
 
+    /** Valid events set aside as late: by their partition's watermark, or by the job's. */
     public long late() {
+        return lateAtSource() + lateBehindWatermark();
+    }
+
+    /** Late by their own partition's watermark (decided at the gate; still staged). */
+    public long lateAtSource() {
         return get("late", "events");
+    }
+
+    /** Late by the job's watermark, which an idle partition let run ahead (decided before the SQL). */
+    public long lateBehindWatermark() {
+        return get("late", "behind_watermark");
     }
 
     /** Rows that reached the SQL transform: those dedupe let through, or all valid ones. */
     public long transformInput() {
-        return dedupeRan() ? get("dedupe", "out") : valid();
+        return (dedupeRan() ? get("dedupe", "out") : valid()) - lateBehindWatermark();
     }
 
     private boolean dedupeRan() {
@@ -91,7 +102,7 @@ public record RunCounts(Map<String, Long> accumulators) {
                 && consumed() == rejectedOnInput() + late() + duplicates() + transformInput()
                 && (!dedupeRan()
                         || (dedupeInput == valid()
-                                && dedupeInput == duplicates() + transformInput()))
+                                && dedupeInput == duplicates() + get("dedupe", "out")))
                 && transformOutput() == loaded() + rejectedOnOutput();
     }
 

@@ -50,7 +50,7 @@ class RunAuditTest {
 
         assertThat(records)
                 .extracting(AuditRecord::step)
-                .containsExactly("validate", "dedupe", "transform", "load", "stage", "run");
+                .containsExactly("validate", "dedupe", "late", "transform", "load", "stage", "run");
         assertThat(records).allSatisfy(r -> {
             assertThat(r.runId()).isEqualTo("run-1");
             assertThat(r.pipeline()).isEqualTo("sensor-hourly-stream");
@@ -68,13 +68,16 @@ class RunAuditTest {
         assertThat(dedupe.rowsIn()).isEqualTo(945);
         assertThat(dedupe.rowsOut()).isEqualTo(925);
         assertThat(dedupe.rowsDuplicates()).isEqualTo(20);
-        AuditRecord load = records.get(3);
+        AuditRecord late = records.get(2);
+        assertThat(late.rowsIn()).isEqualTo(925);
+        assertThat(late.rowsLate()).as("none late by the job's watermark").isZero();
+        AuditRecord load = records.get(4);
         assertThat(load.target()).isEqualTo("kafka://127.0.0.1:9092/sensor-hourly, out/stream/sensor-hourly");
         assertThat(load.rowsIn()).isEqualTo(100);
         assertThat(load.rowsOut()).isEqualTo(98);
-        AuditRecord stage = records.get(4);
+        AuditRecord stage = records.get(5);
         assertThat(stage.rowsIn()).as("the landing layer keeps late events too").isEqualTo(950);
-        AuditRecord whole = records.get(5);
+        AuditRecord whole = records.get(6);
         assertThat(whole.rowsIn()).isEqualTo(1000);
         assertThat(whole.rowsOut()).isEqualTo(925);
         assertThat(whole.rowsLate()).isEqualTo(5);

@@ -93,7 +93,7 @@ final class RunLineage implements AutoCloseable {
                 } else if (dataset.role().equals(OutputSinks.QUARANTINE)) {
                     rows = counts.rejectedOnInput() + counts.late() + counts.rejectedOnOutput();
                 } else {
-                    rows = counts.valid() + counts.late();
+                    rows = counts.valid() + counts.lateAtSource();
                 }
             }
             PartitionCommitter.Result commit = commits.get(dataset.role());
