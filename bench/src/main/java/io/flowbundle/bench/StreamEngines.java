@@ -125,8 +125,8 @@ final class StreamEngines {
      * End-to-end latency at a fixed rate: events stamped with the wall clock go in at {@code rate}
      * per second for {@code seconds}; one-second windows come out of the exactly-once sink; each
      * window's latency is the time from its end (its last event's append) until a read_committed
-     * consumer sees its result. Includes the watermark bound and the checkpoint interval, which is
-     * when transactions commit.
+     * consumer sees its result, for windows ending after a warm-up. Includes the watermark bound and
+     * the checkpoint interval, which is when transactions commit.
      */
     static Measurement latency(String bootstrap, Path out, int parallelism, int rate, int seconds) throws Exception {
         String topic = "bench-latency-" + System.currentTimeMillis();
@@ -147,9 +147,11 @@ final class StreamEngines {
         Thread job = new Thread(() -> new StreamRun(pipeline, config, false, Duration.ofSeconds(60)).run(), "latency-job");
         job.setDaemon(true);
         job.start();
-        Thread reader = new Thread(() -> readLatencies(bootstrap, topic + "-out", stop, latencies), "latency-reader");
+        // windows that end before the warm-up is over measure the job's start-up, not its latency
+        long measureFrom = System.currentTimeMillis() + WARM_UP.toMillis();
+        Thread reader = new Thread(() -> readLatencies(bootstrap, topic + "-out", stop, latencies, measureFrom), "latency-reader");
         reader.start();
-        long produced = produceAtRate(bootstrap, topic, rate, seconds);
+        long produced = produceAtRate(bootstrap, topic, rate, (int) WARM_UP.toSeconds() + seconds);
         Thread.sleep(5_000);
         stop.set(true);
         reader.join();
@@ -190,7 +192,10 @@ final class StreamEngines {
         return count;
     }
 
-    private static void readLatencies(String bootstrap, String topic, AtomicBoolean stop, List<Long> latencies) {
+    private static final Duration WARM_UP = Duration.ofSeconds(15);
+
+    private static void readLatencies(
+            String bootstrap, String topic, AtomicBoolean stop, List<Long> latencies, long measureFrom) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader");
@@ -204,8 +209,10 @@ final class StreamEngines {
             while (!stop.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
-                    String end = json.readTree(record.value()).get("window_end").asText();
-                    latencies.add(now - Instant.parse(end).toEpochMilli());
+                    long end = Instant.parse(json.readTree(record.value()).get("window_end").asText()).toEpochMilli();
+                    if (end >= measureFrom) {
+                        latencies.add(now - end);
+                    }
                 }
             }
         } catch (Exception e) {
