@@ -1,10 +1,6 @@
 package io.flowbundle.operators;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.Collector;
 
@@ -21,8 +17,7 @@ import org.apache.flink.util.Collector;
  * A bounded run has no watermark to expire keys by, so every key is kept until the input ends:
  * 16 bytes each (32 at most while the table grows).
  */
-public final class BatchDedupeFunction extends ProcessFunction<RowData, RowData>
-        implements CheckpointedFunction {
+public final class BatchDedupeFunction extends CountingProcessFunction<RowData, RowData> {
 
     private static final long serialVersionUID = 1L;
 
@@ -30,23 +25,12 @@ public final class BatchDedupeFunction extends ProcessFunction<RowData, RowData>
 
     private transient FingerprintSet seen;
     private transient long[] fingerprint;
-    private transient Counters counters;
     private transient Counters.Count in;
     private transient Counters.Count out;
     private transient Counters.Count duplicates;
 
     public BatchDedupeFunction(DedupeKey key) {
         this.key = key;
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters = Counters.initialize(getRuntimeContext(), context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
     }
 
     @Override

@@ -4,10 +4,6 @@ import io.flowbundle.contract.RowValidator;
 import io.flowbundle.contract.Violation;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.Collector;
@@ -30,8 +26,7 @@ import java.util.Base64;
  * <p>Counts {@code <stage>.in}, {@code .out}, {@code .rejected}, {@code .rule.<rule:column>} and
  * {@code late.events}: in = out + rejected + late, always, also across restores.
  */
-public final class ContractGate extends ProcessFunction<RowData, RowData>
-        implements CheckpointedFunction {
+public final class ContractGate extends CountingProcessFunction<RowData, RowData> {
 
     private static final long serialVersionUID = 1L;
 
@@ -49,7 +44,6 @@ public final class ContractGate extends ProcessFunction<RowData, RowData>
     private final String source;
 
     private transient JsonRowEncoder encoder;
-    private transient Counters counters;
     private transient Counters.Count in;
     private transient Counters.Count out;
     private transient Counters.Count rejected;
@@ -82,16 +76,6 @@ public final class ContractGate extends ProcessFunction<RowData, RowData>
      */
     public static OutputTag<RowData> lateRows(RowType payloadType) {
         return new OutputTag<>("late-rows", org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(payloadType));
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters = Counters.initialize(getRuntimeContext(), context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
     }
 
     @Override

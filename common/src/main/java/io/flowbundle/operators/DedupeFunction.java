@@ -6,10 +6,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.util.Collector;
 
@@ -27,8 +23,7 @@ import org.apache.flink.util.Collector;
  *
  * <p>Counts {@code dedupe.in}, {@code .out} and {@code .duplicates}: in = out + duplicates.
  */
-public final class DedupeFunction extends KeyedProcessFunction<Long, RowData, RowData>
-        implements CheckpointedFunction {
+public final class DedupeFunction extends CountingKeyedProcessFunction<Long, RowData, RowData> {
 
     private static final long serialVersionUID = 1L;
 
@@ -40,7 +35,6 @@ public final class DedupeFunction extends KeyedProcessFunction<Long, RowData, Ro
     private transient ValueState<String> first;
     /** Exact keys of later records whose key hash collided with the first one (rare). */
     private transient MapState<String, Boolean> collided;
-    private transient Counters counters;
     private transient Counters.Count in;
     private transient Counters.Count out;
     private transient Counters.Count duplicates;
@@ -50,16 +44,6 @@ public final class DedupeFunction extends KeyedProcessFunction<Long, RowData, Ro
         this.key = key;
         this.eventTime = eventTime;
         this.retentionMillis = retentionMillis;
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters = Counters.initialize(getRuntimeContext(), context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
     }
 
     @Override

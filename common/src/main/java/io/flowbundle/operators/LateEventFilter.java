@@ -3,10 +3,6 @@ package io.flowbundle.operators;
 import io.flowbundle.contract.Violation;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.Collector;
@@ -24,8 +20,7 @@ import java.time.Instant;
  * late when the global watermark ran ahead of their partition's, which happens when an
  * {@code idle_timeout} excluded their partition from it for a while.
  */
-public final class LateEventFilter extends ProcessFunction<RowData, RowData>
-        implements CheckpointedFunction {
+public final class LateEventFilter extends CountingProcessFunction<RowData, RowData> {
 
     private static final long serialVersionUID = 1L;
 
@@ -36,7 +31,6 @@ public final class LateEventFilter extends ProcessFunction<RowData, RowData>
     private final String source;
 
     private transient JsonRowEncoder encoder;
-    private transient Counters counters;
     private transient Counters.Count late;
 
     public LateEventFilter(EventTime eventTime, RowType rowType, String runId, String pipeline, String source) {
@@ -45,16 +39,6 @@ public final class LateEventFilter extends ProcessFunction<RowData, RowData>
         this.runId = runId;
         this.pipeline = pipeline;
         this.source = source;
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters = Counters.initialize(getRuntimeContext(), context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
     }
 
     @Override

@@ -11,7 +11,6 @@ import io.flowbundle.operators.DedupeKey;
 import io.flowbundle.operators.Envelope;
 import io.flowbundle.operators.EventTime;
 import io.flowbundle.operators.LateEventFilter;
-import io.flowbundle.operators.Rejected;
 import io.flowbundle.spec.PipelineSpec;
 
 import org.apache.flink.api.common.functions.MapFunction;

@@ -102,18 +102,8 @@ public final class BatchRun {
 
             List<Committed> committed = new ArrayList<>();
             Map<String, PartitionCommitter.Result> commits = new HashMap<>();
-            List<String> outputs = new ArrayList<>();
-            String quarantine = null;
-            String staging = null;
             for (OutputSinks.Dataset dataset : sinks.datasets()) {
                 String target = OutputSinks.describe(dataset);
-                if (dataset.role().startsWith(OutputSinks.OUTPUT)) {
-                    outputs.add(target);
-                } else if (dataset.role().equals(OutputSinks.QUARANTINE)) {
-                    quarantine = target;
-                } else {
-                    staging = target;
-                }
                 if (dataset.stagedDir() == null) {
                     continue;
                 }
@@ -135,9 +125,10 @@ public final class BatchRun {
                         commit.replaced());
             }
             Instant ended = Instant.now();
+            OutputSinks.Targets targets = sinks.targets();
             audit.graphSteps(
-                    counts, jobStarted, jobEnded, source, spec.dedupe() != null, outputs,
-                    quarantine, staging);
+                    counts, jobStarted, jobEnded, source, spec.dedupe() != null, targets.outputs(),
+                    targets.quarantine(), targets.staging());
             audit.finish(counts, started, ended, source, AuditRecord.SUCCEEDED, null);
             auditLog.append(audit.records());
             lineage.complete(sinks.datasets(), counts, commits);

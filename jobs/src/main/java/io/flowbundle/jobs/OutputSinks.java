@@ -123,6 +123,26 @@ public final class OutputSinks implements PipelineSinks {
         return dataset.target() == null ? dataset.sink().describe() : dataset.target().toString();
     }
 
+    /** Where a run's rows went, by role, as audit records name them. */
+    public record Targets(List<String> outputs, String quarantine, String staging) {}
+
+    public Targets targets() {
+        List<String> outputs = new ArrayList<>();
+        String quarantine = null;
+        String staging = null;
+        for (Dataset dataset : datasets) {
+            String target = describe(dataset);
+            if (dataset.role().startsWith(OUTPUT)) {
+                outputs.add(target);
+            } else if (dataset.role().equals(QUARANTINE)) {
+                quarantine = target;
+            } else {
+                staging = target;
+            }
+        }
+        return new Targets(List.copyOf(outputs), quarantine, staging);
+    }
+
     public List<Dataset> datasets() {
         return List.copyOf(datasets);
     }

@@ -20,9 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -179,20 +177,9 @@ public final class StreamRun {
         Instant ended = Instant.now();
         RunAudit audit = new RunAudit(run, spec.name(), config.actor());
         if (counts != null) {
-            List<String> outputs = new ArrayList<>();
-            String quarantine = null;
-            String staging = null;
-            for (OutputSinks.Dataset dataset : sinks.datasets()) {
-                String target = OutputSinks.describe(dataset);
-                if (dataset.role().startsWith(OutputSinks.OUTPUT)) {
-                    outputs.add(target);
-                } else if (dataset.role().equals(OutputSinks.QUARANTINE)) {
-                    quarantine = target;
-                } else {
-                    staging = target;
-                }
-            }
-            audit.graphSteps(counts, started, ended, sourceName, spec.dedupe() != null, outputs, quarantine, staging);
+            OutputSinks.Targets targets = sinks.targets();
+            audit.graphSteps(counts, started, ended, sourceName, spec.dedupe() != null,
+                    targets.outputs(), targets.quarantine(), targets.staging());
         }
         audit.finish(counts, started, ended, sourceName, status, error);
         auditLog.append(audit.records());

@@ -11,7 +11,7 @@ import io.flowbundle.testing.DuckDb;
 import io.flowbundle.testing.TestPipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import io.flowbundle.testing.MiniClusters;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +25,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -38,11 +37,7 @@ class GovernanceCliITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+            MiniClusters.withSlots(2);
 
     private static final Path EVENTS_CONTRACT = TestPipelines.CONF.resolve("contracts/sensor_events.yaml");
     private static final Path HOURLY_CONTRACT = TestPipelines.CONF.resolve("contracts/sensor_hourly.yaml");

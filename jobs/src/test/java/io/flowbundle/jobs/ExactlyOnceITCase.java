@@ -8,13 +8,14 @@ import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.DuckDb;
 import io.flowbundle.testing.KafkaBroker;
 import io.flowbundle.testing.SensorOracle;
+import io.flowbundle.testing.SensorTopics;
 import io.flowbundle.testing.TestPipelines;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.table.data.RowData;
+import io.flowbundle.testing.MiniClusters;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,10 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,11 +43,7 @@ class ExactlyOnceITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+            MiniClusters.withSlots(4);
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
@@ -65,16 +60,9 @@ class ExactlyOnceITCase {
                         .withDuplicates(0.02)
                         .withInvalid(0.01);
         SampleData.writeParquet(dir.resolve("parquet"), settings, "snappy");
-        List<Map.Entry<String, byte[]>> events = new ArrayList<>();
-        SensorEventGenerator generator = new SensorEventGenerator(settings);
-        long lastTime = 0;
-        while (generator.hasNext()) {
-            SensorEventGenerator.Event event = generator.next();
-            events.add(Map.entry(event.deviceId(), event.json()));
-            lastTime = Math.max(lastTime, event.timestampMillis());
-        }
+        SensorTopics.Events events = SensorTopics.generate(settings);
         KAFKA.createTopic(TOPIC, 2);
-        KAFKA.produce(TOPIC, events.subList(0, events.size() / 2));
+        KAFKA.produce(TOPIC, events.firstHalf());
 
         PipelineSpec spec = SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), TOPIC));
         RunInfo run = RunInfo.start(RunInfo.Mode.STREAMING, null);
@@ -98,14 +86,9 @@ class ExactlyOnceITCase {
             // some windows are committed before the failure ...
             awaitOutput(rows -> !rows.isEmpty());
             KAFKA.produce(TOPIC, List.of(Map.entry("device-000", "{\"id\": \"poison\"".getBytes(StandardCharsets.UTF_8))));
-            KAFKA.produce(TOPIC, events.subList(events.size() / 2, events.size()));
-            // ... and after it; events far ahead in every partition move the watermark past them all
-            String flush =
-                    "{\"id\": \"flush-%d\", \"type\": \"reading\", \"timestamp\": \"%s\", \"device_id\": \"flush\"}";
-            for (int partition = 0; partition < 2; partition++) {
-                KAFKA.produceTo(TOPIC, partition, List.of(String.format(flush, partition,
-                        java.time.Instant.ofEpochMilli(lastTime + Duration.ofHours(3).toMillis())).getBytes(StandardCharsets.UTF_8)));
-            }
+            KAFKA.produce(TOPIC, events.secondHalf());
+            // ... and after it
+            SensorTopics.flushWindows(KAFKA, TOPIC, 2, events.lastEventMillis());
             Path expectedInput = dir.resolve("parquet");
             try (DuckDb duck = new DuckDb()) {
                 long expected = duck.count("SELECT count(*) FROM (" + SensorOracle.expected(expectedInput + "/**/*.parquet") + ")");
@@ -115,11 +98,9 @@ class ExactlyOnceITCase {
                 List<String> output = KAFKA.readCommitted(TOPIC + "-out");
                 assertThat(FailOnPoison.FAILED).isTrue();
                 assertThat(output).hasSize((int) expected).doesNotHaveDuplicates();
-                Path file = Files.write(dir.resolve("out.jsonl"), String.join("\n", output).getBytes(StandardCharsets.UTF_8));
                 SensorOracle.assertSameResults(
                         duck,
-                        "SELECT device_id, window_start::TIMESTAMP AS window_start, readings, avg_temp FROM read_json('"
-                                + file + "', format = 'newline_delimited')",
+                        SensorTopics.results(output, dir.resolve("out.jsonl")),
                         SensorOracle.expected(expectedInput + "/**/*.parquet"));
             }
         } finally {
@@ -128,13 +109,7 @@ class ExactlyOnceITCase {
     }
 
     private static void awaitOutput(java.util.function.Predicate<List<String>> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!done.test(KAFKA.readCommitted(TOPIC + "-out"))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("output topic did not reach the expected state within " + TIMEOUT);
-            }
-            Thread.sleep(200);
-        }
+        SensorTopics.await(KAFKA, TOPIC + "-out", done, TIMEOUT);
     }
 
     /** Throws once, the first time it meets the poison record; then behaves. */

@@ -5,6 +5,7 @@ import io.flowbundle.sample.SensorEventGenerator;
 import io.flowbundle.testing.DuckDb;
 import io.flowbundle.testing.KafkaBroker;
 import io.flowbundle.testing.SensorOracle;
+import io.flowbundle.testing.SensorTopics;
 import io.flowbundle.testing.TestPipelines;
 
 import org.junit.jupiter.api.AfterAll;
@@ -15,14 +16,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -88,17 +86,10 @@ class FlinkClusterITCase {
         SensorEventGenerator.Settings settings =
                 SensorEventGenerator.Settings.defaults().withSeed(21).withEvents(6_000).withDays(1).withDuplicates(0.02).withInvalid(0.01);
         SampleData.writeParquet(dir.resolve("parquet"), settings, "snappy");
-        List<Map.Entry<String, byte[]>> events = new ArrayList<>();
-        SensorEventGenerator generator = new SensorEventGenerator(settings);
-        long lastTime = 0;
-        while (generator.hasNext()) {
-            SensorEventGenerator.Event event = generator.next();
-            events.add(Map.entry(event.deviceId(), event.json()));
-            lastTime = Math.max(lastTime, event.timestampMillis());
-        }
+        SensorTopics.Events events = SensorTopics.generate(settings);
         String topic = "cluster";
         KAFKA.createTopic(topic, 2);
-        KAFKA.produce(topic, events.subList(0, events.size() / 2));
+        KAFKA.produce(topic, events.firstHalf());
         Path spec = TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), topic);
         Path config = TestPipelines.write(dir.resolve("flowbundle.yaml"),
                 "audit: {path: audit/audit.jsonl}\nflink: {execution.checkpointing.interval: 1 s}\n");
@@ -112,12 +103,8 @@ class FlinkClusterITCase {
         assertThat(savepoint.find()).as(stop.output()).isTrue();
         int beforeRestart = KAFKA.readCommitted(topic + "-out").size();
 
-        KAFKA.produce(topic, events.subList(events.size() / 2, events.size()));
-        String flush = "{\"id\": \"flush-%d\", \"type\": \"reading\", \"timestamp\": \"%s\", \"device_id\": \"flush\"}";
-        for (int partition = 0; partition < 2; partition++) {
-            KAFKA.produceTo(topic, partition, List.of(String.format(flush, partition,
-                    Instant.ofEpochMilli(lastTime + Duration.ofHours(3).toMillis())).getBytes(StandardCharsets.UTF_8)));
-        }
+        KAFKA.produce(topic, events.secondHalf());
+        SensorTopics.flushWindows(KAFKA, topic, 2, events.lastEventMillis());
         String resumed = submitDetached(List.of("-s", savepoint.group(1)), stream);
         try (DuckDb duck = new DuckDb()) {
             String expected = SensorOracle.expected(dir.resolve("parquet") + "/**/*.parquet");
@@ -126,12 +113,7 @@ class FlinkClusterITCase {
             List<String> output = KAFKA.readCommitted(topic + "-out");
             assertThat(beforeRestart).isPositive().isLessThan((int) count);
             assertThat(output).hasSize((int) count).doesNotHaveDuplicates();
-            Path file = Files.write(dir.resolve("out.jsonl"), String.join("\n", output).getBytes(StandardCharsets.UTF_8));
-            SensorOracle.assertSameResults(
-                    duck,
-                    "SELECT device_id, window_start::TIMESTAMP AS window_start, readings, avg_temp FROM read_json('"
-                            + file + "', format = 'newline_delimited')",
-                    expected);
+            SensorOracle.assertSameResults(duck, SensorTopics.results(output, dir.resolve("out.jsonl")), expected);
         } finally {
             script(List.of("scripts/flink", "cancel", resumed), TIMEOUT);
         }
@@ -150,13 +132,7 @@ class FlinkClusterITCase {
     }
 
     private static void awaitOutput(String topic, Predicate<List<String>> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!done.test(KAFKA.readCommitted(topic + "-out"))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the output topic did not reach the expected state within " + TIMEOUT);
-            }
-            Thread.sleep(500);
-        }
+        SensorTopics.await(KAFKA, topic + "-out", done, TIMEOUT);
     }
 
     private record Result(int exit, String output) {}

@@ -2,7 +2,6 @@ package io.flowbundle.jobs;
 
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
-import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
 import io.flowbundle.sample.SensorEventGenerator.Kind;
@@ -11,11 +10,12 @@ import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.DuckDb;
 import io.flowbundle.testing.KafkaBroker;
 import io.flowbundle.testing.SensorOracle;
+import io.flowbundle.testing.SensorTopics;
 import io.flowbundle.testing.TestPipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import io.flowbundle.testing.MiniClusters;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,11 +40,7 @@ class StreamPipelineITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+            MiniClusters.withSlots(4);
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
@@ -97,11 +91,9 @@ class StreamPipelineITCase {
                 SensorOracle.results(dir.resolve("stream/hourly")),
                 SensorOracle.expected(parquetInput + "/**/*.parquet"));
         // the Kafka sink carries the same rows, each once
-        Path fromKafka = writeLines(dir.resolve("kafka-out.jsonl"), KAFKA.readCommitted("parity-out"));
         SensorOracle.assertSameResults(
                 duck,
-                "SELECT device_id, window_start::TIMESTAMP AS window_start, readings, avg_temp"
-                        + " FROM read_json('" + fromKafka + "', format = 'newline_delimited')",
+                SensorTopics.results(KAFKA.readCommitted("parity-out"), dir.resolve("kafka-out.jsonl")),
                 SensorOracle.results(dir.resolve("batch/sensor-hourly")));
 
         assertThat(stream.counts().consumed()).isEqualTo(counts.total());
@@ -219,10 +211,5 @@ class StreamPipelineITCase {
         }
         KAFKA.produce(topic, records);
         return new SampleData.Counts(byKind, records.size());
-    }
-
-    private static Path writeLines(Path file, List<String> lines) throws java.io.IOException {
-        Files.write(file, String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
-        return file;
     }
 }

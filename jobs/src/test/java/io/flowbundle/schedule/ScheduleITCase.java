@@ -7,7 +7,7 @@ import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
 import io.flowbundle.testing.TestPipelines;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import io.flowbundle.testing.MiniClusters;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,11 +26,7 @@ class ScheduleITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+            MiniClusters.withSlots(2);
 
     @Test
     void backfillsThreeDatesSkipsThemOnRerunAndReplacesAForcedOne(@TempDir Path dir) throws IOException {
