@@ -192,7 +192,7 @@ final class StreamEngines {
         return count;
     }
 
-    private static final Duration WARM_UP = Duration.ofSeconds(15);
+    private static final Duration WARM_UP = Duration.ofSeconds(30);
 
     private static void readLatencies(
             String bootstrap, String topic, AtomicBoolean stop, List<Long> latencies, long measureFrom) {

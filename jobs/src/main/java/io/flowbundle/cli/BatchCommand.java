@@ -19,8 +19,10 @@ import java.util.concurrent.Callable;
         name = "batch",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a pipeline once over its bounded input (Parquet files, or a Kafka topic up to its",
-            "current end) and replace the output partitions of the run atomically.",
+            "Run a pipeline once over its bounded input.",
+            "",
+            "Reads Parquet files (or a Kafka topic up to its current end), validates, dedupes,",
+            "transforms, and replaces the run's output partitions atomically.",
             "",
             "Example: flowbundle batch --pipeline conf/pipelines/sensor-hourly.yaml --date 2026-11-01"
         })

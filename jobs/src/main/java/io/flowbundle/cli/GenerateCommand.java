@@ -15,8 +15,9 @@ import java.util.concurrent.Callable;
         name = "generate",
         mixinStandardHelpOptions = true,
         description = {
-            "Write deterministic sample sensor events: Parquet in date=YYYY-MM-DD partitions, or JSON",
-            "Lines. Same seed and options, same data.",
+            "Write deterministic sample sensor events.",
+            "",
+            "Parquet in date=YYYY-MM-DD partitions, or JSON Lines. Same seed and options, same data.",
             "",
             "Example: flowbundle generate --out data/sensor-events --events 1000000"
         })

@@ -15,8 +15,10 @@ import java.util.concurrent.Callable;
         name = "produce",
         mixinStandardHelpOptions = true,
         description = {
-            "Produce sensor events into a Kafka topic, keyed by device_id: generated ones (with the",
-            "generator's duplicates, invalid and late events) or the lines of a JSON Lines file as is.",
+            "Produce sensor events into a Kafka topic.",
+            "",
+            "Keyed by device_id: generated ones (with the generator's duplicates, invalid and late",
+            "events) or the lines of a JSON Lines file as is.",
             "",
             "Example: flowbundle produce --topic sensor-events --generate 100000 --rate 5000"
         })

@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
         name = "run-schedule",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a pipeline, or a workflow of pipelines in dependency order, for a logical date or",
+            "Run scheduled bounded pipelines for a date or a backfill range.",
+            "",
+            "One pipeline, or a workflow of pipelines in dependency order, for a logical date or",
             "a backfill range: each step retried with exponential backoff, skipped if it already",
             "succeeded for that date (unless --force), every attempt audited. Exits 1 if a step",
             "failed, so cron, systemd timers, Airflow or a Kubernetes CronJob can react.",

@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
         name = "runs",
         mixinStandardHelpOptions = true,
         description = {
-            "List past pipeline runs from the audit log: status, attempt, logical date, duration",
-            "and counts. Newest last.",
+            "List past pipeline runs from the audit log.",
+            "",
+            "Status, attempt, logical date, duration and counts. Newest last.",
             "",
             "Example: flowbundle runs --pipeline sensor-hourly --limit 20"
         })

@@ -26,8 +26,10 @@ import java.util.concurrent.Callable;
         name = "stream",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a pipeline over its Kafka topic with event-time windows, checkpoints and exactly-once",
-            "sinks, until cancelled (Ctrl-C) or, with --bounded, until the offsets found at start.",
+            "Run a pipeline over its Kafka topic, continuously.",
+            "",
+            "Event-time windows, checkpoints and exactly-once sinks, until cancelled (Ctrl-C) or,",
+            "with --bounded, until the offsets found at start.",
             "",
             "Example: flowbundle stream --pipeline conf/pipelines/sensor-hourly-stream.yaml --bounded"
         })
