@@ -230,7 +230,16 @@ public final class PipelineGraph {
                 fields.add(field);
             }
         }
-        return new RowType(true, fields);
+        RowType projected = new RowType(true, fields);
+        if (fields.size() < payloadType.getFieldCount()) {
+            try {
+                // the SQL must plan against the narrower view too; if lineage missed a column, keep all
+                ColumnLineage.derive(spec.transform(), projected, spec.eventTime());
+            } catch (RuntimeException e) {
+                return payloadType;
+            }
+        }
+        return projected;
     }
 
     private static Table transform(StreamTableEnvironment tableEnv, PipelineSpec spec) {
