@@ -37,11 +37,13 @@ public final class KafkaConnectors {
                         .setGroupId(spec.group())
                         .setStartingOffsets(startingOffsets(spec.start()))
                         .setDeserializer(deserializer)
-                        .setProperty("partition.discovery.interval.ms", bounded ? "-1" : "30000")
                         .setProperty("commit.offsets.on.checkpoint", "true")
                         .setProperty("isolation.level", "read_committed");
         if (bounded) {
+            // a bounded source discovers no new partitions; setBounded switches discovery off
             builder.setBounded(OffsetsInitializer.latest());
+        } else {
+            builder.setProperty("partition.discovery.interval.ms", "30000");
         }
         return builder.build();
     }
