@@ -29,7 +29,8 @@ public final class Partitioning implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** How one partition value is computed. */
-    private record Key(String name, int index, LogicalType type, boolean dateOfTimestamp)
+    private record Key(
+            String name, int index, LogicalType type, boolean dateOfTimestamp, RowData.FieldGetter getter)
             implements Serializable {}
 
     private final List<Key> keys;
@@ -70,7 +71,7 @@ public final class Partitioning implements Serializable {
                 if (type.getTypeRoot() == LogicalTypeRoot.ROW) {
                     throw new ConfigException(where + ": cannot partition by nested column '" + name + "'");
                 }
-                keys.add(new Key(name, index, type, false));
+                keys.add(new Key(name, index, type, false, RowData.createFieldGetter(type, index)));
                 physical.add(index);
                 continue;
             }
@@ -85,7 +86,8 @@ public final class Partitioning implements Serializable {
                                 + ") and cannot be derived from one; add it to the SELECT, or"
                                 + " name a date of a timestamp column (date, <column>_date)");
             }
-            keys.add(new Key(name, source.get(), rowType.getTypeAt(source.get()), true));
+            LogicalType sourceType = rowType.getTypeAt(source.get());
+            keys.add(new Key(name, source.get(), sourceType, true, RowData.createFieldGetter(sourceType, source.get())));
         }
         List<Integer> written = new ArrayList<>();
         List<RowType.RowField> writtenFields = new ArrayList<>();
@@ -197,7 +199,7 @@ public final class Partitioning implements Serializable {
         if (key.dateOfTimestamp()) {
             return LocalDate.ofEpochDay(Math.floorDiv(timestampMillis(row, key), 86_400_000L)).toString();
         }
-        Object value = RowData.createFieldGetter(key.type(), key.index()).getFieldOrNull(row);
+        Object value = key.getter().getFieldOrNull(row);
         if (key.type().getTypeRoot() == LogicalTypeRoot.DATE) {
             return LocalDate.ofEpochDay((Integer) value).toString();
         }

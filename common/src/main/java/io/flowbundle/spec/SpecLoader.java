@@ -1,6 +1,5 @@
 package io.flowbundle.spec;
 
-import io.flowbundle.config.ConfigException;
 import io.flowbundle.config.ConfigNode;
 import io.flowbundle.contract.Column;
 import io.flowbundle.contract.ColumnType;
@@ -238,10 +237,5 @@ public final class SpecLoader {
         return node.has("compression")
                 ? node.get("compression").choice("snappy", "zstd", "gzip", "none")
                 : "snappy";
-    }
-
-    /** For callers that validate a spec against its SQL's output later. */
-    public static ConfigException error(PipelineSpec spec, String message) {
-        return new ConfigException(spec.file() + ": " + message);
     }
 }

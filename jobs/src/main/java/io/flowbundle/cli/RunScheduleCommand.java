@@ -66,8 +66,8 @@ final class RunScheduleCommand implements Callable<Integer> {
     @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts per step (default 3, or the workflow's retries).")
     Integer maxAttempts;
 
-    @Option(names = "--initial-backoff", paramLabel = "DURATION", description = "Wait before the first retry (default 10s; doubles each time, up to 5min).")
-    String initialBackoff;
+    @Option(names = "--initial-backoff", converter = DurationConverter.class, paramLabel = "DURATION", description = "Wait before the first retry (default 10s; doubles each time, up to 5min).")
+    Duration initialBackoff;
 
     @Mixin RuntimeOptions runtime;
 
@@ -86,7 +86,7 @@ final class RunScheduleCommand implements Callable<Integer> {
             effective = effective.withMaxAttempts(maxAttempts);
         }
         if (initialBackoff != null) {
-            effective = effective.withInitialBackoff(duration(initialBackoff));
+            effective = effective.withInitialBackoff(initialBackoff);
         }
         workflow = new Workflow(workflow.name(), workflow.steps(), effective);
         AuditLog audit = new AuditLog(config.auditLog());
@@ -121,13 +121,5 @@ final class RunScheduleCommand implements Callable<Integer> {
             return out;
         }
         return List.of(date != null ? date : LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1));
-    }
-
-    private Duration duration(String text) {
-        try {
-            return io.flowbundle.config.Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--initial-backoff: " + e.getMessage());
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.flowbundle.cli;
 
-import io.flowbundle.config.Durations;
 import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.jobs.StreamRun;
 import io.flowbundle.spec.PipelineSpec;
@@ -9,9 +8,6 @@ import io.flowbundle.spec.SourceSpec;
 import io.flowbundle.spec.SpecLoader;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -67,18 +63,17 @@ final class StreamCommand implements Callable<Integer> {
 
     @Option(
             names = "--progress-interval",
+            converter = DurationConverter.class,
             defaultValue = "10s",
             paramLabel = "DURATION",
             description = "How often to log counts while running (default: ${DEFAULT-VALUE}).")
-    String progressInterval;
+    Duration progressInterval;
 
     @Mixin RuntimeOptions runtime;
 
-    @Spec CommandSpec spec;
-
     @Override
     public Integer call() {
-        PipelineSpec pipelineSpec = withBootstrap(SpecLoader.load(pipeline), bootstrap);
+        PipelineSpec spec = withBootstrap(SpecLoader.load(pipeline), bootstrap);
         if (checkpointInterval != null) {
             runtime.flink.put("execution.checkpointing.interval", checkpointInterval);
         }
@@ -90,7 +85,7 @@ final class StreamCommand implements Callable<Integer> {
         }
         RuntimeConfig config = runtime.resolve();
         StreamRun.Summary summary =
-                new StreamRun(pipelineSpec, config, bounded, duration(progressInterval, "--progress-interval")).run();
+                new StreamRun(spec, config, bounded, progressInterval).run();
         if (summary.counts() == null) {
             System.out.printf("run %s %s%n  audit      %s%n", summary.run().runId(), summary.status(), config.auditLog());
             return 0;
@@ -103,14 +98,6 @@ final class StreamCommand implements Callable<Integer> {
                 summary.counts(),
                 config.auditLog());
         return 0;
-    }
-
-    private Duration duration(String text, String option) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
-        }
     }
 
     static PipelineSpec withBootstrap(PipelineSpec spec, String bootstrap) {

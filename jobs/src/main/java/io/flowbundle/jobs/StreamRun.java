@@ -71,9 +71,9 @@ public final class StreamRun {
      * folder per pipeline (a cluster's own configuration decides where its checkpoints go), then
      * the runtime config.
      */
-    Map<String, String> flinkSettings() {
+    Map<String, String> flinkSettings(boolean embedded) {
         Map<String, String> settings = new LinkedHashMap<>(STREAMING_DEFAULTS);
-        if (Environments.embedded()) {
+        if (embedded) {
             settings.put(
                     "execution.checkpointing.dir",
                     Path.of(".flowbundle", "checkpoints", spec.name()).toAbsolutePath().toUri().toString());
@@ -94,7 +94,8 @@ public final class StreamRun {
         OutputSinks sinks = new OutputSinks(spec, run);
         PipelineJob job = new PipelineJob(spec, run, source, sinks);
         RunLineage lineage = new RunLineage(spec, run, config);
-        StreamExecutionEnvironment env = Environments.create(RunInfo.Mode.STREAMING, flinkSettings());
+        boolean embedded = Environments.embedded();
+        StreamExecutionEnvironment env = Environments.create(RunInfo.Mode.STREAMING, flinkSettings(embedded));
         auditLog.append(
                 new RunAudit(run, spec.name(), config.actor())
                         .finish(null, started, null, sourceName, AuditRecord.RUNNING, null)
@@ -138,7 +139,6 @@ public final class StreamRun {
                         "flowbundle-cancel");
         // on the embedded MiniCluster the job cannot outlive this JVM: cancel it cleanly on Ctrl-C;
         // a job on a cluster keeps running when an attached client goes away, as Flink's CLI does
-        boolean embedded = Environments.embedded();
         if (embedded) {
             Runtime.getRuntime().addShutdownHook(cancelOnExit);
         }

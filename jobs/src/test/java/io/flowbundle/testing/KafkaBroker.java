@@ -82,12 +82,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Sends records in order; a null key leaves the partition to the producer. */
     public void produce(String topic, List<Map.Entry<String, byte[]>> records) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             for (Map.Entry<String, byte[]> record : records) {
                 producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue()));
             }
@@ -97,16 +92,21 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Sends to one partition. */
     public void produceTo(String topic, int partition, List<byte[]> values) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             for (byte[] value : values) {
                 producer.send(new ProducerRecord<>(topic, partition, null, value));
             }
             producer.flush();
         }
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props);
     }
 
     /**

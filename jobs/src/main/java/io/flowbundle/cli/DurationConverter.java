@@ -1,0 +1,20 @@
+package io.flowbundle.cli;
+
+import io.flowbundle.config.Durations;
+
+import picocli.CommandLine;
+
+import java.time.Duration;
+
+/** Duration options written as in specs: {@code 250ms}, {@code 10s}, {@code 5min}, {@code 1h}. */
+final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+
+    @Override
+    public Duration convert(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+}
