@@ -21,6 +21,11 @@ final class Workers {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
         command.add("-XX:+UseParallelGC");
+        // e.g. BENCH_WORKER_OPTS=-XX:StartFlightRecording=filename=/tmp/w.jfr to profile the engines
+        String extra = System.getenv("BENCH_WORKER_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.add("-jar");
         command.add(Path.of(Workers.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString());
         command.add("worker");

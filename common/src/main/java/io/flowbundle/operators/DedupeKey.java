@@ -13,11 +13,10 @@ import java.util.List;
  * U+0001; a missing value is {@link #NULL}, so rows without a key value are not duplicates of a
  * row whose key is the text {@code null} (they are of each other, as in a SQL {@code GROUP BY}).
  *
- * <p>Flink partitions and sorts by {@link #getKey}, a 64-bit hash of the text: a fixed-length key
- * sorts by its normalized bytes in BATCH execution, while string keys with a common prefix (ids
- * like {@code evt-000001}) fall back to comparing whole serialized records, which made the sort
- * the most expensive step of a batch run. Hashes may collide; {@link DedupeFunction} keeps the
- * exact text in state, so a collision never makes a record a false duplicate.
+ * <p>Bounded runs partition by {@link #getKey}, a 64-bit hash of the text; dedupe itself (both
+ * {@link BatchDedupeFunction} and the streaming {@link DedupeOperator}) compares 128-bit
+ * {@link #fingerprint}s, so two keys are taken for one only if 128 hash bits agree (about
+ * n^2/2^129 for n distinct keys).
  */
 public final class DedupeKey implements KeySelector<RowData, Long> {
 

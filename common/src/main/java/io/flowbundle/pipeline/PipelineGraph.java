@@ -6,7 +6,7 @@ import io.flowbundle.contract.RowValidator;
 import io.flowbundle.lineage.ColumnLineage;
 import io.flowbundle.operators.ContractGate;
 import io.flowbundle.operators.BatchDedupeFunction;
-import io.flowbundle.operators.DedupeFunction;
+import io.flowbundle.operators.DedupeOperator;
 import io.flowbundle.operators.DedupeKey;
 import io.flowbundle.operators.Envelope;
 import io.flowbundle.operators.EventTime;
@@ -127,13 +127,15 @@ public final class PipelineGraph {
             } else {
                 EventTime time = new EventTime(eventsType.getFieldIndex(spec.eventTime()), 3);
                 events =
-                        events.keyBy(key, Types.LONG)
-                                .process(
-                                        new DedupeFunction(
+                        events.keyBy(DedupeOperator.buckets(key), Types.INT)
+                                .transform(
+                                        "dedupe: " + String.join(", ", spec.dedupe().key()),
+                                        eventsInfo,
+                                        new DedupeOperator(
                                                 key, time, spec.dedupe().retention().toMillis()))
-                                .returns(eventsInfo)
-                                .name("dedupe: " + String.join(", ", spec.dedupe().key()))
-                                .uid("dedupe");
+                                // state layout of DedupeOperator (buckets of fingerprints), not the
+                                // per-key layout before it: older savepoints do not map onto it
+                                .uid("dedupe-buckets");
             }
         }
         if (!run.isBatch()) {

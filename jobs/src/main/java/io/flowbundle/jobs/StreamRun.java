@@ -35,13 +35,22 @@ public final class StreamRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamRun.class);
 
-    /** Defaults a streaming run needs; config and -D win. */
+    /**
+     * Defaults a streaming run needs; config and -D win. The RocksDB ones matter only when
+     * {@code state.backend.type: rocksdb} is chosen: Bloom filters, because most dedupe lookups are
+     * for keys not seen yet; window timers on the heap (a timer per window and key, few enough),
+     * instead of a RocksDB write and delete per timer; incremental checkpoints (measured in
+     * docs/PERFORMANCE.md).
+     */
     static final Map<String, String> STREAMING_DEFAULTS =
             Map.of(
                     "execution.checkpointing.interval", "10 s",
                     "execution.checkpointing.externalized-checkpoint-retention",
                             "RETAIN_ON_CANCELLATION",
-                    "state.backend.type", "hashmap");
+                    "state.backend.type", "hashmap",
+                    "state.backend.rocksdb.use-bloom-filter", "true",
+                    "state.backend.rocksdb.timer-service.factory", "HEAP",
+                    "execution.checkpointing.incremental", "true");
 
     /** What a run did. */
     public record Summary(RunInfo run, RunCounts counts, Duration took, String status) {}

@@ -1,0 +1,318 @@
+package io.flowbundle.operators;
+
+import static io.flowbundle.testing.SensorRows.reading;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flowbundle.testing.HarnessAccumulators;
+import io.flowbundle.testing.SensorRows;
+import io.flowbundle.testing.Times;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+class DedupeOperatorTest {
+
+    private static final Duration RETENTION = Duration.ofHours(1);
+    private static final DedupeKey KEY = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id"));
+
+    private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness;
+    private DedupeOperator operator;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        harness = newHarness();
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> newHarness()
+            throws Exception {
+        return harnessFor(KEY::fingerprint, null);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
+            DedupeOperator.Fingerprint fingerprint, OperatorSubtaskState restoreFrom) throws Exception {
+        return harnessFor(fingerprint, restoreFrom, null);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
+            DedupeOperator.Fingerprint fingerprint, OperatorSubtaskState restoreFrom, StateBackend backend)
+            throws Exception {
+        operator = new DedupeOperator(fingerprint, new EventTime(SensorRows.TIMESTAMP, 3), RETENTION.toMillis());
+        KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(operator, DedupeOperator.buckets(fingerprint), Types.INT);
+        if (backend != null) {
+            harness.setStateBackend(backend);
+        }
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+        return harness;
+    }
+
+    private void send(GenericRowData row) throws Exception {
+        harness.processElement(row, row.getTimestamp(SensorRows.TIMESTAMP, 3).getMillisecond());
+    }
+
+    private void watermark(String iso) throws Exception {
+        harness.processWatermark(Times.millis(iso));
+    }
+
+    private List<String> outputIds() {
+        return harness.extractOutputValues().stream().map(SensorRows::idOf).toList();
+    }
+
+    private long remembered() throws Exception {
+        return operator.rememberedKeys();
+    }
+
+    /** Nothing left: no remembered key, no expiry list (and never a timer). */
+    private void assertForgotten() {
+        assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
+        assertThat(harness.numEventTimeTimers()).as("timers").isZero();
+    }
+
+    @Test
+    void keepsTheFirstCopyOfEachKeyAndCountsTheDuplicates() throws Exception {
+        GenericRowData first = reading("evt-1").at("2026-11-01T10:00:00Z").temperature(21.0).build();
+        send(first);
+        send(reading("evt-2").at("2026-11-01T10:00:05Z").build());
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").temperature(21.0).build());
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").temperature(99.0).build());
+
+        assertThat(outputIds()).containsExactly("evt-1", "evt-2");
+        assertThat(harness.extractOutputValues().get(0)).isEqualTo(first);
+        assertThat(HarnessAccumulators.count(harness, "dedupe.in")).isEqualTo(4);
+        assertThat(HarnessAccumulators.count(harness, "dedupe.out")).isEqualTo(2);
+        assertThat(HarnessAccumulators.count(harness, "dedupe.duplicates")).isEqualTo(2);
+        assertThat(remembered()).isEqualTo(2);
+    }
+
+    @Test
+    void keptRecordsKeepTheirTimestamps() throws Exception {
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+
+        assertThat(harness.extractOutputStreamRecords().get(0).getTimestamp())
+                .isEqualTo(Times.millis("2026-11-01T10:00:00Z"));
+    }
+
+    @Test
+    void stateAndTimerAreClearedOnceTheWatermarkPassesFirstSeenPlusRetention() throws Exception {
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+
+        watermark("2026-11-01T10:59:59.999Z");
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+
+        assertThat(outputIds()).as("still remembered just before the horizon").containsExactly("evt-1");
+        assertThat(remembered()).isEqualTo(1);
+
+        watermark("2026-11-01T11:00:00Z");
+
+        assertThat(remembered()).as("forgotten at first-seen + retention").isZero();
+        assertForgotten();
+    }
+
+    @Test
+    void keysAreKeptAtMostOneSliceLongerThanTheRetention() throws Exception {
+        // 10:40 + 1 h = 11:40, rounded up to the next eighth of the retention: 11:45
+        send(reading("evt-1").at("2026-11-01T10:40:00Z").build());
+
+        watermark("2026-11-01T11:44:59.999Z");
+        assertThat(remembered()).isEqualTo(1);
+
+        watermark("2026-11-01T11:45:00Z");
+        assertForgotten();
+    }
+
+    @Test
+    void keysExpiringInTheSameSliceShareOneExpiryListPerBucketAndNoTimer() throws Exception {
+        harness.close();
+        harness = harnessFor(oneBucket(KEY::fingerprint), null);
+        for (int i = 0; i < 1_000; i++) {
+            send(reading("evt-" + i).at("2026-11-01T10:00:0" + (1 + i % 9) + "Z").build());
+        }
+
+        assertThat(remembered()).isEqualTo(1_000);
+        assertThat(harness.numKeyedStateEntries()).as("one key map and one expiry list").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        watermark("2026-11-01T11:07:29.999Z");
+        assertThat(remembered()).isEqualTo(1_000);
+        watermark("2026-11-01T11:07:30Z");
+        assertForgotten();
+    }
+
+    @Test
+    void watermarksAreForwardedAfterTheCleanup() throws Exception {
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        watermark("2026-11-01T11:00:00Z");
+
+        assertThat(harness.getOutput())
+                .filteredOn(element -> element instanceof org.apache.flink.streaming.api.watermark.Watermark)
+                .extracting(element -> ((org.apache.flink.streaming.api.watermark.Watermark) element).getTimestamp())
+                .containsExactly(Times.millis("2026-11-01T11:00:00Z"));
+    }
+
+    @Test
+    void aKeySeenAgainAfterCleanupIsKeptAgain() throws Exception {
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        watermark("2026-11-01T11:00:00Z");
+
+        send(reading("evt-1").at("2026-11-01T11:30:00Z").build());
+
+        assertThat(outputIds()).containsExactly("evt-1", "evt-1");
+        assertThat(HarnessAccumulators.count(harness, "dedupe.duplicates")).isZero();
+        assertThat(remembered()).isEqualTo(1);
+
+        watermark("2026-11-01T12:30:00Z");
+        assertForgotten();
+    }
+
+    @Test
+    void duplicatesDoNotExtendTheRetention() throws Exception {
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-1").at("2026-11-01T10:45:00Z").build());
+
+        watermark("2026-11-01T11:00:00Z");
+
+        assertForgotten();
+    }
+
+    @Test
+    void eachKeyIsForgottenOnItsOwnSchedule() throws Exception {
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-2").at("2026-11-01T10:40:00Z").build());
+
+        watermark("2026-11-01T11:00:00Z");
+        assertThat(remembered()).isEqualTo(1);
+        send(reading("evt-2").at("2026-11-01T10:40:00Z").build());
+        assertThat(outputIds()).as("evt-2 is still remembered").containsExactly("evt-1", "evt-2");
+
+        watermark("2026-11-01T11:45:00Z");
+        assertForgotten();
+    }
+
+    @Test
+    void rememberedKeysAndTimersSurviveARestore() throws Exception {
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
+        harness.close();
+
+        harness = restoredHarness(snapshot);
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-2").at("2026-11-01T10:00:00Z").build());
+
+        assertThat(outputIds()).as("the duplicate is still recognised").containsExactly("evt-2");
+        assertThat(HarnessAccumulators.count(harness, "dedupe.duplicates")).isEqualTo(1);
+        assertThat(remembered()).isEqualTo(2);
+
+        watermark("2026-11-01T11:00:00Z");
+        assertForgotten();
+    }
+
+    @Test
+    void onRocksDbTooKeysAreRememberedAcrossARestoreAndForgottenAfterIt() throws Exception {
+        harness.close();
+        harness = harnessFor(KEY::fingerprint, null, new EmbeddedRocksDBStateBackend());
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-2").at("2026-11-01T10:40:00Z").build());
+        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:40:01Z"));
+        harness.close();
+
+        harness = harnessFor(KEY::fingerprint, snapshot, new EmbeddedRocksDBStateBackend());
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-3").at("2026-11-01T10:00:00Z").build());
+        assertThat(outputIds()).containsExactly("evt-3");
+        assertThat(remembered()).isEqualTo(3);
+        assertThat(operator.expiryLists()).as("two buckets due at 11:00, one at 11:45").isEqualTo(3);
+
+        watermark("2026-11-01T11:00:00Z");
+        assertThat(remembered()).as("evt-2 is due at 11:45").isEqualTo(1);
+        watermark("2026-11-01T11:45:00Z");
+        assertThat(remembered()).isZero();
+        assertThat(operator.expiryLists()).isZero();
+    }
+
+    @Test
+    void countsContinueFromTheCheckpointAfterARestore() throws Exception {
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-2").at("2026-11-01T10:00:01Z").build());
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
+        harness.close();
+
+        harness = restoredHarness(snapshot);
+
+        assertThat(HarnessAccumulators.of(harness))
+                .as("before any new record")
+                .containsEntry("dedupe.in", 3L)
+                .containsEntry("dedupe.out", 2L)
+                .containsEntry("dedupe.duplicates", 1L);
+
+        send(reading("evt-2").at("2026-11-01T10:00:01Z").build());
+        send(reading("evt-3").at("2026-11-01T10:00:02Z").build());
+
+        Map<String, Long> counts = HarnessAccumulators.of(harness);
+        assertThat(counts)
+                .containsEntry("dedupe.in", 5L)
+                .containsEntry("dedupe.out", 3L)
+                .containsEntry("dedupe.duplicates", 2L);
+        assertThat(counts.get("dedupe.in")).isEqualTo(counts.get("dedupe.out") + counts.get("dedupe.duplicates"));
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> restoredHarness(
+            OperatorSubtaskState snapshot) throws Exception {
+        return harnessFor(KEY::fingerprint, snapshot);
+    }
+
+    @Test
+    void keysWhoseFirstHalvesCollideAreStillToldApart() throws Exception {
+        harness.close();
+        DedupeOperator.Fingerprint sameFirstHalf =
+                (row, into) -> {
+                    KEY.fingerprint(row, into);
+                    into[0] = 7L;
+                };
+        harness = harnessFor(oneBucket(sameFirstHalf), null);
+        for (String id : List.of("evt-1", "evt-2", "evt-1", "evt-3", "evt-2")) {
+            send(reading(id).at("2026-11-01T10:00:00Z").build());
+        }
+
+        assertThat(outputIds()).containsExactly("evt-1", "evt-2", "evt-3");
+        assertThat(remembered()).isEqualTo(3);
+        watermark("2026-11-01T11:00:00Z");
+        assertForgotten();
+    }
+
+    @Test
+    void theRetentionMustBePositive() {
+        assertThatThrownBy(() -> new DedupeOperator(KEY, new EventTime(SensorRows.TIMESTAMP, 3), 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("retention");
+    }
+
+    /** Every key in bucket 0 (second half's low bits cleared), the rest of the fingerprint kept. */
+    private static DedupeOperator.Fingerprint oneBucket(DedupeOperator.Fingerprint fingerprint) {
+        return (row, into) -> {
+            fingerprint.of(row, into);
+            into[1] &= -DedupeOperator.BUCKETS;
+        };
+    }
+}
