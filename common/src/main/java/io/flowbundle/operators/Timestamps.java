@@ -140,6 +140,52 @@ public final class Timestamps {
 
     /** {@code 2026-11-01T10:15:30.123456Z}, with as many fraction digits as needed (0, 3 or 6). */
     public static String format(TimestampData timestamp) {
+        long millis = timestamp.getMillisecond();
+        long epochDay = Math.floorDiv(millis, SECONDS_PER_DAY * 1000L);
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
+        int year = date.getYear();
+        if (year < 0 || year > 9999) {
+            return formatWithJavaTime(timestamp);
+        }
+        // by hand: this runs for every timestamp of every JSON record written
+        int millisOfDay = (int) (millis - epochDay * SECONDS_PER_DAY * 1000L);
+        int secondOfDay = millisOfDay / 1000;
+        int nanos = (millisOfDay % 1000) * 1_000_000 + timestamp.getNanoOfMillisecond();
+        char[] out = new char[27];
+        put(out, 0, year, 4);
+        out[4] = '-';
+        put(out, 5, date.getMonthValue(), 2);
+        out[7] = '-';
+        put(out, 8, date.getDayOfMonth(), 2);
+        out[10] = 'T';
+        put(out, 11, secondOfDay / 3600, 2);
+        out[13] = ':';
+        put(out, 14, secondOfDay / 60 % 60, 2);
+        out[16] = ':';
+        put(out, 17, secondOfDay % 60, 2);
+        int end = 19;
+        if (nanos != 0) {
+            out[end++] = '.';
+            if (nanos % 1_000_000 == 0) {
+                put(out, end, nanos / 1_000_000, 3);
+                end += 3;
+            } else {
+                put(out, end, nanos / 1000, 6);
+                end += 6;
+            }
+        }
+        out[end++] = 'Z';
+        return new String(out, 0, end);
+    }
+
+    private static void put(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    static String formatWithJavaTime(TimestampData timestamp) {
         LocalDateTime time = timestamp.toLocalDateTime();
         int nanos = time.getNano();
         String base = time.withNano(0).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);

@@ -107,29 +107,37 @@ public final class PipelineGraph {
                         .union(valid.getSideOutput(ContractGate.LATE));
         DataStream<RowData> staging = valid.union(valid.getSideOutput(ContractGate.lateRows(payloadType)));
 
-        // from here on only the columns the SQL and the dedupe read travel on: rows are shuffled
-        RowType eventsType = eventsType(spec, payloadType);
+        // from here on only the columns the SQL (and the streaming dedupe) read travel on: rows are
+        // shuffled. A bounded dedupe ships its key as a fingerprint instead of as text.
+        boolean batchDedupe = run.isBatch() && spec.dedupe() != null;
+        RowType eventsType = eventsType(spec, payloadType, !batchDedupe);
         InternalTypeInfo<RowData> eventsInfo = InternalTypeInfo.of(eventsType);
+        int[] kept = eventsType.getFieldNames().stream().mapToInt(payloadType::getFieldIndex).toArray();
         DataStream<RowData> events = valid;
-        if (eventsType.getFieldCount() < payloadType.getFieldCount()) {
-            int[] kept = eventsType.getFieldNames().stream().mapToInt(payloadType::getFieldIndex).toArray();
-            events = valid.map(new Project(kept)).returns(eventsInfo).name("columns read").uid("project");
-        }
-        if (spec.dedupe() != null) {
-            DedupeKey key = new DedupeKey(eventsType, spec.dedupe().key());
-            if (run.isBatch()) {
-                events =
-                        events.partitionCustom(new ByKeyHash(), key)
-                                .process(new BatchDedupeFunction(key))
-                                .returns(eventsInfo)
-                                .name("dedupe: " + String.join(", ", spec.dedupe().key()))
-                                .uid("dedupe");
-            } else {
+        String dedupeName = spec.dedupe() == null ? null : "dedupe: " + String.join(", ", spec.dedupe().key());
+        if (batchDedupe) {
+            DedupeKey key = new DedupeKey(payloadType, spec.dedupe().key());
+            events =
+                    valid.map(new BatchDedupeFunction.Fingerprint(key, kept))
+                            .returns(InternalTypeInfo.of(BatchDedupeFunction.keyedType(eventsType)))
+                            .name("fingerprint: " + String.join(", ", spec.dedupe().key()))
+                            .uid("fingerprint")
+                            .partitionCustom(new ByKeyHash(), new BatchDedupeFunction.ByFingerprint())
+                            .process(new BatchDedupeFunction(eventsType.getFieldCount()))
+                            .returns(eventsInfo)
+                            .name(dedupeName)
+                            .uid("dedupe");
+        } else {
+            if (eventsType.getFieldCount() < payloadType.getFieldCount()) {
+                events = valid.map(new Project(kept)).returns(eventsInfo).name("columns read").uid("project");
+            }
+            if (spec.dedupe() != null) {
+                DedupeKey key = new DedupeKey(eventsType, spec.dedupe().key());
                 EventTime time = new EventTime(eventsType.getFieldIndex(spec.eventTime()), 3);
                 events =
                         events.keyBy(DedupeOperator.buckets(key), Types.INT)
                                 .transform(
-                                        "dedupe: " + String.join(", ", spec.dedupe().key()),
+                                        dedupeName,
                                         eventsInfo,
                                         new DedupeOperator(
                                                 key, time, spec.dedupe().retention().toMillis()))
@@ -212,18 +220,18 @@ public final class PipelineGraph {
 
     /**
      * The columns of the view {@code events}: those the SQL reads (from its column lineage), the
-     * dedupe key and the event time, in contract order; all columns when the SQL's lineage cannot
-     * be derived. Unread columns are validated, staged and quarantined like the others, but never
-     * shuffled.
+     * event time and, if {@code withKey}, the dedupe key, in contract order; all columns when the
+     * SQL's lineage cannot be derived. Unread columns are validated, staged and quarantined like
+     * the others, but never shuffled.
      */
-    static RowType eventsType(PipelineSpec spec, RowType payloadType) {
+    static RowType eventsType(PipelineSpec spec, RowType payloadType, boolean withKey) {
         Optional<Set<String>> read = ColumnLineage.columnsRead(spec.transform(), payloadType, spec.eventTime());
         if (read.isEmpty()) {
             return payloadType;
         }
         Set<String> needed = new HashSet<>(read.get());
         needed.add(spec.eventTime());
-        if (spec.dedupe() != null) {
+        if (withKey && spec.dedupe() != null) {
             needed.addAll(spec.dedupe().key());
         }
         List<RowType.RowField> fields = new ArrayList<>();
@@ -357,7 +365,7 @@ public final class PipelineGraph {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /** Sends all copies of a key to one subtask (the bounded dedupe's partitioning). */
+    /** Sends all copies of a key to one subtask (the bounded dedupe's partitioning, by fingerprint). */
     private static final class ByKeyHash implements Partitioner<Long> {
         private static final long serialVersionUID = 1L;
 

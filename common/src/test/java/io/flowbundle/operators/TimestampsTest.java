@@ -254,4 +254,18 @@ class TimestampsTest {
         }
         return text.toString();
     }
+
+    @Test
+    void handWrittenFormatAgreesWithJavaTime() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(2026);
+        long from = java.time.Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
+        long to = java.time.Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+        for (int i = 0; i < 20_000; i++) {
+            long millis = i % 4 == 0 ? random.nextLong(from, to) / 1000 * 1000 : random.nextLong(from, to);
+            int nanoOfMilli = i % 3 == 0 ? 0 : i % 3 == 1 ? random.nextInt(1000) * 1000 : random.nextInt(1_000_000);
+            org.apache.flink.table.data.TimestampData ts =
+                    org.apache.flink.table.data.TimestampData.fromEpochMillis(millis, nanoOfMilli);
+            assertThat(Timestamps.format(ts)).as("%s", ts).isEqualTo(Timestamps.formatWithJavaTime(ts));
+        }
+    }
 }
