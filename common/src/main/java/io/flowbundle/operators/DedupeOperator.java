@@ -16,8 +16,8 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.utils.ProjectedRowData;
 
-import java.io.Serializable;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -28,8 +28,10 @@ import java.util.TreeMap;
  * Streaming dedupe: keeps the first record of each key and drops (and counts) the rest, forgetting
  * a key once the watermark passes its first copy's event time plus the retention.
  *
- * <p>The stream is keyed by one of {@link #BUCKETS} buckets of the key's 128-bit fingerprint (see
- * {@link DedupeKey#fingerprint}); a bucket holds the fingerprints it has seen in a map (first half
+ * <p>Records arrive {@link Fingerprinted}: the key's 128-bit fingerprint (see {@link
+ * DedupeKey#fingerprint}) in front of the columns the transform reads, which are what this
+ * operator passes on. The stream is keyed by one of {@link #BUCKETS} buckets of the fingerprint;
+ * a bucket holds the fingerprints it has seen in a map (first half
  * -> second half) and, per expiry time, the list of the map entries that expire then. Expiry times
  * are rounded up to a slice of an eighth of the retention (a key is kept at least the retention and
  * at most one slice longer). There are no timers: the operator remembers in memory which buckets
@@ -58,22 +60,16 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     /** Expiry times are rounded up to {@code retention / SLICES}. */
     static final int SLICES = 8;
 
-    /** Writes a row's 128-bit fingerprint into a {@code long[2]}. */
-    @FunctionalInterface
-    interface Fingerprint extends Serializable {
-        void of(RowData row, long[] into);
-    }
-
     private static final String EXPIRING = "dedupe-expiring";
     private static final MapStateDescriptor<Long, Long> SEEN =
             new MapStateDescriptor<>("dedupe-seen", Types.LONG, Types.LONG);
 
-    private final Fingerprint fingerprint;
+    private final int columns;
     private final EventTime eventTime;
     private final long retentionMillis;
     private final long sliceMillis;
 
-    private transient long[] print;
+    private transient ProjectedRowData carried;
     /** Per bucket: the fingerprint's first half (or the next free slot after a collision) -> second half. */
     private transient MapState<Long, Long> seen;
     /** Per bucket and expiry time (the namespace): the slots of {@code seen} that expire then. */
@@ -85,31 +81,27 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     private transient Counters.Count out;
     private transient Counters.Count duplicates;
 
-    public DedupeOperator(DedupeKey key, EventTime eventTime, long retentionMillis) {
-        this(key::fingerprint, eventTime, retentionMillis);
-    }
-
-    DedupeOperator(Fingerprint fingerprint, EventTime eventTime, long retentionMillis) {
+    /**
+     * Over {@link Fingerprinted} rows carrying {@code columns} columns, whose event time {@code
+     * eventTime} reads (by its index among the carried columns).
+     */
+    public DedupeOperator(int columns, EventTime eventTime, long retentionMillis) {
         if (retentionMillis <= 0) {
             throw new IllegalArgumentException("dedupe retention must be positive: " + retentionMillis);
         }
-        this.fingerprint = fingerprint;
+        this.columns = columns;
         this.eventTime = eventTime;
         this.retentionMillis = retentionMillis;
         this.sliceMillis = Math.max(1L, retentionMillis / SLICES);
     }
 
     /** The key the stream must be keyed by: the bucket of the row's fingerprint. */
-    public static KeySelector<RowData, Integer> buckets(DedupeKey key) {
-        return new Buckets(key::fingerprint);
+    public static KeySelector<RowData, Integer> buckets() {
+        return new Buckets();
     }
 
-    static KeySelector<RowData, Integer> buckets(Fingerprint fingerprint) {
-        return new Buckets(fingerprint);
-    }
-
-    static int bucketOf(long[] print) {
-        return (int) Math.floorMod(print[1], (long) BUCKETS);
+    static int bucketOf(long low) {
+        return (int) Math.floorMod(low, (long) BUCKETS);
     }
 
     @Override
@@ -122,7 +114,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     @SuppressWarnings("unchecked")
     public void open() throws Exception {
         super.open();
-        print = new long[2];
+        carried = Fingerprinted.carried(columns);
         seen = getPartitionedState(SEEN);
         expiring =
                 (InternalListState<Integer, Long, Long>)
@@ -141,23 +133,25 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     public void processElement(StreamRecord<RowData> element) throws Exception {
         in.inc();
         RowData row = element.getValue();
-        fingerprint.of(row, print);
-        long slot = print[0];
+        long high = Fingerprinted.high(row);
+        long low = Fingerprinted.low(row);
+        long slot = high;
         Long other;
         while ((other = seen.get(slot)) != null) {
-            if (other == print[1]) {
+            if (other == low) {
                 duplicates.inc();
                 return;
             }
             slot = nextSlot(slot);
         }
-        seen.put(slot, print[1]);
-        long expiry = expiry(eventTime.millis(row));
+        seen.put(slot, low);
+        RowData columns = carried.replaceRow(row);
+        long expiry = expiry(eventTime.millis(columns));
         expiring.setCurrentNamespace(expiry);
         expiring.add(slot);
         markDue(expiry, (Integer) getCurrentKey());
         out.inc();
-        output.collect(element);
+        output.collect(element.replace(columns));
     }
 
     /** Forgets the keys whose expiry time the watermark has reached, then forwards it. */
@@ -234,24 +228,9 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     private static final class Buckets implements KeySelector<RowData, Integer> {
         private static final long serialVersionUID = 1L;
 
-        private static final String EXPIRING = "dedupe-expiring";
-    private static final MapStateDescriptor<Long, Long> SEEN =
-            new MapStateDescriptor<>("dedupe-seen", Types.LONG, Types.LONG);
-
-    private final Fingerprint fingerprint;
-        private transient long[] print;
-
-        Buckets(Fingerprint fingerprint) {
-            this.fingerprint = fingerprint;
-        }
-
         @Override
         public Integer getKey(RowData row) {
-            if (print == null) {
-                print = new long[2];
-            }
-            fingerprint.of(row, print);
-            return bucketOf(print);
+            return bucketOf(Fingerprinted.low(row));
         }
     }
 }

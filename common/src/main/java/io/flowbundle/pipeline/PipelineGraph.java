@@ -10,6 +10,7 @@ import io.flowbundle.operators.DedupeOperator;
 import io.flowbundle.operators.DedupeKey;
 import io.flowbundle.operators.Envelope;
 import io.flowbundle.operators.EventTime;
+import io.flowbundle.operators.Fingerprinted;
 import io.flowbundle.operators.LateEventFilter;
 import io.flowbundle.spec.PipelineSpec;
 
@@ -46,7 +47,7 @@ import java.util.Set;
  * {@link Envelope}s (Parquet rows or decoded Kafka records) and attaches sinks to what comes out.
  *
  * <pre>
- * envelopes -> validate (input contract; late events out) -> columns read -> [dedupe] -> view `events`
+ * envelopes -> validate (input contract; late events out) -> columns read [+ key fingerprint -> dedupe] -> view `events`
  *           -> the spec's SQL -> validate (output contract) -> results
  *   rejected: decode failures, contract violations, late events, output violations
  *   valid:    rows that kept the input contract, late ones included (the staging layer)
@@ -107,44 +108,45 @@ public final class PipelineGraph {
                         .union(valid.getSideOutput(ContractGate.LATE));
         DataStream<RowData> staging = valid.union(valid.getSideOutput(ContractGate.lateRows(payloadType)));
 
-        // from here on only the columns the SQL (and the streaming dedupe) read travel on: rows are
-        // shuffled. A bounded dedupe ships its key as a fingerprint instead of as text.
-        boolean batchDedupe = run.isBatch() && spec.dedupe() != null;
-        RowType eventsType = eventsType(spec, payloadType, !batchDedupe);
+        // from here on only the columns the SQL reads travel on: rows are shuffled. Dedupe ships
+        // its key as a fingerprint in front of them, not as text.
+        RowType eventsType = eventsType(spec, payloadType);
         InternalTypeInfo<RowData> eventsInfo = InternalTypeInfo.of(eventsType);
         int[] kept = eventsType.getFieldNames().stream().mapToInt(payloadType::getFieldIndex).toArray();
         DataStream<RowData> events = valid;
-        String dedupeName = spec.dedupe() == null ? null : "dedupe: " + String.join(", ", spec.dedupe().key());
-        if (batchDedupe) {
-            DedupeKey key = new DedupeKey(payloadType, spec.dedupe().key());
-            events =
-                    valid.map(new BatchDedupeFunction.Fingerprint(key, kept))
-                            .returns(InternalTypeInfo.of(BatchDedupeFunction.keyedType(eventsType)))
-                            .name("fingerprint: " + String.join(", ", spec.dedupe().key()))
-                            .uid("fingerprint")
-                            .partitionCustom(new ByKeyHash(), new BatchDedupeFunction.ByFingerprint())
-                            .process(new BatchDedupeFunction(eventsType.getFieldCount()))
-                            .returns(eventsInfo)
-                            .name(dedupeName)
-                            .uid("dedupe");
-        } else {
-            if (eventsType.getFieldCount() < payloadType.getFieldCount()) {
-                events = valid.map(new Project(kept)).returns(eventsInfo).name("columns read").uid("project");
-            }
-            if (spec.dedupe() != null) {
-                DedupeKey key = new DedupeKey(eventsType, spec.dedupe().key());
+        if (spec.dedupe() != null) {
+            String keys = String.join(", ", spec.dedupe().key());
+            DataStream<RowData> fingerprinted =
+                    valid.map(new Fingerprinted.Fingerprint(new DedupeKey(payloadType, spec.dedupe().key()), kept))
+                            .returns(InternalTypeInfo.of(Fingerprinted.type(eventsType)))
+                            .name("fingerprint: " + keys)
+                            .uid("fingerprint");
+            if (run.isBatch()) {
+                events =
+                        fingerprinted
+                                .partitionCustom(new ByKeyHash(), new Fingerprinted.ByHigh())
+                                .process(new BatchDedupeFunction(eventsType.getFieldCount()))
+                                .returns(eventsInfo)
+                                .name("dedupe: " + keys)
+                                .uid("dedupe");
+            } else {
                 EventTime time = new EventTime(eventsType.getFieldIndex(spec.eventTime()), 3);
                 events =
-                        events.keyBy(DedupeOperator.buckets(key), Types.INT)
+                        fingerprinted
+                                .keyBy(DedupeOperator.buckets(), Types.INT)
                                 .transform(
-                                        dedupeName,
+                                        "dedupe: " + keys,
                                         eventsInfo,
                                         new DedupeOperator(
-                                                key, time, spec.dedupe().retention().toMillis()))
+                                                eventsType.getFieldCount(),
+                                                time,
+                                                spec.dedupe().retention().toMillis()))
                                 // state layout of DedupeOperator (buckets of fingerprints), not the
                                 // per-key layout before it: older savepoints do not map onto it
                                 .uid("dedupe-buckets");
             }
+        } else if (eventsType.getFieldCount() < payloadType.getFieldCount()) {
+            events = valid.map(new Project(kept)).returns(eventsInfo).name("columns read").uid("project");
         }
         if (!run.isBatch()) {
             SingleOutputStreamOperator<RowData> onTime =
@@ -219,21 +221,18 @@ public final class PipelineGraph {
     }
 
     /**
-     * The columns of the view {@code events}: those the SQL reads (from its column lineage), the
-     * event time and, if {@code withKey}, the dedupe key, in contract order; all columns when the
-     * SQL's lineage cannot be derived. Unread columns are validated, staged and quarantined like
-     * the others, but never shuffled.
+     * The columns of the view {@code events}: those the SQL reads (from its column lineage) and
+     * the event time, in contract order; all columns when the SQL's lineage cannot be derived.
+     * Unread columns (the dedupe key too, unless the SQL reads it) are validated, staged and
+     * quarantined like the others, but never shuffled.
      */
-    static RowType eventsType(PipelineSpec spec, RowType payloadType, boolean withKey) {
+    static RowType eventsType(PipelineSpec spec, RowType payloadType) {
         Optional<Set<String>> read = ColumnLineage.columnsRead(spec.transform(), payloadType, spec.eventTime());
         if (read.isEmpty()) {
             return payloadType;
         }
         Set<String> needed = new HashSet<>(read.get());
         needed.add(spec.eventTime());
-        if (withKey && spec.dedupe() != null) {
-            needed.addAll(spec.dedupe().key());
-        }
         List<RowType.RowField> fields = new ArrayList<>();
         for (RowType.RowField field : payloadType.getFields()) {
             if (needed.contains(field.getName())) {

@@ -29,7 +29,7 @@ class BatchDedupeFunctionTest {
 
     /** Fingerprints the rows as the pipeline does before the shuffle, dedupes, returns what is kept. */
     private List<RowData> dedupe(DedupeKey key, int[] kept, List<GenericRowData> rows) throws Exception {
-        BatchDedupeFunction.Fingerprint fingerprint = new BatchDedupeFunction.Fingerprint(key, kept);
+        Fingerprinted.Fingerprint fingerprint = new Fingerprinted.Fingerprint(key, kept);
         fingerprint.open(DefaultOpenContext.INSTANCE);
         List<RowData> out = new ArrayList<>();
         try (OneInputStreamOperatorTestHarness<RowData, RowData> harness =
@@ -83,14 +83,14 @@ class BatchDedupeFunctionTest {
                         reading("evt-1").at("2026-11-01T10:00:00Z").device("d-1").build(),
                         reading("evt-2").at("2026-11-01T10:00:00Z").device("d-1").build());
 
-        BatchDedupeFunction.Fingerprint fingerprint = new BatchDedupeFunction.Fingerprint(KEY, timestampAndDevice);
+        Fingerprinted.Fingerprint fingerprint = new Fingerprinted.Fingerprint(KEY, timestampAndDevice);
         fingerprint.open(DefaultOpenContext.INSTANCE);
         RowData shuffled = fingerprint.map(rows.get(0));
 
         assertThat(shuffled.getArity()).as("fingerprint halves + two columns").isEqualTo(4);
         assertThat(shuffled.getString(3).toString()).isEqualTo("d-1");
         assertThat(dedupe(KEY, timestampAndDevice, rows)).hasSize(2);
-        assertThat(BatchDedupeFunction.keyedType(SensorRows.PIPELINE_TYPE).getFieldCount())
+        assertThat(Fingerprinted.type(SensorRows.PIPELINE_TYPE).getFieldCount())
                 .isEqualTo(SensorRows.PIPELINE_TYPE.getFieldCount() + 2);
     }
 

@@ -15,6 +15,8 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.utils.JoinedRowData;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,8 +30,14 @@ class DedupeOperatorTest {
     private static final Duration RETENTION = Duration.ofHours(1);
     private static final DedupeKey KEY = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id"));
 
+    /** How the test fingerprints a row before sending it (the pipeline: {@link Fingerprinted}). */
+    private interface Printer {
+        void print(RowData row, long[] into);
+    }
+
     private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness;
     private DedupeOperator operator;
+    private Printer printer;
 
     @BeforeEach
     void openHarness() throws Exception {
@@ -47,16 +55,23 @@ class DedupeOperatorTest {
     }
 
     private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
-            DedupeOperator.Fingerprint fingerprint, OperatorSubtaskState restoreFrom) throws Exception {
+            Printer fingerprint, OperatorSubtaskState restoreFrom) throws Exception {
         return harnessFor(fingerprint, restoreFrom, null);
     }
 
     private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
-            DedupeOperator.Fingerprint fingerprint, OperatorSubtaskState restoreFrom, StateBackend backend)
+            Printer fingerprint, OperatorSubtaskState restoreFrom, StateBackend backend)
             throws Exception {
-        operator = new DedupeOperator(fingerprint, new EventTime(SensorRows.TIMESTAMP, 3), RETENTION.toMillis());
+        printer = fingerprint;
+        operator =
+                new DedupeOperator(
+                        SensorRows.PIPELINE_TYPE.getFieldCount(),
+                        new EventTime(SensorRows.TIMESTAMP, 3),
+                        RETENTION.toMillis());
         KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(operator, DedupeOperator.buckets(fingerprint), Types.INT);
+                new KeyedOneInputStreamOperatorTestHarness<>(operator, DedupeOperator.buckets(), Types.INT);
+        // the operator passes on a reused view of the carried columns: keep copies of the output
+        harness.setup(new RowDataSerializer(SensorRows.PIPELINE_TYPE));
         if (backend != null) {
             harness.setStateBackend(backend);
         }
@@ -67,8 +82,12 @@ class DedupeOperatorTest {
         return harness;
     }
 
+    /** Sends the row as the pipeline does: its key's fingerprint in front of its columns. */
     private void send(GenericRowData row) throws Exception {
-        harness.processElement(row, row.getTimestamp(SensorRows.TIMESTAMP, 3).getMillisecond());
+        long[] print = new long[2];
+        printer.print(row, print);
+        RowData fingerprinted = new JoinedRowData(GenericRowData.of(print[0], print[1]), row);
+        harness.processElement(fingerprinted, row.getTimestamp(SensorRows.TIMESTAMP, 3).getMillisecond());
     }
 
     private void watermark(String iso) throws Exception {
@@ -98,7 +117,9 @@ class DedupeOperatorTest {
         send(reading("evt-1").at("2026-11-01T10:00:00Z").temperature(99.0).build());
 
         assertThat(outputIds()).containsExactly("evt-1", "evt-2");
-        assertThat(harness.extractOutputValues().get(0)).isEqualTo(first);
+        RowData kept = harness.extractOutputValues().get(0);
+        assertThat(kept.getArity()).as("the carried columns, without the fingerprint").isEqualTo(first.getArity());
+        assertThat(kept.getDouble(SensorRows.TEMPERATURE)).as("the first copy").isEqualTo(21.0);
         assertThat(HarnessAccumulators.count(harness, "dedupe.in")).isEqualTo(4);
         assertThat(HarnessAccumulators.count(harness, "dedupe.out")).isEqualTo(2);
         assertThat(HarnessAccumulators.count(harness, "dedupe.duplicates")).isEqualTo(2);
@@ -285,7 +306,7 @@ class DedupeOperatorTest {
     @Test
     void keysWhoseFirstHalvesCollideAreStillToldApart() throws Exception {
         harness.close();
-        DedupeOperator.Fingerprint sameFirstHalf =
+        Printer sameFirstHalf =
                 (row, into) -> {
                     KEY.fingerprint(row, into);
                     into[0] = 7L;
@@ -303,15 +324,15 @@ class DedupeOperatorTest {
 
     @Test
     void theRetentionMustBePositive() {
-        assertThatThrownBy(() -> new DedupeOperator(KEY, new EventTime(SensorRows.TIMESTAMP, 3), 0))
+        assertThatThrownBy(() -> new DedupeOperator(5, new EventTime(SensorRows.TIMESTAMP, 3), 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("retention");
     }
 
     /** Every key in bucket 0 (second half's low bits cleared), the rest of the fingerprint kept. */
-    private static DedupeOperator.Fingerprint oneBucket(DedupeOperator.Fingerprint fingerprint) {
+    private static Printer oneBucket(Printer fingerprint) {
         return (row, into) -> {
-            fingerprint.of(row, into);
+            fingerprint.print(row, into);
             into[1] &= -DedupeOperator.BUCKETS;
         };
     }
