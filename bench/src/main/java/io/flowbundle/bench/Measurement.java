@@ -52,6 +52,12 @@ public record Measurement(
         return 0;
     }
 
+    /** CPU time this JVM has used, all threads, in seconds. */
+    public static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
     public static Map<String, Object> extra(Object... keyValues) {
         Map<String, Object> out = new TreeMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.SerializedString;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -124,6 +125,8 @@ public final class JsonRowDecoder implements Serializable {
         private final String path;
         private final int arity;
         private final Map<String, Integer> indexByName = new HashMap<>();
+        /** Field names in contract order, pre-encoded for Jackson's name matching. */
+        private final SerializedString[] names;
         private final ValueDecoder[] fields;
 
         RowDecoder(String path, RowType type) {
@@ -131,29 +134,42 @@ public final class JsonRowDecoder implements Serializable {
             List<RowType.RowField> rowFields = type.getFields();
             this.arity = rowFields.size();
             this.fields = new ValueDecoder[arity];
+            this.names = new SerializedString[arity];
             for (int i = 0; i < arity; i++) {
                 RowType.RowField field = rowFields.get(i);
                 String fieldPath = path.isEmpty() ? field.getName() : path + "." + field.getName();
                 indexByName.put(field.getName(), i);
+                names[i] = new SerializedString(field.getName());
                 fields[i] = decoderFor(fieldPath, field.getType());
             }
         }
 
         RowData read(JsonParser parser) throws IOException, DecodeException {
             GenericRowData row = new GenericRowData(arity);
-            JsonToken token;
-            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-                Integer index = indexByName.get(parser.currentName());
+            int expected = 0;
+            while (true) {
+                Integer index;
+                // producers usually write fields in the contract's order: then the next name is
+                // matched against the expected one's bytes, without a symbol table lookup
+                if (expected < arity && parser.nextFieldName(names[expected])) {
+                    index = expected;
+                } else {
+                    // nextFieldName moved on to the next token whether or not it matched
+                    JsonToken token = expected < arity ? parser.currentToken() : parser.nextToken();
+                    if (token != JsonToken.FIELD_NAME) {
+                        break;
+                    }
+                    index = indexByName.get(parser.currentName());
+                }
                 JsonToken value = parser.nextToken();
                 if (index == null) {
                     parser.skipChildren();
-                } else if (value != JsonToken.VALUE_NULL) {
-                    row.setField(index, fields[index].read(parser, value));
-                } else {
-                    row.setField(index, null);
+                    continue;
                 }
+                row.setField(index, value == JsonToken.VALUE_NULL ? null : fields[index].read(parser, value));
+                expected = index + 1;
             }
-            if (token != JsonToken.END_OBJECT) {
+            if (parser.currentToken() != JsonToken.END_OBJECT) {
                 throw new DecodeException(
                         new Violation(
                                 Violation.PARSE, path.isEmpty() ? null : path, "unterminated object"));

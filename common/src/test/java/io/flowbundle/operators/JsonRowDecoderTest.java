@@ -106,6 +106,28 @@ class JsonRowDecoderTest {
     }
 
     @Test
+    void fieldsInAnyOrderAndRepeatedOnesDecodeAsByName() throws Exception {
+        RowData inOrder =
+                decode(
+                        """
+                        {"id": "evt-1", "type": "reading", "timestamp": "2026-11-01T10:00:00Z",
+                         "device_id": "d-1", "temperature_c": 21.5, "humidity_percent": 40.0,
+                         "location": {"building": "building-A", "room": "room-1"}}
+                        """);
+        RowData reversed =
+                decode(
+                        """
+                        {"location": {"room": "room-1", "building": "building-A"}, "humidity_percent": 40.0,
+                         "temperature_c": 99.0, "device_id": "d-1", "timestamp": "2026-11-01T10:00:00Z",
+                         "type": "reading", "temperature_c": 21.5, "id": "evt-1"}
+                        """);
+
+        assertThat(reversed).as("the last of a repeated field wins").isEqualTo(inOrder);
+        assertThat(inOrder.getRow(SensorRows.LOCATION, 2))
+                .isEqualTo(GenericRowData.of(str("room-1"), str("building-A")));
+    }
+
+    @Test
     void missingAndNullFieldsAreNull() throws Exception {
         RowData row = decode("{\"id\": \"evt-1\", \"device_id\": null, \"location\": {\"room\": \"room-1\"}}");
 
