@@ -123,13 +123,27 @@ public final class Bench implements Runnable {
         @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
+        @Option(names = "--kinds", split = ",", defaultValue = "batch,stream",
+                description = "Which benchmarks to scale: batch, stream or both (default: ${DEFAULT-VALUE}).")
+        List<String> kinds;
+
         @Override
         public Integer call() throws Exception {
             Map<String, Map<Long, Double>> series = new LinkedHashMap<>();
             Map<String, Object> all = new LinkedHashMap<>();
+            for (String kind : kinds) {
+                if (!kind.equals("batch") && !kind.equals("stream")) {
+                    throw new CommandLine.ParameterException(
+                            new CommandLine(this), "--kinds: unknown '" + kind + "' (batch or stream)");
+                }
+            }
             for (long size : sizes) {
-                List<Measurement> batch = batch(size, parallelism, List.of("duckdb-1", "flink-sql", "flowbundle"));
-                List<Measurement> stream = stream(bootstrap, size, parallelism, List.of("raw-consumer", "flowbundle-heap"));
+                List<Measurement> batch = kinds.contains("batch")
+                        ? batch(size, parallelism, List.of("duckdb-1", "flink-sql", "flowbundle"))
+                        : List.of();
+                List<Measurement> stream = kinds.contains("stream")
+                        ? stream(bootstrap, size, parallelism, List.of("raw-consumer", "flowbundle-heap"))
+                        : List.of();
                 all.put("batch-" + size, batch);
                 all.put("stream-" + size, stream);
                 for (Measurement m : batch) {

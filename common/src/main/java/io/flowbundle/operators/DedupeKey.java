@@ -1,11 +1,11 @@
 package io.flowbundle.operators;
 
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.RowType;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -13,12 +13,11 @@ import java.util.List;
  * U+0001; a missing value is {@link #NULL}, so rows without a key value are not duplicates of a
  * row whose key is the text {@code null} (they are of each other, as in a SQL {@code GROUP BY}).
  *
- * <p>Bounded runs partition by {@link #getKey}, a 64-bit hash of the text; dedupe itself (both
- * {@link BatchDedupeFunction} and the streaming {@link DedupeOperator}) compares 128-bit
- * {@link #fingerprint}s, so two keys are taken for one only if 128 hash bits agree (about
- * n^2/2^129 for n distinct keys).
+ * <p>Dedupe works on the key's 128-bit {@link #fingerprint}, computed once before the shuffle
+ * ({@link Fingerprinted}) and compared by {@link BatchDedupeFunction} and {@link DedupeOperator}:
+ * two keys are taken for one only if 128 hash bits agree (about n^2/2^129 for n distinct keys).
  */
-public final class DedupeKey implements KeySelector<RowData, Long> {
+public final class DedupeKey implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -38,15 +37,6 @@ public final class DedupeKey implements KeySelector<RowData, Long> {
             int index = rowType.getFieldIndex(columns.get(i));
             getters[i] = RowData.createFieldGetter(rowType.getTypeAt(index), index);
         }
-    }
-
-    @Override
-    public Long getKey(RowData row) {
-        if (stringColumn >= 0 && !row.isNullAt(stringColumn)
-                && row.getString(stringColumn) instanceof BinaryStringData bytes) {
-            return finish(bytesHash(bytes, 0x9E3779B97F4A7C15L, 0xBF58476D1CE4E5B9L, 31));
-        }
-        return hash(text(row));
     }
 
     /** The exact key. */

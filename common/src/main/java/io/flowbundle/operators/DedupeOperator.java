@@ -31,10 +31,9 @@ import java.util.TreeMap;
  * <p>Records arrive {@link Fingerprinted}: the key's 128-bit fingerprint (see {@link
  * DedupeKey#fingerprint}) in front of the columns the transform reads, which are what this
  * operator passes on. The stream is keyed by one of {@link #BUCKETS} buckets of the fingerprint;
- * a bucket holds the fingerprints it has seen in a map (first half
- * -> second half) and, per expiry time, the list of the map entries that expire then. Expiry times
- * are rounded up to a slice of an eighth of the retention (a key is kept at least the retention and
- * at most one slice longer). There are no timers: the operator remembers in memory which buckets
+ * a bucket holds the fingerprints it has seen in a map (first half -> second half) and, per expiry
+ * time, the list of the map entries that expire then. Expiry times are rounded up to a slice of an
+ * eighth of the retention (a key is kept at least the retention and at most one slice longer). There are no timers: the operator remembers in memory which buckets
  * have entries expiring at which time (rebuilt from state on restore) and, when a watermark passes
  * an expiry time, clears those lists and their entries before forwarding the watermark. Per-key
  * timers were half of this operator's time on the heap (priority queue upkeep) and most of its
@@ -61,8 +60,6 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     static final int SLICES = 8;
 
     private static final String EXPIRING = "dedupe-expiring";
-    private static final MapStateDescriptor<Long, Long> SEEN =
-            new MapStateDescriptor<>("dedupe-seen", Types.LONG, Types.LONG);
 
     private final int columns;
     private final EventTime eventTime;
@@ -70,6 +67,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     private final long sliceMillis;
 
     private transient ProjectedRowData carried;
+    private transient MapStateDescriptor<Long, Long> seenDescriptor;
     /** Per bucket: the fingerprint's first half (or the next free slot after a collision) -> second half. */
     private transient MapState<Long, Long> seen;
     /** Per bucket and expiry time (the namespace): the slots of {@code seen} that expire then. */
@@ -115,7 +113,8 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     public void open() throws Exception {
         super.open();
         carried = Fingerprinted.carried(columns);
-        seen = getPartitionedState(SEEN);
+        seenDescriptor = new MapStateDescriptor<>("dedupe-seen", Types.LONG, Types.LONG);
+        seen = getPartitionedState(seenDescriptor);
         expiring =
                 (InternalListState<Integer, Long, Long>)
                         getOrCreateKeyedState(
@@ -200,7 +199,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
                 .applyToAllKeys(
                         VoidNamespace.INSTANCE,
                         VoidNamespaceSerializer.INSTANCE,
-                        SEEN,
+                        seenDescriptor,
                         (bucket, state) -> state.keys().forEach(slot -> count[0]++));
         return count[0];
     }

@@ -64,15 +64,22 @@ class DedupeKeyTest {
     }
 
     @Test
-    void rowsWithEqualKeysHashEquallyAndDistinctIdsSpreadOverHashes() {
+    void rowsWithEqualKeysHaveEqualFingerprintsAndDistinctIdsDistinctOnes() {
         DedupeKey key = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id"));
-        java.util.Set<Long> hashes = new java.util.HashSet<>();
+        java.util.Set<Long> highs = new java.util.HashSet<>();
+        java.util.Set<Long> lows = new java.util.HashSet<>();
+        long[] print = new long[2];
         for (int i = 0; i < 100_000; i++) {
-            hashes.add(key.getKey(reading(String.format("evt-42-%010d", i)).build()));
+            key.fingerprint(reading(String.format("evt-42-%010d", i)).build(), print);
+            highs.add(print[0]);
+            lows.add(print[1]);
         }
 
-        assertThat(key.getKey(reading("evt-1").temperature(20.0).build()))
-                .isEqualTo(key.getKey(reading("evt-1").temperature(30.0).build()));
-        assertThat(hashes).hasSize(100_000);
+        long[] other = new long[2];
+        key.fingerprint(reading("evt-1").temperature(20.0).build(), print);
+        key.fingerprint(reading("evt-1").temperature(30.0).build(), other);
+        assertThat(other).isEqualTo(print);
+        assertThat(highs).as("each half on its own tells 100,000 ids apart").hasSize(100_000);
+        assertThat(lows).hasSize(100_000);
     }
 }
