@@ -82,6 +82,10 @@ class DedupeOperatorTest {
         return harness;
     }
 
+    private void send(String id, String eventTime) throws Exception {
+        send(reading(id).at(eventTime).build());
+    }
+
     /** Sends the row as the pipeline does: its key's fingerprint in front of its columns. */
     private void send(GenericRowData row) throws Exception {
         long[] print = new long[2];
@@ -112,7 +116,7 @@ class DedupeOperatorTest {
     void keepsTheFirstCopyOfEachKeyAndCountsTheDuplicates() throws Exception {
         GenericRowData first = reading("evt-1").at("2026-11-01T10:00:00Z").temperature(21.0).build();
         send(first);
-        send(reading("evt-2").at("2026-11-01T10:00:05Z").build());
+        send("evt-2", "2026-11-01T10:00:05Z");
         send(reading("evt-1").at("2026-11-01T10:00:00Z").temperature(21.0).build());
         send(reading("evt-1").at("2026-11-01T10:00:00Z").temperature(99.0).build());
 
@@ -128,7 +132,7 @@ class DedupeOperatorTest {
 
     @Test
     void keptRecordsKeepTheirTimestamps() throws Exception {
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
 
         assertThat(harness.extractOutputStreamRecords().get(0).getTimestamp())
                 .isEqualTo(Times.millis("2026-11-01T10:00:00Z"));
@@ -136,10 +140,10 @@ class DedupeOperatorTest {
 
     @Test
     void stateAndTimerAreClearedOnceTheWatermarkPassesFirstSeenPlusRetention() throws Exception {
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
 
         watermark("2026-11-01T10:59:59.999Z");
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
 
         assertThat(outputIds()).as("still remembered just before the horizon").containsExactly("evt-1");
         assertThat(remembered()).isEqualTo(1);
@@ -153,7 +157,7 @@ class DedupeOperatorTest {
     @Test
     void keysAreKeptAtMostOneSliceLongerThanTheRetention() throws Exception {
         // 10:40 + 1 h = 11:40, rounded up to the next eighth of the retention: 11:45
-        send(reading("evt-1").at("2026-11-01T10:40:00Z").build());
+        send("evt-1", "2026-11-01T10:40:00Z");
 
         watermark("2026-11-01T11:44:59.999Z");
         assertThat(remembered()).isEqualTo(1);
@@ -182,7 +186,7 @@ class DedupeOperatorTest {
 
     @Test
     void watermarksAreForwardedAfterTheCleanup() throws Exception {
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
         watermark("2026-11-01T11:00:00Z");
 
         assertThat(harness.getOutput())
@@ -193,10 +197,10 @@ class DedupeOperatorTest {
 
     @Test
     void aKeySeenAgainAfterCleanupIsKeptAgain() throws Exception {
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
         watermark("2026-11-01T11:00:00Z");
 
-        send(reading("evt-1").at("2026-11-01T11:30:00Z").build());
+        send("evt-1", "2026-11-01T11:30:00Z");
 
         assertThat(outputIds()).containsExactly("evt-1", "evt-1");
         assertThat(HarnessAccumulators.count(harness, "dedupe.duplicates")).isZero();
@@ -208,8 +212,8 @@ class DedupeOperatorTest {
 
     @Test
     void duplicatesDoNotExtendTheRetention() throws Exception {
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
-        send(reading("evt-1").at("2026-11-01T10:45:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
+        send("evt-1", "2026-11-01T10:45:00Z");
 
         watermark("2026-11-01T11:00:00Z");
 
@@ -218,12 +222,12 @@ class DedupeOperatorTest {
 
     @Test
     void eachKeyIsForgottenOnItsOwnSchedule() throws Exception {
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
-        send(reading("evt-2").at("2026-11-01T10:40:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
+        send("evt-2", "2026-11-01T10:40:00Z");
 
         watermark("2026-11-01T11:00:00Z");
         assertThat(remembered()).isEqualTo(1);
-        send(reading("evt-2").at("2026-11-01T10:40:00Z").build());
+        send("evt-2", "2026-11-01T10:40:00Z");
         assertThat(outputIds()).as("evt-2 is still remembered").containsExactly("evt-1", "evt-2");
 
         watermark("2026-11-01T11:45:00Z");
@@ -232,13 +236,13 @@ class DedupeOperatorTest {
 
     @Test
     void rememberedKeysAndTimersSurviveARestore() throws Exception {
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
         OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
         harness.close();
 
         harness = restoredHarness(snapshot);
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
-        send(reading("evt-2").at("2026-11-01T10:00:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
+        send("evt-2", "2026-11-01T10:00:00Z");
 
         assertThat(outputIds()).as("the duplicate is still recognised").containsExactly("evt-2");
         assertThat(HarnessAccumulators.count(harness, "dedupe.duplicates")).isEqualTo(1);
@@ -252,14 +256,14 @@ class DedupeOperatorTest {
     void onRocksDbTooKeysAreRememberedAcrossARestoreAndForgottenAfterIt() throws Exception {
         harness.close();
         harness = harnessFor(KEY::fingerprint, null, new EmbeddedRocksDBStateBackend());
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
-        send(reading("evt-2").at("2026-11-01T10:40:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
+        send("evt-2", "2026-11-01T10:40:00Z");
         OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:40:01Z"));
         harness.close();
 
         harness = harnessFor(KEY::fingerprint, snapshot, new EmbeddedRocksDBStateBackend());
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
-        send(reading("evt-3").at("2026-11-01T10:00:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
+        send("evt-3", "2026-11-01T10:00:00Z");
         assertThat(outputIds()).containsExactly("evt-3");
         assertThat(remembered()).isEqualTo(3);
         assertThat(operator.expiryLists()).as("two buckets due at 11:00, one at 11:45").isEqualTo(3);
@@ -273,9 +277,9 @@ class DedupeOperatorTest {
 
     @Test
     void countsContinueFromTheCheckpointAfterARestore() throws Exception {
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
-        send(reading("evt-2").at("2026-11-01T10:00:01Z").build());
-        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send("evt-1", "2026-11-01T10:00:00Z");
+        send("evt-2", "2026-11-01T10:00:01Z");
+        send("evt-1", "2026-11-01T10:00:00Z");
         OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
         harness.close();
 
@@ -287,8 +291,8 @@ class DedupeOperatorTest {
                 .containsEntry("dedupe.out", 2L)
                 .containsEntry("dedupe.duplicates", 1L);
 
-        send(reading("evt-2").at("2026-11-01T10:00:01Z").build());
-        send(reading("evt-3").at("2026-11-01T10:00:02Z").build());
+        send("evt-2", "2026-11-01T10:00:01Z");
+        send("evt-3", "2026-11-01T10:00:02Z");
 
         Map<String, Long> counts = HarnessAccumulators.of(harness);
         assertThat(counts)

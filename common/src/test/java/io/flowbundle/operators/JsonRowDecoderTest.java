@@ -52,15 +52,16 @@ class JsonRowDecoderTest {
         return e.violation();
     }
 
+    private static final String NESTED_SENSOR_JSON =
+            """
+            {"id": "evt-1", "type": "reading", "timestamp": "2026-11-01T10:01:30Z",
+             "device_id": "device-007", "temperature_c": 21.5, "humidity_percent": 40,
+             "location": {"room": "room-3", "building": "building-B"}}
+            """;
+
     @Test
     void decodesANestedSensorRow() throws Exception {
-        RowData row =
-                decode(
-                        """
-                        {"id": "evt-1", "type": "reading", "timestamp": "2026-11-01T10:01:30Z",
-                         "device_id": "device-007", "temperature_c": 21.5, "humidity_percent": 40,
-                         "location": {"room": "room-3", "building": "building-B"}}
-                        """);
+        RowData row = decode(NESTED_SENSOR_JSON);
 
         assertThat(row)
                 .isEqualTo(
@@ -107,24 +108,15 @@ class JsonRowDecoderTest {
 
     @Test
     void fieldsInAnyOrderAndRepeatedOnesDecodeAsByName() throws Exception {
-        RowData inOrder =
-                decode(
-                        """
-                        {"id": "evt-1", "type": "reading", "timestamp": "2026-11-01T10:00:00Z",
-                         "device_id": "d-1", "temperature_c": 21.5, "humidity_percent": 40.0,
-                         "location": {"building": "building-A", "room": "room-1"}}
-                        """);
         RowData reversed =
                 decode(
                         """
-                        {"location": {"room": "room-1", "building": "building-A"}, "humidity_percent": 40.0,
-                         "temperature_c": 99.0, "device_id": "d-1", "timestamp": "2026-11-01T10:00:00Z",
+                        {"location": {"building": "building-B", "room": "room-3"}, "humidity_percent": 40,
+                         "temperature_c": 99.0, "device_id": "device-007", "timestamp": "2026-11-01T10:01:30Z",
                          "type": "reading", "temperature_c": 21.5, "id": "evt-1"}
                         """);
 
-        assertThat(reversed).as("the last of a repeated field wins").isEqualTo(inOrder);
-        assertThat(inOrder.getRow(SensorRows.LOCATION, 2))
-                .isEqualTo(GenericRowData.of(str("room-1"), str("building-A")));
+        assertThat(reversed).as("the last of a repeated field wins").isEqualTo(decode(NESTED_SENSOR_JSON));
     }
 
     @Test
