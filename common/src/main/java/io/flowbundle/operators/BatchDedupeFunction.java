@@ -55,5 +55,4 @@ public final class BatchDedupeFunction extends CountingProcessFunction<RowData, 
         out.inc();
         collector.collect(view.replaceRow(row));
     }
-
 }
