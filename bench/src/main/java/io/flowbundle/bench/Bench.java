@@ -123,25 +123,22 @@ public final class Bench implements Runnable {
         @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
+        /** The two halves of a scale run. */
+        enum Kind { batch, stream }
+
         @Option(names = "--kinds", split = ",", defaultValue = "batch,stream",
-                description = "Which benchmarks to scale: batch, stream or both (default: ${DEFAULT-VALUE}).")
-        List<String> kinds;
+                description = "Which benchmarks to scale: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        List<Kind> kinds;
 
         @Override
         public Integer call() throws Exception {
             Map<String, Map<Long, Double>> series = new LinkedHashMap<>();
             Map<String, Object> all = new LinkedHashMap<>();
-            for (String kind : kinds) {
-                if (!kind.equals("batch") && !kind.equals("stream")) {
-                    throw new CommandLine.ParameterException(
-                            new CommandLine(this), "--kinds: unknown '" + kind + "' (batch or stream)");
-                }
-            }
             for (long size : sizes) {
-                List<Measurement> batch = kinds.contains("batch")
+                List<Measurement> batch = kinds.contains(Kind.batch)
                         ? batch(size, parallelism, List.of("duckdb-1", "flink-sql", "flowbundle"))
                         : List.of();
-                List<Measurement> stream = kinds.contains("stream")
+                List<Measurement> stream = kinds.contains(Kind.stream)
                         ? stream(bootstrap, size, parallelism, List.of("raw-consumer", "flowbundle-heap"))
                         : List.of();
                 all.put("batch-" + size, batch);
