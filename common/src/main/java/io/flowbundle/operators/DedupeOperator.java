@@ -1,16 +1,15 @@
 package io.flowbundle.operators;
 
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.internal.InternalListState;
+import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -30,23 +29,31 @@ import java.util.TreeMap;
  *
  * <p>Records arrive {@link Fingerprinted}: the key's 128-bit fingerprint (see {@link
  * DedupeKey#fingerprint}) in front of the columns the transform reads, which are what this
- * operator passes on. The stream is keyed by one of {@link #BUCKETS} buckets of the fingerprint;
- * a bucket holds the fingerprints it has seen in a map (first half -> second half) and, per expiry
- * time, the list of the map entries that expire then. Expiry times are rounded up to a slice of an
- * eighth of the retention (a key is kept at least the retention and at most one slice longer). There are no timers: the operator remembers in memory which buckets
- * have entries expiring at which time (rebuilt from state on restore) and, when a watermark passes
- * an expiry time, clears those lists and their entries before forwarding the watermark. Per-key
- * timers were half of this operator's time on the heap (priority queue upkeep) and most of its
- * RocksDB writes.
+ * operator passes on. The stream is keyed by one of {@link #BUCKETS} buckets of the fingerprint's
+ * second half. Under its bucket, a key is one state entry: the namespace is its slot (the first
+ * half, with the bucket in its low bits; the next free slot after a collision), the value the
+ * second half. One entry per key, not a map per bucket, because the heap backend copies a
+ * collection state whole on its first write after each checkpoint.
+ *
+ * <p>Expiry times are rounded up to a slice of an eighth of the retention (a key is kept at least
+ * the retention and at most one slice longer). The slots expiring in one slice are listed per key
+ * group (under the group's first bucket, its representative), so a list gathers many keys and a
+ * record costs one append to a list that is already in cache. There are no timers: the operator
+ * remembers in memory which groups have lists due at which time (rebuilt from state on restore)
+ * and, when a watermark passes an expiry time, clears those lists and their keys before forwarding
+ * the watermark. Per-key timers were half of this operator's time on the heap (priority queue
+ * upkeep) and most of its RocksDB writes.
  *
  * <p>Because a duplicate carries the event time of its original, a retention of at least the
  * watermark's lateness bound makes dedupe exact for on-time events: a copy that arrives after the
  * key is forgotten is late and leaves through the late output after this operator. Two keys are
- * taken for one only if all 128 bits of their fingerprints agree (about n^2/2^129 for n keys in
- * the retention window); keys whose first halves collide take the next free slot of the bucket.
+ * taken for one only if the 116 bits a slot holds agree (the 52 high bits of the first half in the
+ * slot and all of the second half in the value; about n^2/2^117 for n keys in the retention
+ * window).
  *
  * <p>Counts {@code dedupe.in}, {@code .out} and {@code .duplicates}: in = out + duplicates. The
- * bucket count is part of the state layout: changing it makes older savepoints unusable.
+ * bucket count and the slot layout are part of the state layout: changing them makes older
+ * savepoints unusable (the operator's uid says which layout it has).
  */
 public final class DedupeOperator extends AbstractStreamOperator<RowData>
         implements OneInputStreamOperator<RowData, RowData> {
@@ -56,9 +63,21 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     /** Buckets the keys are spread over: many per key group, so any parallelism gets an even share. */
     public static final int BUCKETS = 4096;
 
+    private static final long BUCKET_BITS = BUCKETS - 1;
+
+    /** The bucket keys, boxed once: state entries share them instead of one Integer each. */
+    private static final Integer[] BUCKET_KEYS = new Integer[BUCKETS];
+
+    static {
+        for (int i = 0; i < BUCKETS; i++) {
+            BUCKET_KEYS[i] = i;
+        }
+    }
+
     /** Expiry times are rounded up to {@code retention / SLICES}. */
     static final int SLICES = 8;
 
+    private static final String SEEN = "dedupe-seen";
     private static final String EXPIRING = "dedupe-expiring";
 
     private final int columns;
@@ -67,13 +86,17 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     private final long sliceMillis;
 
     private transient ProjectedRowData carried;
-    private transient MapStateDescriptor<Long, Long> seenDescriptor;
-    /** Per bucket: the fingerprint's first half (or the next free slot after a collision) -> second half. */
-    private transient MapState<Long, Long> seen;
-    /** Per bucket and expiry time (the namespace): the slots of {@code seen} that expire then. */
+    /** Per bucket and slot (the namespace): the second half of the fingerprint kept there. */
+    private transient InternalValueState<Integer, Long, Long> seen;
+    /** Per key group's representative bucket and expiry time (the namespace): the slots due then. */
     private transient InternalListState<Integer, Long, Long> expiring;
-    /** Per expiry time, the buckets with entries expiring then (the index of {@code expiring}). */
+    /** Per bucket, the first bucket of its key group, under which the group's expiry lists are kept. */
+    private transient Integer[] representative;
+    /** Per expiry time, the representatives with lists due then (the index of {@code expiring}). */
     private transient NavigableMap<Long, BitSet> due;
+    /** The last expiry time marked due and its entry in {@code due}: most records share one. */
+    private transient long lastDue;
+    private transient BitSet lastDueGroups;
     private transient Counters counters;
     private transient Counters.Count in;
     private transient Counters.Count out;
@@ -99,7 +122,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     }
 
     static int bucketOf(long low) {
-        return (int) Math.floorMod(low, (long) BUCKETS);
+        return (int) (low & BUCKET_BITS);
     }
 
     @Override
@@ -113,13 +136,16 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     public void open() throws Exception {
         super.open();
         carried = Fingerprinted.carried(columns);
-        seenDescriptor = new MapStateDescriptor<>("dedupe-seen", Types.LONG, Types.LONG);
-        seen = getPartitionedState(seenDescriptor);
+        seen =
+                (InternalValueState<Integer, Long, Long>)
+                        getOrCreateKeyedState(LongSerializer.INSTANCE, new ValueStateDescriptor<>(SEEN, Types.LONG));
         expiring =
                 (InternalListState<Integer, Long, Long>)
                         getOrCreateKeyedState(
                                 LongSerializer.INSTANCE, new ListStateDescriptor<>(EXPIRING, Types.LONG));
+        representative = representatives(getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         due = new TreeMap<>();
+        lastDueGroups = null;
         try (var restored = getKeyedStateBackend().<Long>getKeysAndNamespaces(EXPIRING)) {
             restored.forEach(entry -> markDue(entry.f1, (Integer) entry.f0));
         }
@@ -128,27 +154,47 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         duplicates = counters.counter("dedupe", "duplicates");
     }
 
+    /** For each bucket, the first bucket in the same key group (fixed by the max parallelism). */
+    static Integer[] representatives(int keyGroups) {
+        Integer[] first = new Integer[keyGroups];
+        Integer[] representative = new Integer[BUCKETS];
+        for (int bucket = 0; bucket < BUCKETS; bucket++) {
+            int group = KeyGroupRangeAssignment.assignToKeyGroup(BUCKET_KEYS[bucket], keyGroups);
+            if (first[group] == null) {
+                first[group] = BUCKET_KEYS[bucket];
+            }
+            representative[bucket] = first[group];
+        }
+        return representative;
+    }
+
     @Override
     public void processElement(StreamRecord<RowData> element) throws Exception {
         in.inc();
         RowData row = element.getValue();
-        long high = Fingerprinted.high(row);
         long low = Fingerprinted.low(row);
-        long slot = high;
+        int bucket = bucketOf(low);
+        long slot = (Fingerprinted.high(row) & ~BUCKET_BITS) | bucket;
         Long other;
-        while ((other = seen.get(slot)) != null) {
+        while (true) {
+            seen.setCurrentNamespace(slot);
+            if ((other = seen.value()) == null) {
+                break;
+            }
             if (other == low) {
                 duplicates.inc();
                 return;
             }
             slot = nextSlot(slot);
         }
-        seen.put(slot, low);
+        seen.update(low);
         RowData columns = carried.replaceRow(row);
         long expiry = expiry(eventTime.millis(columns));
+        Integer group = representative[bucket];
+        setCurrentKey(group);
         expiring.setCurrentNamespace(expiry);
         expiring.add(slot);
-        markDue(expiry, (Integer) getCurrentKey());
+        markDue(expiry, group);
         out.inc();
         output.collect(element.replace(columns));
     }
@@ -160,30 +206,34 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
                 due.headMap(mark.getTimestamp(), true).entrySet().iterator();
         while (expired.hasNext()) {
             Map.Entry<Long, BitSet> entry = expired.next();
-            expiring.setCurrentNamespace(entry.getKey());
-            BitSet buckets = entry.getValue();
-            for (int bucket = buckets.nextSetBit(0); bucket >= 0; bucket = buckets.nextSetBit(bucket + 1)) {
-                setCurrentKey(bucket);
+            BitSet groups = entry.getValue();
+            for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
+                setCurrentKey(BUCKET_KEYS[group]);
+                expiring.setCurrentNamespace(entry.getKey());
                 Iterable<Long> slots = expiring.get();
+                expiring.clear();
                 if (slots != null) {
                     for (Long slot : slots) {
-                        seen.remove(slot);
+                        setCurrentKey(BUCKET_KEYS[bucketOf(slot)]);
+                        seen.setCurrentNamespace(slot);
+                        seen.clear();
                     }
                 }
-                expiring.clear();
+            }
+            if (groups == lastDueGroups) {
+                lastDueGroups = null;
             }
             expired.remove();
         }
         super.processWatermark(mark);
     }
 
-    private void markDue(long expiry, int bucket) {
-        BitSet buckets = due.get(expiry);
-        if (buckets == null) {
-            buckets = new BitSet(BUCKETS);
-            due.put(expiry, buckets);
+    private void markDue(long expiry, int group) {
+        if (lastDueGroups == null || expiry != lastDue) {
+            lastDueGroups = due.computeIfAbsent(expiry, unused -> new BitSet());
+            lastDue = expiry;
         }
-        buckets.set(bucket);
+        lastDueGroups.set(group);
     }
 
     @Override
@@ -193,18 +243,13 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     }
 
     /** Keys remembered by this subtask, over all its buckets (walks the state: for tests). */
-    long rememberedKeys() throws Exception {
-        long[] count = {0};
-        getKeyedStateBackend()
-                .applyToAllKeys(
-                        VoidNamespace.INSTANCE,
-                        VoidNamespaceSerializer.INSTANCE,
-                        seenDescriptor,
-                        (bucket, state) -> state.keys().forEach(slot -> count[0]++));
-        return count[0];
+    long rememberedKeys() {
+        try (var keys = getKeyedStateBackend().<Long>getKeysAndNamespaces(SEEN)) {
+            return keys.count();
+        }
     }
 
-    /** Expiry lists (bucket, expiry time) in this subtask's state (for tests). */
+    /** Expiry lists (key group, expiry time) in this subtask's state (for tests). */
     long expiryLists() {
         try (var lists = getKeyedStateBackend().<Long>getKeysAndNamespaces(EXPIRING)) {
             return lists.count();
@@ -220,8 +265,9 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         return Math.floorDiv(due + sliceMillis - 1, sliceMillis) * sliceMillis;
     }
 
-    private static long nextSlot(long slot) {
-        return slot * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+    /** The next slot to probe after a collision: the same bucket, other high bits. */
+    static long nextSlot(long slot) {
+        return ((slot * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L) & ~BUCKET_BITS) | (slot & BUCKET_BITS);
     }
 
     private static final class Buckets implements KeySelector<RowData, Integer> {
@@ -229,7 +275,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
 
         @Override
         public Integer getKey(RowData row) {
-            return bucketOf(Fingerprinted.low(row));
+            return BUCKET_KEYS[bucketOf(Fingerprinted.low(row))];
         }
     }
 }

@@ -141,9 +141,9 @@ public final class PipelineGraph {
                                                 eventsType.getFieldCount(),
                                                 time,
                                                 spec.dedupe().retention().toMillis()))
-                                // state layout of DedupeOperator (buckets of fingerprints), not the
-                                // per-key layout before it: older savepoints do not map onto it
-                                .uid("dedupe-buckets");
+                                // names DedupeOperator's state layout (one entry per slot, expiry
+                                // lists per key group); savepoints of earlier layouts do not map onto it
+                                .uid("dedupe-slots");
             }
         } else if (eventsType.getFieldCount() < payloadType.getFieldCount()) {
             events = valid.map(new Project(kept)).returns(eventsInfo).name("columns read").uid("project");

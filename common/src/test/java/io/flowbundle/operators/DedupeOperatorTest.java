@@ -10,8 +10,10 @@ import io.flowbundle.testing.Times;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
@@ -28,6 +30,8 @@ import java.util.Map;
 class DedupeOperatorTest {
 
     private static final Duration RETENTION = Duration.ofHours(1);
+    /** Flink's default max parallelism for small jobs: 128 key groups. */
+    private static final int MAX_PARALLELISM = 128;
     private static final DedupeKey KEY = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id"));
 
     /** How the test fingerprints a row before sending it (the pipeline: {@link Fingerprinted}). */
@@ -56,11 +60,17 @@ class DedupeOperatorTest {
 
     private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
             Printer fingerprint, OperatorSubtaskState restoreFrom) throws Exception {
-        return harnessFor(fingerprint, restoreFrom, null);
+        return harnessFor(fingerprint, restoreFrom, null, 1, 0);
     }
 
     private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
             Printer fingerprint, OperatorSubtaskState restoreFrom, StateBackend backend)
+            throws Exception {
+        return harnessFor(fingerprint, restoreFrom, backend, 1, 0);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
+            Printer fingerprint, OperatorSubtaskState restoreFrom, StateBackend backend, int parallelism, int subtask)
             throws Exception {
         printer = fingerprint;
         operator =
@@ -69,7 +79,8 @@ class DedupeOperatorTest {
                         new EventTime(SensorRows.TIMESTAMP, 3),
                         RETENTION.toMillis());
         KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(operator, DedupeOperator.buckets(), Types.INT);
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        operator, DedupeOperator.buckets(), Types.INT, MAX_PARALLELISM, parallelism, subtask);
         // the operator passes on a reused view of the carried columns: keep copies of the output
         harness.setup(new RowDataSerializer(SensorRows.PIPELINE_TYPE));
         if (backend != null) {
@@ -167,19 +178,18 @@ class DedupeOperatorTest {
     }
 
     @Test
-    void keysExpiringInTheSameSliceShareOneExpiryListPerBucketAndNoTimer() throws Exception {
-        harness.close();
-        harness = harnessFor(oneBucket(KEY::fingerprint), null);
-        for (int i = 0; i < 1_000; i++) {
+    void keysExpiringInTheSameSliceShareOneExpiryListPerKeyGroupAndNoTimer() throws Exception {
+        for (int i = 0; i < 2_000; i++) {
             send(reading("evt-" + i).at("2026-11-01T10:00:0" + (1 + i % 9) + "Z").build());
         }
 
-        assertThat(remembered()).isEqualTo(1_000);
-        assertThat(harness.numKeyedStateEntries()).as("one key map and one expiry list").isEqualTo(2);
+        assertThat(remembered()).isEqualTo(2_000);
+        assertThat(operator.expiryLists()).as("2,000 keys over all 128 key groups: a list per group").isEqualTo(MAX_PARALLELISM);
+        assertThat(harness.numKeyedStateEntries()).as("an entry per key, a list per key group").isEqualTo(2_000 + MAX_PARALLELISM);
         assertThat(harness.numEventTimeTimers()).isZero();
 
         watermark("2026-11-01T11:07:29.999Z");
-        assertThat(remembered()).isEqualTo(1_000);
+        assertThat(remembered()).isEqualTo(2_000);
         watermark("2026-11-01T11:07:30Z");
         assertForgotten();
     }
@@ -266,7 +276,8 @@ class DedupeOperatorTest {
         send("evt-3", "2026-11-01T10:00:00Z");
         assertThat(outputIds()).containsExactly("evt-3");
         assertThat(remembered()).isEqualTo(3);
-        assertThat(operator.expiryLists()).as("two buckets due at 11:00, one at 11:45").isEqualTo(3);
+        assertThat(operator.expiryLists()).as("the key groups of evt-1 and evt-3 due at 11:00, of evt-2 at 11:45")
+                .isEqualTo(keyGroupsOf("evt-1", "evt-3") + 1);
 
         watermark("2026-11-01T11:00:00Z");
         assertThat(remembered()).as("evt-2 is due at 11:45").isEqualTo(1);
@@ -331,6 +342,75 @@ class DedupeOperatorTest {
         assertThatThrownBy(() -> new DedupeOperator(5, new EventTime(SensorRows.TIMESTAMP, 3), 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("retention");
+    }
+
+    @Test
+    void eachBucketsExpiryListsLiveUnderTheFirstBucketOfItsKeyGroup() {
+        Integer[] representative = DedupeOperator.representatives(MAX_PARALLELISM);
+
+        assertThat(new java.util.HashSet<>(List.of(representative))).hasSize(MAX_PARALLELISM);
+        for (int bucket = 0; bucket < DedupeOperator.BUCKETS; bucket++) {
+            int group = KeyGroupRangeAssignment.assignToKeyGroup(bucket, MAX_PARALLELISM);
+            assertThat(KeyGroupRangeAssignment.assignToKeyGroup(representative[bucket], MAX_PARALLELISM)).isEqualTo(group);
+            assertThat(representative[bucket]).isLessThanOrEqualTo(bucket);
+            for (int before = 0; before < representative[bucket]; before++) {
+                assertThat(KeyGroupRangeAssignment.assignToKeyGroup(before, MAX_PARALLELISM)).isNotEqualTo(group);
+            }
+        }
+    }
+
+    @Test
+    void afterRescalingEachSubtaskStillKnowsAndForgetsItsKeys() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add("evt-" + i);
+            send(ids.get(i), i < 100 ? "2026-11-01T10:00:00Z" : "2026-11-01T10:40:00Z");
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:40:01Z"));
+        harness.close();
+
+        long remembered = 0;
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState share =
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask);
+            harness = harnessFor(KEY::fingerprint, share, null, 2, subtask);
+            long mine = remembered();
+            remembered += mine;
+            // every key this subtask owns is still a duplicate; the others are not its business
+            for (String id : ids) {
+                if (owns(subtask, id)) {
+                    send(id, "2026-11-01T10:00:00Z");
+                }
+            }
+            assertThat(harness.extractOutputValues()).as("subtask %d lets no known key through", subtask).isEmpty();
+            watermark("2026-11-01T11:00:00Z");
+            assertThat(remembered()).as("subtask %d forgets the 10:00 keys", subtask).isLessThan(mine);
+            watermark("2026-11-01T11:45:00Z");
+            assertForgotten();
+            harness.close();
+        }
+        assertThat(remembered).as("every key went to exactly one subtask").isEqualTo(200);
+        harness = newHarness();
+    }
+
+    /** Whether subtask {@code subtask} of two owns the key group of {@code id}'s bucket. */
+    private static boolean owns(int subtask, String id) {
+        int group = KeyGroupRangeAssignment.assignToKeyGroup(bucketOf(id), MAX_PARALLELISM);
+        return KeyGroupRangeAssignment.computeOperatorIndexForKeyGroup(MAX_PARALLELISM, 2, group) == subtask;
+    }
+
+    private static int bucketOf(String id) {
+        long[] print = new long[2];
+        KEY.fingerprint(reading(id).build(), print);
+        return DedupeOperator.bucketOf(print[1]);
+    }
+
+    private static int keyGroupsOf(String... ids) {
+        java.util.Set<Integer> groups = new java.util.HashSet<>();
+        for (String id : ids) {
+            groups.add(KeyGroupRangeAssignment.assignToKeyGroup(bucketOf(id), MAX_PARALLELISM));
+        }
+        return groups.size();
     }
 
     /** Every key in bucket 0 (second half's low bits cleared), the rest of the fingerprint kept. */
