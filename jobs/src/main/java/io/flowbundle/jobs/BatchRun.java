@@ -75,7 +75,17 @@ public final class BatchRun {
         Instant started = Instant.now();
         String source = spec.source().describe();
         OutputSinks sinks = new OutputSinks(spec, run);
-        RunLineage lineage = new RunLineage(spec, run, config);
+        // the embedded MiniCluster comes up while the lineage and the job are planned
+        EarlyCluster early = Environments.startEarly(RunInfo.Mode.BATCH, config.flink());
+        RunLineage lineage;
+        try {
+            lineage = new RunLineage(spec, run, config);
+        } catch (RuntimeException e) {
+            if (early != null) {
+                early.closeIfUnclaimed();
+            }
+            throw e;
+        }
         LOG.info(
                 "run {} of {} ({}): reading {}",
                 run.runId(),
@@ -86,7 +96,7 @@ public final class BatchRun {
             EventSource events = extract(run, audit, started, lineage);
             PipelineJob job = new PipelineJob(spec, run, events, sinks);
             StreamExecutionEnvironment env =
-                    Environments.create(RunInfo.Mode.BATCH, config.flink());
+                    Environments.create(RunInfo.Mode.BATCH, config.flink(), early);
             if (Environments.detached(env)) {
                 throw new FlowbundleException(
                         "batch runs commit their output and audit after the job ends, so they"
@@ -139,6 +149,9 @@ public final class BatchRun {
             return new Summary(
                     run, counts, committed, Duration.between(started, ended), audit.records());
         } catch (Exception e) {
+            if (early != null) {
+                early.closeIfUnclaimed();
+            }
             for (OutputSinks.Dataset dataset : sinks.datasets()) {
                 if (dataset.stagedDir() != null) {
                     PartitionCommitter.abort(dataset.stagedDir());

@@ -39,6 +39,23 @@ public final class Environments {
     private Environments() {}
 
     public static StreamExecutionEnvironment create(RunInfo.Mode mode, Map<String, String> flink) {
+        return StreamExecutionEnvironment.getExecutionEnvironment(configuration(mode, flink));
+    }
+
+    /**
+     * The environment of one run: on the embedded MiniCluster, one started ahead of planning
+     * ({@code early}, see {@link EarlyCluster}); otherwise the one Flink provides.
+     */
+    static StreamExecutionEnvironment create(RunInfo.Mode mode, Map<String, String> flink, EarlyCluster early) {
+        return early == null ? create(mode, flink) : early.environment();
+    }
+
+    /** Starts the embedded MiniCluster of a run now, or null when jobs go to a cluster (flink run, tests). */
+    static EarlyCluster startEarly(RunInfo.Mode mode, Map<String, String> flink) {
+        return embedded() ? EarlyCluster.start(configuration(mode, flink)) : null;
+    }
+
+    static Configuration configuration(RunInfo.Mode mode, Map<String, String> flink) {
         Map<String, String> settings = new LinkedHashMap<>(LOCAL_DEFAULTS);
         settings.putAll(flink);
         Configuration conf = Configuration.fromMap(settings);
@@ -50,7 +67,7 @@ public final class Environments {
         // operators never keep references to records across calls, so chained operators may
         // hand records over without copying them
         conf.set(PipelineOptions.OBJECT_REUSE, true);
-        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        return conf;
     }
 
     /**

@@ -100,11 +100,23 @@ public final class StreamRun {
         AuditLog auditLog = new AuditLog(config.auditLog());
         String sourceName = spec.source().describe();
         Instant started = Instant.now();
+        boolean embedded = Environments.embedded();
+        Map<String, String> settings = flinkSettings(embedded);
+        // the embedded MiniCluster comes up while the lineage and the job are planned
+        EarlyCluster early = Environments.startEarly(RunInfo.Mode.STREAMING, settings);
         OutputSinks sinks = new OutputSinks(spec, run);
         PipelineJob job = new PipelineJob(spec, run, source, sinks);
-        RunLineage lineage = new RunLineage(spec, run, config);
-        boolean embedded = Environments.embedded();
-        StreamExecutionEnvironment env = Environments.create(RunInfo.Mode.STREAMING, flinkSettings(embedded));
+        RunLineage lineage;
+        StreamExecutionEnvironment env;
+        try {
+            lineage = new RunLineage(spec, run, config);
+            env = Environments.create(RunInfo.Mode.STREAMING, settings, early);
+        } catch (RuntimeException e) {
+            if (early != null) {
+                early.closeIfUnclaimed();
+            }
+            throw e;
+        }
         auditLog.append(
                 new RunAudit(run, spec.name(), config.actor())
                         .finish(null, started, null, sourceName, AuditRecord.RUNNING, null)
@@ -113,6 +125,9 @@ public final class StreamRun {
         try {
             client = job.executeAsync(env);
         } catch (Exception e) {
+            if (early != null) {
+                early.closeIfUnclaimed();
+            }
             String message = Failures.describe(e);
             auditLog.append(
                     new RunAudit(run, spec.name(), config.actor())
