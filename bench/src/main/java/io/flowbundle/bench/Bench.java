@@ -53,17 +53,22 @@ public final class Bench implements Runnable {
     }
 
     /**
-     * The streaming job is a pipeline of three tasks (decode and validate; dedupe and the local
-     * window aggregate; the global aggregate and the sinks): at parallelism 1 they already keep two
-     * cores busy, and on this project's 2-core reference machine 1 is faster than 2 (0.28x against
-     * 0.23x of the raw consumer, docs/PERFORMANCE.md). Batch stages run one after the other, so the
-     * batch benchmark uses one subtask per core.
+     * Parallelism of the streaming job when none is chosen. The job is a pipeline of three tasks
+     * (decode and validate; dedupe and the local window aggregate; the global aggregate and the
+     * sinks): with heap state, parallelism 1 already keeps two cores busy and beats 2 on the 2-core
+     * reference machine (0.28x against 0.23x of the raw consumer); with RocksDB the dedupe task's
+     * state access bounds the pipeline and a second subtask halves it (0.11x against 0.08x). See
+     * docs/PERFORMANCE.md. Batch stages run one after the other: one subtask per core.
      */
-    static final String STREAM_PARALLELISM = "1";
+    static int streamParallelism(String engine, Integer chosen) {
+        if (chosen != null) {
+            return chosen;
+        }
+        return engine.equals("flowbundle-rocksdb") ? 2 : 1;
+    }
 
     static final String STREAM_PARALLELISM_HELP =
-            "Flink parallelism of the streaming job (default: ${DEFAULT-VALUE}: its three pipelined tasks"
-                    + " already use two cores).";
+            "Flink parallelism of the streaming job (default: 1 with heap state, 2 with RocksDB).";
 
     @Command(name = "batch", mixinStandardHelpOptions = true,
             description = "Hourly per-device aggregate of N sensor rows (ZSTD Parquet, daily partitions).")
@@ -96,8 +101,8 @@ public final class Bench implements Runnable {
         @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
         String bootstrap;
 
-        @Option(names = "--parallelism", defaultValue = STREAM_PARALLELISM, description = STREAM_PARALLELISM_HELP)
-        int parallelism;
+        @Option(names = "--parallelism", description = STREAM_PARALLELISM_HELP)
+        Integer parallelism;
 
         @Option(names = "--engines", split = ",", defaultValue = "raw-consumer,flowbundle-heap,flowbundle-rocksdb",
                 description = "Engines (default: ${DEFAULT-VALUE}).")
@@ -115,7 +120,8 @@ public final class Bench implements Runnable {
             if (latencySeconds > 0) {
                 System.out.printf("latency run: %,d events/s for %d s ...%n", rate, latencySeconds);
                 results.add(Workers.run("3g", "latency", bootstrap, out("latency").toString(),
-                        String.valueOf(parallelism), String.valueOf(rate), String.valueOf(latencySeconds)));
+                        String.valueOf(streamParallelism("flowbundle-heap", parallelism)), String.valueOf(rate),
+                        String.valueOf(latencySeconds)));
             }
             report("stream, " + String.format("%,d", events) + " events", results, "raw-consumer", "events");
             save("stream-" + events, results);
@@ -136,8 +142,8 @@ public final class Bench implements Runnable {
         @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism of the batch runs (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
-        @Option(names = "--stream-parallelism", defaultValue = STREAM_PARALLELISM, description = STREAM_PARALLELISM_HELP)
-        int streamParallelism;
+        @Option(names = "--stream-parallelism", description = STREAM_PARALLELISM_HELP)
+        Integer streamParallelism;
 
         /** The two halves of a scale run. */
         enum Kind { batch, stream }
@@ -247,14 +253,14 @@ public final class Bench implements Runnable {
         return results;
     }
 
-    static List<Measurement> stream(String bootstrap, long events, int parallelism, List<String> engines) throws Exception {
+    static List<Measurement> stream(String bootstrap, long events, Integer parallelism, List<String> engines) throws Exception {
         String topic = "bench-events-" + events + "-d" + STREAM_DEVICES;
         ensureTopic(bootstrap, topic, events);
         List<Measurement> results = new ArrayList<>();
         for (String engine : engines) {
             System.out.printf("%s over %,d events ...%n", engine, events);
             results.add(Workers.run("4g", "stream", engine, bootstrap, topic, String.valueOf(events),
-                    out("stream-" + engine).toString(), String.valueOf(parallelism)));
+                    out("stream-" + engine).toString(), String.valueOf(streamParallelism(engine, parallelism))));
         }
         return results;
     }
