@@ -94,7 +94,22 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
 
     private static final Map<String, ColumnLineage> DERIVED = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static ColumnLineage compile(String sql, RowType eventsType, String eventTime) {
+    /**
+     * Whether the SQL parses and validates against {@code eventsType} as the view {@code events}:
+     * every column it names exists, with a type its expressions accept. Not planned, so much
+     * cheaper than {@link #derive}.
+     */
+    public static boolean validates(String sql, RowType eventsType, String eventTime) {
+        try {
+            stage(eventsType, eventTime).sqlQuery(sql).getResolvedSchema();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A table environment with a stand-in {@code events} table of {@code eventsType}. */
+    private static TableEnvironment stage(RowType eventsType, String eventTime) {
         TableEnvironment tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         // one aggregate node per aggregation, instead of local/global pairs with intermediate fields
@@ -103,6 +118,11 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
                 "CREATE TEMPORARY TABLE `" + PipelineGraph.EVENTS_VIEW + "` (" + columns(eventsType)
                         + ", WATERMARK FOR `" + eventTime + "` AS `" + eventTime + "`)"
                         + " WITH ('connector' = 'datagen')");
+        return tables;
+    }
+
+    private static ColumnLineage compile(String sql, RowType eventsType, String eventTime) {
+        TableEnvironment tables = stage(eventsType, eventTime);
         ResolvedSchema result = tables.sqlQuery(sql).getResolvedSchema();
         List<String> outputNames = new ArrayList<>();
         StringBuilder sinkColumns = new StringBuilder();

@@ -240,13 +240,10 @@ public final class PipelineGraph {
             }
         }
         RowType projected = new RowType(true, fields);
-        if (fields.size() < payloadType.getFieldCount()) {
-            try {
-                // the SQL must plan against the narrower view too; if lineage missed a column, keep all
-                ColumnLineage.derive(spec.transform(), projected, spec.eventTime());
-            } catch (RuntimeException e) {
-                return payloadType;
-            }
+        // the SQL must validate against the narrower view too; if lineage missed a column, keep all
+        if (fields.size() < payloadType.getFieldCount()
+                && !ColumnLineage.validates(spec.transform(), projected, spec.eventTime())) {
+            return payloadType;
         }
         return projected;
     }

@@ -49,6 +49,22 @@ class ColumnLineageTest {
     }
 
     @Test
+    void theSqlValidatesAgainstTheColumnsItReadsAndNotWithoutThem() throws IOException {
+        String sql = Files.readString(CONF.resolve("sql/sensor-hourly.sql"));
+        RowType read = project(EVENTS, "device_id", "timestamp", "temperature_c");
+
+        assertThat(ColumnLineage.validates(sql, read, "timestamp")).isTrue();
+        assertThat(ColumnLineage.validates(sql, project(EVENTS, "device_id", "timestamp"), "timestamp"))
+                .as("temperature_c missing")
+                .isFalse();
+    }
+
+    private static RowType project(RowType type, String... names) {
+        Set<String> keep = Set.of(names);
+        return new RowType(type.getFields().stream().filter(f -> keep.contains(f.getName())).toList());
+    }
+
+    @Test
     void selfJoin() {
         ColumnLineage lineage =
                 derive("SELECT a.device_id, b.temperature_c - a.temperature_c AS delta"
