@@ -8,6 +8,7 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.runtime.state.internal.InternalListState;
 import org.apache.flink.runtime.state.internal.InternalValueState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -33,7 +34,9 @@ import java.util.TreeMap;
  * second half. Under its bucket, a key is one state entry: the namespace is its slot (the first
  * half, with the bucket in its low bits; the next free slot after a collision), the value the
  * second half. One entry per key, not a map per bucket, because the heap backend copies a
- * collection state whole on its first write after each checkpoint.
+ * collection state whole on its first write after each checkpoint. With RocksDB, a {@link
+ * SlotFilter} in memory says which slots may be in use, so most new keys are stored without a
+ * read first.
  *
  * <p>Expiry times are rounded up to a slice of an eighth of the retention (a key is kept at least
  * the retention and at most one slice longer). The slots expiring in one slice are listed per key
@@ -77,6 +80,12 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     /** Expiry times are rounded up to {@code retention / SLICES}. */
     static final int SLICES = 8;
 
+    /**
+     * 4 MB of filter per subtask: selective (under 1% false maybes) up to about 200,000 keys
+     * held by a subtask, still correct, only slower, beyond.
+     */
+    static final int FILTER_LOG2_COUNTERS = 22;
+
     private static final String SEEN = "dedupe-seen";
     private static final String EXPIRING = "dedupe-expiring";
 
@@ -92,6 +101,11 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     private transient InternalListState<Integer, Long, Long> expiring;
     /** Per bucket, the first bucket of its key group, under which the group's expiry lists are kept. */
     private transient Integer[] representative;
+    /**
+     * The slots in use in this subtask's state, as far as a Bloom filter can tell (rebuilt on
+     * restore); null on the heap backend, where it does not pay (docs/PERFORMANCE.md).
+     */
+    private transient SlotFilter inUse;
     /** Per expiry time, the representatives with lists due then (the index of {@code expiring}). */
     private transient NavigableMap<Long, BitSet> due;
     /** The last expiry time marked due and its entry in {@code due}: most records share one. */
@@ -149,6 +163,14 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         try (var restored = getKeyedStateBackend().<Long>getKeysAndNamespaces(EXPIRING)) {
             restored.forEach(entry -> markDue(entry.f1, (Integer) entry.f0));
         }
+        // on the heap, looking up a missing key costs what probing the filter costs (and the
+        // insert after it walks the same chain): the filter pays only where a lookup is a read
+        inUse = getKeyedStateBackend() instanceof HeapKeyedStateBackend ? null : new SlotFilter(FILTER_LOG2_COUNTERS);
+        if (inUse != null) {
+            try (var restored = getKeyedStateBackend().<Long>getKeysAndNamespaces(SEEN)) {
+                restored.forEach(entry -> inUse.add(entry.f1));
+            }
+        }
         in = counters.counter("dedupe", "in");
         out = counters.counter("dedupe", "out");
         duplicates = counters.counter("dedupe", "duplicates");
@@ -175,10 +197,11 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         long low = Fingerprinted.low(row);
         int bucket = bucketOf(low);
         long slot = (Fingerprinted.high(row) & ~BUCKET_BITS) | bucket;
-        Long other;
-        while (true) {
+        // a slot the filter has never seen is free: a new key costs no state lookup
+        while (inUse == null || inUse.mightContain(slot)) {
             seen.setCurrentNamespace(slot);
-            if ((other = seen.value()) == null) {
+            Long other = seen.value();
+            if (other == null) {
                 break;
             }
             if (other == low) {
@@ -187,7 +210,11 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
             }
             slot = nextSlot(slot);
         }
+        seen.setCurrentNamespace(slot);
         seen.update(low);
+        if (inUse != null) {
+            inUse.add(slot);
+        }
         RowData columns = carried.replaceRow(row);
         long expiry = expiry(eventTime.millis(columns));
         Integer group = representative[bucket];
@@ -217,6 +244,9 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
                         setCurrentKey(BUCKET_KEYS[bucketOf(slot)]);
                         seen.setCurrentNamespace(slot);
                         seen.clear();
+                        if (inUse != null) {
+                            inUse.remove(slot);
+                        }
                     }
                 }
             }

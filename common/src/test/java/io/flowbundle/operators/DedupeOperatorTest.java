@@ -338,6 +338,29 @@ class DedupeOperatorTest {
     }
 
     @Test
+    void onRocksDbTooKeysWhoseSlotsCollideAreToldApartAndForgotten() throws Exception {
+        harness.close();
+        Printer sameFirstHalf =
+                (row, into) -> {
+                    KEY.fingerprint(row, into);
+                    into[0] = 7L;
+                };
+        harness = harnessFor(oneBucket(sameFirstHalf), null, new EmbeddedRocksDBStateBackend());
+        for (String id : List.of("evt-1", "evt-2", "evt-1", "evt-3", "evt-2")) {
+            send(reading(id).at("2026-11-01T10:00:00Z").build());
+        }
+
+        assertThat(outputIds()).containsExactly("evt-1", "evt-2", "evt-3");
+        watermark("2026-11-01T11:00:00Z");
+        assertThat(remembered()).isZero();
+        // forgotten in the filter too: the keys are new again
+        for (String id : List.of("evt-1", "evt-2", "evt-3")) {
+            send(reading(id).at("2026-11-01T11:30:00Z").build());
+        }
+        assertThat(outputIds()).containsExactly("evt-1", "evt-2", "evt-3", "evt-1", "evt-2", "evt-3");
+    }
+
+    @Test
     void theRetentionMustBePositive() {
         assertThatThrownBy(() -> new DedupeOperator(5, new EventTime(SensorRows.TIMESTAMP, 3), 0))
                 .isInstanceOf(IllegalArgumentException.class)
