@@ -18,8 +18,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.utils.ProjectedRowData;
 
+import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -40,11 +44,12 @@ import java.util.TreeMap;
  *
  * <p>Expiry times are rounded up to a slice of an eighth of the retention (a key is kept at least
  * the retention and at most one slice longer). The slots expiring in one slice are listed per key
- * group (under the group's first bucket, its representative), so a list gathers many keys and a
- * record costs one append to a list that is already in cache. There are no timers: the operator
- * remembers in memory which groups have lists due at which time (rebuilt from state on restore)
- * and, when a watermark passes an expiry time, clears those lists and their keys before forwarding
- * the watermark. Per-key timers were half of this operator's time on the heap (priority queue
+ * group (under the group's first bucket, its representative), so a list gathers many keys. A
+ * record's append is held in memory and written with the others of its list at the next
+ * checkpoint (or once a million are held), so it costs no state write of its own. There are no
+ * timers: the operator remembers in memory which groups have lists due at which time (rebuilt
+ * from state on restore) and, when a watermark passes an expiry time, clears those lists, the
+ * appends held for them and their keys before forwarding the watermark. Per-key timers were half of this operator's time on the heap (priority queue
  * upkeep) and most of its RocksDB writes.
  *
  * <p>Because a duplicate carries the event time of its original, a retention of at least the
@@ -86,6 +91,9 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
      */
     static final int FILTER_LOG2_COUNTERS = 22;
 
+    /** Expiry-list appends held in memory before they are written anyway, checkpoint or not (8 bytes each). */
+    static final int MAX_PENDING_SLOTS = 1 << 20;
+
     private static final String SEEN = "dedupe-seen";
     private static final String EXPIRING = "dedupe-expiring";
 
@@ -106,11 +114,17 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
      * restore); null on the heap backend, where it does not pay (docs/PERFORMANCE.md).
      */
     private transient SlotFilter inUse;
-    /** Per expiry time, the representatives with lists due then (the index of {@code expiring}). */
-    private transient NavigableMap<Long, BitSet> due;
-    /** The last expiry time marked due and its entry in {@code due}: most records share one. */
-    private transient long lastDue;
-    private transient BitSet lastDueGroups;
+    /**
+     * Per expiry time, the groups with a list due then in state (the index of {@code expiring}) and
+     * the appends to those lists not written yet: they are written at each checkpoint, so a record
+     * costs an append in memory rather than a state write (a RocksDB merge).
+     */
+    private transient NavigableMap<Long, Slice> due;
+    /** The last slice a record went to: most records share one. */
+    private transient long lastExpiry;
+    private transient Slice lastSlice;
+    /** Slots held in memory, not yet in an expiry list in state. */
+    private transient int pendingSlots;
     private transient Counters counters;
     private transient Counters.Count in;
     private transient Counters.Count out;
@@ -159,9 +173,10 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
                                 LongSerializer.INSTANCE, new ListStateDescriptor<>(EXPIRING, Types.LONG));
         representative = representatives(getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         due = new TreeMap<>();
-        lastDueGroups = null;
+        lastSlice = null;
+        pendingSlots = 0;
         try (var restored = getKeyedStateBackend().<Long>getKeysAndNamespaces(EXPIRING)) {
-            restored.forEach(entry -> markDue(entry.f1, (Integer) entry.f0));
+            restored.forEach(entry -> slice(entry.f1).written.set((Integer) entry.f0));
         }
         // on the heap, looking up a missing key costs what probing the filter costs (and the
         // insert after it walks the same chain): the filter pays only where a lookup is a read
@@ -217,11 +232,10 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         }
         RowData columns = carried.replaceRow(row);
         long expiry = expiry(eventTime.millis(columns));
-        Integer group = representative[bucket];
-        setCurrentKey(group);
-        expiring.setCurrentNamespace(expiry);
-        expiring.add(slot);
-        markDue(expiry, group);
+        slice(expiry).pending(representative[bucket]).add(slot);
+        if (++pendingSlots >= MAX_PENDING_SLOTS) {
+            writePending();
+        }
         out.inc();
         output.collect(element.replace(columns));
     }
@@ -229,47 +243,118 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     /** Forgets the keys whose expiry time the watermark has reached, then forwards it. */
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        Iterator<Map.Entry<Long, BitSet>> expired =
+        Iterator<Map.Entry<Long, Slice>> expired =
                 due.headMap(mark.getTimestamp(), true).entrySet().iterator();
         while (expired.hasNext()) {
-            Map.Entry<Long, BitSet> entry = expired.next();
-            BitSet groups = entry.getValue();
-            for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
+            Map.Entry<Long, Slice> entry = expired.next();
+            Slice slice = entry.getValue();
+            BitSet written = slice.written;
+            for (int group = written.nextSetBit(0); group >= 0; group = written.nextSetBit(group + 1)) {
                 setCurrentKey(BUCKET_KEYS[group]);
                 expiring.setCurrentNamespace(entry.getKey());
                 Iterable<Long> slots = expiring.get();
                 expiring.clear();
                 if (slots != null) {
                     for (Long slot : slots) {
-                        setCurrentKey(BUCKET_KEYS[bucketOf(slot)]);
-                        seen.setCurrentNamespace(slot);
-                        seen.clear();
-                        if (inUse != null) {
-                            inUse.remove(slot);
-                        }
+                        forget(slot);
                     }
                 }
             }
-            if (groups == lastDueGroups) {
-                lastDueGroups = null;
+            for (Slots slots : slice.pending.values()) {
+                for (int i = 0; i < slots.size; i++) {
+                    forget(slots.values[i]);
+                }
+                pendingSlots -= slots.size;
+            }
+            if (slice == lastSlice) {
+                lastSlice = null;
             }
             expired.remove();
         }
         super.processWatermark(mark);
     }
 
-    private void markDue(long expiry, int group) {
-        if (lastDueGroups == null || expiry != lastDue) {
-            lastDueGroups = due.computeIfAbsent(expiry, unused -> new BitSet());
-            lastDue = expiry;
+    private void forget(long slot) {
+        setCurrentKey(BUCKET_KEYS[bucketOf(slot)]);
+        seen.setCurrentNamespace(slot);
+        seen.clear();
+        if (inUse != null) {
+            inUse.remove(slot);
         }
-        lastDueGroups.set(group);
+    }
+
+    /** Writes the expiry-list appends held in memory to the keyed state. */
+    private void writePending() throws Exception {
+        for (Map.Entry<Long, Slice> entry : due.entrySet()) {
+            Slice slice = entry.getValue();
+            for (Map.Entry<Integer, Slots> list : slice.pending.entrySet()) {
+                setCurrentKey(list.getKey());
+                expiring.setCurrentNamespace(entry.getKey());
+                expiring.addAll(list.getValue().boxed());
+                slice.written.set(list.getKey());
+            }
+            slice.pending.clear();
+        }
+        pendingSlots = 0;
+    }
+
+    /** The slice of keys expiring at {@code expiry}, created if new. */
+    private Slice slice(long expiry) {
+        if (lastSlice == null || expiry != lastExpiry) {
+            lastSlice = due.computeIfAbsent(expiry, unused -> new Slice());
+            lastExpiry = expiry;
+        }
+        return lastSlice;
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
+        // before the keyed state is snapshotted (after this method): the lists must be complete
+        writePending();
         super.snapshotState(context);
         counters.snapshot();
+    }
+
+    /** The keys expiring at one time: the groups with a list of them in state, and appends not yet written. */
+    private static final class Slice {
+        final BitSet written = new BitSet();
+        final Map<Integer, Slots> pending = new HashMap<>();
+
+        Slots pending(Integer group) {
+            Slots slots = pending.get(group);
+            if (slots == null) {
+                slots = new Slots();
+                pending.put(group, slots);
+            }
+            return slots;
+        }
+    }
+
+    /** A growable list of slots. */
+    private static final class Slots {
+        long[] values = new long[8];
+        int size;
+
+        void add(long slot) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = slot;
+        }
+
+        List<Long> boxed() {
+            return new AbstractList<>() {
+                @Override
+                public Long get(int index) {
+                    return values[index];
+                }
+
+                @Override
+                public int size() {
+                    return size;
+                }
+            };
+        }
     }
 
     /** Keys remembered by this subtask, over all its buckets (walks the state: for tests). */

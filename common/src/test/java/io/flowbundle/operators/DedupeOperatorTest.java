@@ -184,6 +184,8 @@ class DedupeOperatorTest {
         }
 
         assertThat(remembered()).isEqualTo(2_000);
+        assertThat(operator.expiryLists()).as("appends are held in memory until a checkpoint").isZero();
+        harness.snapshot(1L, Times.millis("2026-11-01T10:00:10Z"));
         assertThat(operator.expiryLists()).as("2,000 keys over all 128 key groups: a list per group").isEqualTo(MAX_PARALLELISM);
         assertThat(harness.numKeyedStateEntries()).as("an entry per key, a list per key group").isEqualTo(2_000 + MAX_PARALLELISM);
         assertThat(harness.numEventTimeTimers()).isZero();
@@ -276,6 +278,7 @@ class DedupeOperatorTest {
         send("evt-3", "2026-11-01T10:00:00Z");
         assertThat(outputIds()).containsExactly("evt-3");
         assertThat(remembered()).isEqualTo(3);
+        harness.snapshot(2L, Times.millis("2026-11-01T10:40:02Z"));
         assertThat(operator.expiryLists()).as("the key groups of evt-1 and evt-3 due at 11:00, of evt-2 at 11:45")
                 .isEqualTo(keyGroupsOf("evt-1", "evt-3") + 1);
 
@@ -358,6 +361,21 @@ class DedupeOperatorTest {
             send(reading(id).at("2026-11-01T11:30:00Z").build());
         }
         assertThat(outputIds()).containsExactly("evt-1", "evt-2", "evt-3", "evt-1", "evt-2", "evt-3");
+    }
+
+    @Test
+    void keysWrittenAtACheckpointAndKeysHeldSinceAreForgottenTogether() throws Exception {
+        send("evt-1", "2026-11-01T10:00:00Z");
+        harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
+        send("evt-2", "2026-11-01T10:00:00Z");
+        send("evt-1", "2026-11-01T10:00:00Z");
+        send("evt-2", "2026-11-01T10:00:00Z");
+
+        assertThat(outputIds()).containsExactly("evt-1", "evt-2");
+        watermark("2026-11-01T10:59:59.999Z");
+        assertThat(remembered()).isEqualTo(2);
+        watermark("2026-11-01T11:00:00Z");
+        assertForgotten();
     }
 
     @Test
