@@ -49,8 +49,8 @@ import java.util.TreeMap;
  * checkpoint (or once a million are held), so it costs no state write of its own. There are no
  * timers: the operator remembers in memory which groups have lists due at which time (rebuilt
  * from state on restore) and, when a watermark passes an expiry time, clears those lists, the
- * appends held for them and their keys before forwarding the watermark. Per-key timers were half of this operator's time on the heap (priority queue
- * upkeep) and most of its RocksDB writes.
+ * appends held for them and their keys before forwarding the watermark. Per-key timers were half
+ * of this operator's time on the heap (priority queue upkeep) and most of its RocksDB writes.
  *
  * <p>Because a duplicate carries the event time of its original, a retention of at least the
  * watermark's lateness bound makes dedupe exact for on-time events: a copy that arrives after the
@@ -91,7 +91,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
      */
     static final int FILTER_LOG2_COUNTERS = 22;
 
-    /** Expiry-list appends held in memory before they are written anyway, checkpoint or not (8 bytes each). */
+    /** Expiry-list appends held in memory (8 bytes each) before they are written, checkpoint or not. */
     static final int MAX_PENDING_SLOTS = 1 << 20;
 
     private static final String SEEN = "dedupe-seen";
@@ -166,7 +166,8 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         carried = Fingerprinted.carried(columns);
         seen =
                 (InternalValueState<Integer, Long, Long>)
-                        getOrCreateKeyedState(LongSerializer.INSTANCE, new ValueStateDescriptor<>(SEEN, Types.LONG));
+                        getOrCreateKeyedState(
+                                LongSerializer.INSTANCE, new ValueStateDescriptor<>(SEEN, Types.LONG));
         expiring =
                 (InternalListState<Integer, Long, Long>)
                         getOrCreateKeyedState(
@@ -180,7 +181,9 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         }
         // on the heap, looking up a missing key costs what probing the filter costs (and the
         // insert after it walks the same chain): the filter pays only where a lookup is a read
-        inUse = getKeyedStateBackend() instanceof HeapKeyedStateBackend ? null : new SlotFilter(FILTER_LOG2_COUNTERS);
+        inUse = getKeyedStateBackend() instanceof HeapKeyedStateBackend
+                ? null
+                : new SlotFilter(FILTER_LOG2_COUNTERS);
         if (inUse != null) {
             try (var restored = getKeyedStateBackend().<Long>getKeysAndNamespaces(SEEN)) {
                 restored.forEach(entry -> inUse.add(entry.f1));
@@ -315,7 +318,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         counters.snapshot();
     }
 
-    /** The keys expiring at one time: the groups with a list of them in state, and appends not yet written. */
+    /** The keys expiring at one time: groups with a list of them in state, appends not yet written. */
     private static final class Slice {
         final BitSet written = new BitSet();
         final Map<Integer, Slots> pending = new HashMap<>();

@@ -324,12 +324,7 @@ class DedupeOperatorTest {
     @Test
     void keysWhoseFirstHalvesCollideAreStillToldApart() throws Exception {
         harness.close();
-        Printer sameFirstHalf =
-                (row, into) -> {
-                    KEY.fingerprint(row, into);
-                    into[0] = 7L;
-                };
-        harness = harnessFor(oneBucket(sameFirstHalf), null);
+        harness = harnessFor(oneBucket(SAME_FIRST_HALF), null);
         for (String id : List.of("evt-1", "evt-2", "evt-1", "evt-3", "evt-2")) {
             send(reading(id).at("2026-11-01T10:00:00Z").build());
         }
@@ -343,12 +338,7 @@ class DedupeOperatorTest {
     @Test
     void onRocksDbTooKeysWhoseSlotsCollideAreToldApartAndForgotten() throws Exception {
         harness.close();
-        Printer sameFirstHalf =
-                (row, into) -> {
-                    KEY.fingerprint(row, into);
-                    into[0] = 7L;
-                };
-        harness = harnessFor(oneBucket(sameFirstHalf), null, new EmbeddedRocksDBStateBackend());
+        harness = harnessFor(oneBucket(SAME_FIRST_HALF), null, new EmbeddedRocksDBStateBackend());
         for (String id : List.of("evt-1", "evt-2", "evt-1", "evt-3", "evt-2")) {
             send(reading(id).at("2026-11-01T10:00:00Z").build());
         }
@@ -453,6 +443,13 @@ class DedupeOperatorTest {
         }
         return groups.size();
     }
+
+    /** Every key's fingerprint with the same first half: their slots collide. */
+    private static final Printer SAME_FIRST_HALF =
+            (row, into) -> {
+                KEY.fingerprint(row, into);
+                into[0] = 7L;
+            };
 
     /** Every key in bucket 0 (second half's low bits cleared), the rest of the fingerprint kept. */
     private static Printer oneBucket(Printer fingerprint) {

@@ -43,7 +43,8 @@ final class EarlyCluster {
         this.configuration.set(DeploymentOptions.ATTACHED, true);
         if (!this.configuration.contains(CoreOptions.DEFAULT_PARALLELISM)) {
             // what StreamExecutionEnvironment.createLocalEnvironment() chooses
-            this.configuration.set(CoreOptions.DEFAULT_PARALLELISM, Runtime.getRuntime().availableProcessors());
+            this.configuration.set(
+                    CoreOptions.DEFAULT_PARALLELISM, Runtime.getRuntime().availableProcessors());
         }
         this.cluster = new Starting(clusterConfiguration(this.configuration));
     }
@@ -97,15 +98,17 @@ final class EarlyCluster {
     /** The cluster for a job that needs {@code needed}: the early one if it is big enough. */
     private MiniCluster claim(MiniClusterConfiguration needed) {
         MiniClusterConfiguration have = cluster.configuration();
-        boolean fits =
-                needed.getNumTaskManagers() * needed.getConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS)
-                        <= have.getNumTaskManagers() * have.getConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS);
+        boolean fits = slots(needed) <= slots(have);
         if (fits && claimed.compareAndSet(false, true)) {
             return cluster;
         }
         LOG.info("the job needs more slots than the early cluster has; starting one that fits");
         closeIfUnclaimed();
         return new MiniCluster(needed);
+    }
+
+    private static int slots(MiniClusterConfiguration cluster) {
+        return cluster.getNumTaskManagers() * cluster.getConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS);
     }
 
     /** Flink's local executor, over {@link #claim}. */

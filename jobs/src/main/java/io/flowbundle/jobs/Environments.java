@@ -46,7 +46,8 @@ public final class Environments {
      * The environment of one run: on the embedded MiniCluster, one started ahead of planning
      * ({@code early}, see {@link EarlyCluster}); otherwise the one Flink provides.
      */
-    static StreamExecutionEnvironment create(RunInfo.Mode mode, Map<String, String> flink, EarlyCluster early) {
+    static StreamExecutionEnvironment create(
+            RunInfo.Mode mode, Map<String, String> flink, EarlyCluster early) {
         return early == null ? create(mode, flink) : early.environment();
     }
 

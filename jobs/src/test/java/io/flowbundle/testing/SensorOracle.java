@@ -1,6 +1,7 @@
 package io.flowbundle.testing;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +41,16 @@ public final class SensorOracle {
                                 + " OR abs(o.avg_temp - r.avg_temp) > 1e-9"
                                 + " OR (o.avg_temp IS NULL) <> (r.avg_temp IS NULL)");
         assertThat(mismatches).as("rows that differ").isZero();
+    }
+
+    /**
+     * Asserts that the hourly results written under {@code results} are the oracle's answer over
+     * the Parquet files under {@code input}, in a DuckDB of its own.
+     */
+    public static void assertMatchesInput(Path results, Path input) throws SQLException {
+        try (DuckDb duck = new DuckDb()) {
+            assertSameResults(duck, results(results), expected(input + "/**/*.parquet"));
+        }
     }
 
     /** Our results in a Parquet folder, as the oracle's columns. */
