@@ -97,6 +97,8 @@ public final class RowValidator implements Serializable {
         private final double min;
         private final double max;
         private final Set<String> allowed;
+        /** {@code allowed} as StringData, compared by their UTF-8 bytes: no String per value checked. */
+        private transient Set<StringData> allowedData;
 
         Check(int index, Column column, RowData.FieldGetter getter) {
             this.index = index;
@@ -135,8 +137,8 @@ public final class RowValidator implements Serializable {
             }
             if (allowed != null) {
                 Object value = getter.getFieldOrNull(row);
-                String text = value instanceof StringData ? value.toString() : String.valueOf(value);
-                if (!allowed.contains(text)) {
+                if (!isAllowed(value)) {
+                    String text = String.valueOf(value);
                     return new Violation(
                             Violation.ALLOWED,
                             column.name(),
@@ -148,6 +150,18 @@ public final class RowValidator implements Serializable {
                 }
             }
             return null;
+        }
+
+        private boolean isAllowed(Object value) {
+            if (!(value instanceof StringData data)) {
+                return allowed.contains(String.valueOf(value));
+            }
+            if (allowedData == null) {
+                Set<StringData> values = new HashSet<>();
+                allowed.forEach(text -> values.add(StringData.fromString(text)));
+                allowedData = values;
+            }
+            return allowedData.contains(data);
         }
 
         private double numeric(RowData row) {

@@ -197,7 +197,7 @@ public final class JsonRowDecoder implements Serializable {
                     if (token != JsonToken.VALUE_STRING) {
                         throw typeError(path, "a string", token, parser);
                     }
-                    return StringData.fromString(parser.getText());
+                    return utf8(parser);
                 };
             case INTEGER:
                 return (parser, token) -> {
@@ -288,6 +288,26 @@ public final class JsonRowDecoder implements Serializable {
                 throw new IllegalArgumentException(
                         "JSON decoding does not support " + type + " (column " + path + ")");
         }
+    }
+
+    /**
+     * The current string value as UTF-8 {@code StringData}, straight from the parser's characters:
+     * no {@code String} in between, and nothing to encode later when the row is fingerprinted or
+     * serialized. ASCII, the usual case, is copied byte by byte; anything else goes through String.
+     */
+    private static StringData utf8(JsonParser parser) throws IOException {
+        char[] chars = parser.getTextCharacters();
+        int offset = parser.getTextOffset();
+        int length = parser.getTextLength();
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            char c = chars[offset + i];
+            if (c >= 0x80) {
+                return StringData.fromString(new String(chars, offset, length));
+            }
+            bytes[i] = (byte) c;
+        }
+        return StringData.fromBytes(bytes);
     }
 
     /**

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 class RowValidatorTest {
@@ -70,6 +71,18 @@ class RowValidatorTest {
 
         assertThat(violation.ruleId()).isEqualTo("range:humidity_percent");
         assertThat(violation.message()).isEqualTo("humidity_percent = NaN is outside [0, 100]");
+    }
+
+    @Test
+    void allowedStringsAreComparedWhateverHoldsThem() {
+        int type = SensorRows.TYPE.getFieldIndex("type");
+        GenericRowData fromBytes = reading("evt-1").build();
+        fromBytes.setField(type, StringData.fromBytes("heartbeat".getBytes(StandardCharsets.UTF_8)));
+        GenericRowData notAllowed = reading("evt-1").build();
+        notAllowed.setField(type, StringData.fromBytes("alarm".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(sensorRules.validate(fromBytes)).isNull();
+        assertThat(sensorRules.validate(notAllowed).message()).isEqualTo("type = 'alarm' is not one of [reading, heartbeat]");
     }
 
     @Test

@@ -75,6 +75,15 @@ class JsonRowDecoderTest {
     }
 
     @Test
+    void stringsAreUtf8WhateverTheirCharacters() throws Exception {
+        RowData row = decode("{\"id\": \"evt-1\", \"device_id\": \"Z\u00fcrich \u2603 \\u00e9 \\\"q\\\"\"}");
+
+        assertThat(row.getString(SensorRows.TYPE.getFieldIndex("id")).toString()).isEqualTo("evt-1");
+        assertThat(row.getString(SensorRows.TYPE.getFieldIndex("device_id")).toBytes())
+                .isEqualTo("Z\u00fcrich \u2603 \u00e9 \"q\"".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void roundTripsThroughTheEncoder() throws Exception {
         JsonRowEncoder encoder = new JsonRowEncoder(SensorRows.TYPE);
         GenericRowData[] rows = {
