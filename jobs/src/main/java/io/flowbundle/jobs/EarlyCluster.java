@@ -97,13 +97,13 @@ final class EarlyCluster {
 
     /** The cluster for a job that needs {@code needed}: the early one if it is big enough. */
     private MiniCluster claim(MiniClusterConfiguration needed) {
-        MiniClusterConfiguration have = cluster.configuration();
-        boolean fits = slots(needed) <= slots(have);
-        if (fits && claimed.compareAndSet(false, true)) {
+        if (slots(needed) > slots(cluster.configuration())) {
+            LOG.info("the job needs more slots than the early cluster has; starting one that fits");
+            closeIfUnclaimed();
+        } else if (claimed.compareAndSet(false, true)) {
             return cluster;
         }
-        LOG.info("the job needs more slots than the early cluster has; starting one that fits");
-        closeIfUnclaimed();
+        // too small, or a later job of the same environment: a cluster of its own, as Flink would
         return new MiniCluster(needed);
     }
 
