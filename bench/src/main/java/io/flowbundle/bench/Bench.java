@@ -56,9 +56,10 @@ public final class Bench implements Runnable {
      * Parallelism of the streaming job when none is chosen. The job is a pipeline of three tasks
      * (decode and validate; dedupe and the local window aggregate; the global aggregate and the
      * sinks): with heap state, parallelism 1 already keeps two cores busy and beats 2 on the 2-core
-     * reference machine (0.28x against 0.23x of the raw consumer); with RocksDB the dedupe task's
-     * state access bounds the pipeline and a second subtask halves it (0.11x against 0.08x). See
-     * docs/PERFORMANCE.md. Batch stages run one after the other: one subtask per core.
+     * reference machine (0.28x against 0.23x of the raw consumer, same code and hour); with RocksDB
+     * the dedupe task's state access bounded the pipeline and a second subtask paid (0.11x against
+     * 0.08x, measured before the dedupe filter). See docs/PERFORMANCE.md. Batch stages run one
+     * after the other: one subtask per core.
      */
     static int streamParallelism(String engine, Integer chosen) {
         if (chosen != null) {
