@@ -101,6 +101,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     private final EventTime eventTime;
     private final long retentionMillis;
     private final long sliceMillis;
+    private final int maxPendingSlots;
 
     private transient ProjectedRowData carried;
     /** Per bucket and slot (the namespace): the second half of the fingerprint kept there. */
@@ -135,6 +136,11 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
      * eventTime} reads (by its index among the carried columns).
      */
     public DedupeOperator(int columns, EventTime eventTime, long retentionMillis) {
+        this(columns, eventTime, retentionMillis, MAX_PENDING_SLOTS);
+    }
+
+    /** As above, writing held expiry-list appends once {@code maxPendingSlots} are held (tests). */
+    DedupeOperator(int columns, EventTime eventTime, long retentionMillis, int maxPendingSlots) {
         if (retentionMillis <= 0) {
             throw new IllegalArgumentException("dedupe retention must be positive: " + retentionMillis);
         }
@@ -142,6 +148,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         this.eventTime = eventTime;
         this.retentionMillis = retentionMillis;
         this.sliceMillis = Math.max(1L, retentionMillis / SLICES);
+        this.maxPendingSlots = maxPendingSlots;
     }
 
     /** The key the stream must be keyed by: the bucket of the row's fingerprint. */
@@ -236,7 +243,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         RowData columns = carried.replaceRow(row);
         long expiry = expiry(eventTime.millis(columns));
         slice(expiry).pending(representative[bucket]).add(slot);
-        if (++pendingSlots >= MAX_PENDING_SLOTS) {
+        if (++pendingSlots >= maxPendingSlots) {
             writePending();
         }
         out.inc();

@@ -42,6 +42,7 @@ class DedupeOperatorTest {
     private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness;
     private DedupeOperator operator;
     private Printer printer;
+    private int maxPendingSlots = DedupeOperator.MAX_PENDING_SLOTS;
 
     @BeforeEach
     void openHarness() throws Exception {
@@ -77,7 +78,8 @@ class DedupeOperatorTest {
                 new DedupeOperator(
                         SensorRows.PIPELINE_TYPE.getFieldCount(),
                         new EventTime(SensorRows.TIMESTAMP, 3),
-                        RETENTION.toMillis());
+                        RETENTION.toMillis(),
+                        maxPendingSlots);
         KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         operator, DedupeOperator.buckets(), Types.INT, MAX_PARALLELISM, parallelism, subtask);
@@ -364,6 +366,27 @@ class DedupeOperatorTest {
         assertThat(outputIds()).containsExactly("evt-1", "evt-2");
         watermark("2026-11-01T10:59:59.999Z");
         assertThat(remembered()).isEqualTo(2);
+        watermark("2026-11-01T11:00:00Z");
+        assertForgotten();
+    }
+
+    @Test
+    void heldAppendsAreWrittenOnceTheLimitIsReachedCheckpointOrNot() throws Exception {
+        harness.close();
+        maxPendingSlots = 10;
+        harness = newHarness();
+        for (int i = 0; i < 25; i++) {
+            send("evt-" + i, "2026-11-01T10:00:00Z");
+        }
+
+        assertThat(operator.expiryLists()).as("two writes of ten held appends, no checkpoint").isPositive();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
+        harness.close();
+        harness = restoredHarness(snapshot);
+        send("evt-3", "2026-11-01T10:00:00Z");
+        send("evt-24", "2026-11-01T10:00:00Z");
+        assertThat(outputIds()).as("written and held keys alike survive the restore").isEmpty();
+        assertThat(remembered()).isEqualTo(25);
         watermark("2026-11-01T11:00:00Z");
         assertForgotten();
     }
