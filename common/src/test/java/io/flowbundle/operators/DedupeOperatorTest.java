@@ -9,10 +9,11 @@ import io.flowbundle.testing.SensorRows;
 import io.flowbundle.testing.Times;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.table.data.GenericRowData;
@@ -27,22 +28,37 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-class DedupeOperatorTest {
+/**
+ * What the dedupe operator does whatever its state layout: {@link DedupeOperatorHeapTest} runs these
+ * with the heap backend ({@link DedupeTables}), {@link DedupeOperatorRocksDbTest} with RocksDB
+ * ({@link DedupeSlots}), each with tests of its own layout.
+ */
+abstract class DedupeOperatorTest {
 
     private static final Duration RETENTION = Duration.ofHours(1);
     /** Flink's default max parallelism for small jobs: 128 key groups. */
-    private static final int MAX_PARALLELISM = 128;
-    private static final DedupeKey KEY = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id"));
+    static final int MAX_PARALLELISM = 128;
+    static final DedupeKey KEY = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id"));
 
     /** How the test fingerprints a row before sending it (the pipeline: {@link Fingerprinted}). */
-    private interface Printer {
+    interface Printer {
         void print(RowData row, long[] into);
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness;
-    private DedupeOperator operator;
+    KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness;
+    DedupeOperator operator;
     private Printer printer;
-    private int maxPendingSlots = DedupeOperator.MAX_PENDING_SLOTS;
+    int maxPendingSlots = DedupeOperator.MAX_PENDING_SLOTS;
+    private long checkpoint;
+
+    /** The state backend of this layout. */
+    abstract StateBackend backend();
+
+    /** The state backend of the other layout. */
+    abstract StateBackend otherBackend();
+
+    /** Asserts that the keyed state holds nothing once a checkpoint has written what memory held. */
+    abstract void assertStateIsEmpty() throws Exception;
 
     @BeforeEach
     void openHarness() throws Exception {
@@ -54,17 +70,17 @@ class DedupeOperatorTest {
         harness.close();
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> newHarness()
+    KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> newHarness()
             throws Exception {
         return harnessFor(KEY::fingerprint, null);
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
+    KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
             Printer fingerprint, OperatorSubtaskState restoreFrom) throws Exception {
         return harnessFor(fingerprint, restoreFrom, null, 1, 0);
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
+    KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
             Printer fingerprint, OperatorSubtaskState restoreFrom, StateBackend backend)
             throws Exception {
         return harnessFor(fingerprint, restoreFrom, backend, 1, 0);
@@ -83,11 +99,10 @@ class DedupeOperatorTest {
         KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         operator, DedupeOperator.buckets(), Types.INT, MAX_PARALLELISM, parallelism, subtask);
+        // before setup(), which creates the state backend
+        harness.setStateBackend(backend != null ? backend : backend());
         // the operator passes on a reused view of the carried columns: keep copies of the output
         harness.setup(new RowDataSerializer(SensorRows.PIPELINE_TYPE));
-        if (backend != null) {
-            harness.setStateBackend(backend);
-        }
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
         }
@@ -95,34 +110,48 @@ class DedupeOperatorTest {
         return harness;
     }
 
-    private void send(String id, String eventTime) throws Exception {
+    void send(String id, String eventTime) throws Exception {
         send(reading(id).at(eventTime).build());
     }
 
     /** Sends the row as the pipeline does: its key's fingerprint in front of its columns. */
-    private void send(GenericRowData row) throws Exception {
+    void send(GenericRowData row) throws Exception {
         long[] print = new long[2];
         printer.print(row, print);
         RowData fingerprinted = new JoinedRowData(GenericRowData.of(print[0], print[1]), row);
         harness.processElement(fingerprinted, row.getTimestamp(SensorRows.TIMESTAMP, 3).getMillisecond());
     }
 
-    private void watermark(String iso) throws Exception {
+    void watermark(String iso) throws Exception {
         harness.processWatermark(Times.millis(iso));
     }
 
-    private List<String> outputIds() {
+    List<String> outputIds() {
         return harness.extractOutputValues().stream().map(SensorRows::idOf).toList();
     }
 
-    private long remembered() throws Exception {
+    long remembered() throws Exception {
         return operator.rememberedKeys();
     }
 
-    /** Nothing left: no remembered key, no expiry list (and never a timer). */
-    private void assertForgotten() {
-        assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
+    /** A checkpoint of the harness's operator, at an increasing checkpoint id. */
+    OperatorSubtaskState snapshot() throws Exception {
+        return harness.snapshot(++checkpoint, checkpoint);
+    }
+
+    /** A canonical savepoint: what any state backend restores. */
+    OperatorSubtaskState savepoint() throws Exception {
+        return harness.snapshotWithLocalState(
+                        ++checkpoint, checkpoint, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState();
+    }
+
+    /** Nothing left: no remembered key, nothing in state after a checkpoint (and never a timer). */
+    void assertForgotten() throws Exception {
+        assertThat(remembered()).as("remembered keys").isZero();
         assertThat(harness.numEventTimeTimers()).as("timers").isZero();
+        snapshot();
+        assertStateIsEmpty();
     }
 
     @Test
@@ -180,25 +209,6 @@ class DedupeOperatorTest {
     }
 
     @Test
-    void keysExpiringInTheSameSliceShareOneExpiryListPerKeyGroupAndNoTimer() throws Exception {
-        for (int i = 0; i < 2_000; i++) {
-            send(reading("evt-" + i).at("2026-11-01T10:00:0" + (1 + i % 9) + "Z").build());
-        }
-
-        assertThat(remembered()).isEqualTo(2_000);
-        assertThat(operator.expiryLists()).as("appends are held in memory until a checkpoint").isZero();
-        harness.snapshot(1L, Times.millis("2026-11-01T10:00:10Z"));
-        assertThat(operator.expiryLists()).as("2,000 keys over all 128 key groups: a list per group").isEqualTo(MAX_PARALLELISM);
-        assertThat(harness.numKeyedStateEntries()).as("an entry per key, a list per key group").isEqualTo(2_000 + MAX_PARALLELISM);
-        assertThat(harness.numEventTimeTimers()).isZero();
-
-        watermark("2026-11-01T11:07:29.999Z");
-        assertThat(remembered()).isEqualTo(2_000);
-        watermark("2026-11-01T11:07:30Z");
-        assertForgotten();
-    }
-
-    @Test
     void watermarksAreForwardedAfterTheCleanup() throws Exception {
         send("evt-1", "2026-11-01T10:00:00Z");
         watermark("2026-11-01T11:00:00Z");
@@ -251,7 +261,7 @@ class DedupeOperatorTest {
     @Test
     void rememberedKeysAndTimersSurviveARestore() throws Exception {
         send("evt-1", "2026-11-01T10:00:00Z");
-        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
+        OperatorSubtaskState snapshot = snapshot();
         harness.close();
 
         harness = restoredHarness(snapshot);
@@ -267,36 +277,11 @@ class DedupeOperatorTest {
     }
 
     @Test
-    void onRocksDbTooKeysAreRememberedAcrossARestoreAndForgottenAfterIt() throws Exception {
-        harness.close();
-        harness = harnessFor(KEY::fingerprint, null, new EmbeddedRocksDBStateBackend());
-        send("evt-1", "2026-11-01T10:00:00Z");
-        send("evt-2", "2026-11-01T10:40:00Z");
-        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:40:01Z"));
-        harness.close();
-
-        harness = harnessFor(KEY::fingerprint, snapshot, new EmbeddedRocksDBStateBackend());
-        send("evt-1", "2026-11-01T10:00:00Z");
-        send("evt-3", "2026-11-01T10:00:00Z");
-        assertThat(outputIds()).containsExactly("evt-3");
-        assertThat(remembered()).isEqualTo(3);
-        harness.snapshot(2L, Times.millis("2026-11-01T10:40:02Z"));
-        assertThat(operator.expiryLists()).as("the key groups of evt-1 and evt-3 due at 11:00, of evt-2 at 11:45")
-                .isEqualTo(keyGroupsOf("evt-1", "evt-3") + 1);
-
-        watermark("2026-11-01T11:00:00Z");
-        assertThat(remembered()).as("evt-2 is due at 11:45").isEqualTo(1);
-        watermark("2026-11-01T11:45:00Z");
-        assertThat(remembered()).isZero();
-        assertThat(operator.expiryLists()).isZero();
-    }
-
-    @Test
     void countsContinueFromTheCheckpointAfterARestore() throws Exception {
         send("evt-1", "2026-11-01T10:00:00Z");
         send("evt-2", "2026-11-01T10:00:01Z");
         send("evt-1", "2026-11-01T10:00:00Z");
-        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
+        OperatorSubtaskState snapshot = snapshot();
         harness.close();
 
         harness = restoredHarness(snapshot);
@@ -338,27 +323,9 @@ class DedupeOperatorTest {
     }
 
     @Test
-    void onRocksDbTooKeysWhoseSlotsCollideAreToldApartAndForgotten() throws Exception {
-        harness.close();
-        harness = harnessFor(oneBucket(SAME_FIRST_HALF), null, new EmbeddedRocksDBStateBackend());
-        for (String id : List.of("evt-1", "evt-2", "evt-1", "evt-3", "evt-2")) {
-            send(reading(id).at("2026-11-01T10:00:00Z").build());
-        }
-
-        assertThat(outputIds()).containsExactly("evt-1", "evt-2", "evt-3");
-        watermark("2026-11-01T11:00:00Z");
-        assertThat(remembered()).isZero();
-        // forgotten in the filter too: the keys are new again
-        for (String id : List.of("evt-1", "evt-2", "evt-3")) {
-            send(reading(id).at("2026-11-01T11:30:00Z").build());
-        }
-        assertThat(outputIds()).containsExactly("evt-1", "evt-2", "evt-3", "evt-1", "evt-2", "evt-3");
-    }
-
-    @Test
     void keysWrittenAtACheckpointAndKeysHeldSinceAreForgottenTogether() throws Exception {
         send("evt-1", "2026-11-01T10:00:00Z");
-        harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
+        snapshot();
         send("evt-2", "2026-11-01T10:00:00Z");
         send("evt-1", "2026-11-01T10:00:00Z");
         send("evt-2", "2026-11-01T10:00:00Z");
@@ -371,23 +338,50 @@ class DedupeOperatorTest {
     }
 
     @Test
-    void heldAppendsAreWrittenOnceTheLimitIsReachedCheckpointOrNot() throws Exception {
+    void keysWhoseSlotsCollideAreForgottenAndThenNewAgain() throws Exception {
         harness.close();
-        maxPendingSlots = 10;
-        harness = newHarness();
-        for (int i = 0; i < 25; i++) {
-            send("evt-" + i, "2026-11-01T10:00:00Z");
+        harness = harnessFor(oneBucket(SAME_FIRST_HALF), null);
+        for (String id : List.of("evt-1", "evt-2", "evt-1", "evt-3", "evt-2")) {
+            send(reading(id).at("2026-11-01T10:00:00Z").build());
         }
 
-        assertThat(operator.expiryLists()).as("two writes of ten held appends, no checkpoint").isPositive();
-        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:00:01Z"));
-        harness.close();
-        harness = restoredHarness(snapshot);
-        send("evt-3", "2026-11-01T10:00:00Z");
-        send("evt-24", "2026-11-01T10:00:00Z");
-        assertThat(outputIds()).as("written and held keys alike survive the restore").isEmpty();
-        assertThat(remembered()).isEqualTo(25);
+        assertThat(outputIds()).containsExactly("evt-1", "evt-2", "evt-3");
         watermark("2026-11-01T11:00:00Z");
+        assertThat(remembered()).isZero();
+        for (String id : List.of("evt-1", "evt-2", "evt-3")) {
+            send(reading(id).at("2026-11-01T11:30:00Z").build());
+        }
+        assertThat(outputIds()).containsExactly("evt-1", "evt-2", "evt-3", "evt-1", "evt-2", "evt-3");
+    }
+
+    @Test
+    void aSavepointOfOneLayoutRestoresIntoTheOtherAndBack() throws Exception {
+        harness.close();
+        harness = harnessFor(oneBucket(SAME_FIRST_HALF), null);
+        // colliding slots too: in the RocksDB layout the second and third key live at other slots
+        for (String id : List.of("evt-1", "evt-2", "evt-3")) {
+            send(reading(id).at("2026-11-01T10:00:00Z").build());
+        }
+        send(reading("evt-4").at("2026-11-01T10:40:00Z").build());
+        OperatorSubtaskState mine = savepoint();
+        harness.close();
+
+        harness = harnessFor(oneBucket(SAME_FIRST_HALF), mine, otherBackend());
+        assertThat(remembered()).as("every key moved into the other layout").isEqualTo(4);
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-4").at("2026-11-01T10:40:00Z").build());
+        assertThat(outputIds()).as("still duplicates after the move").isEmpty();
+        OperatorSubtaskState theirs = savepoint();
+        harness.close();
+
+        harness = harnessFor(oneBucket(SAME_FIRST_HALF), theirs);
+        assertThat(remembered()).as("and back").isEqualTo(4);
+        send(reading("evt-3").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-5").at("2026-11-01T10:00:00Z").build());
+        assertThat(outputIds()).containsExactly("evt-5");
+        watermark("2026-11-01T11:00:00Z");
+        assertThat(remembered()).as("evt-4 is due at 11:45, with its expiry time kept").isEqualTo(1);
+        watermark("2026-11-01T11:45:00Z");
         assertForgotten();
     }
 
@@ -420,7 +414,7 @@ class DedupeOperatorTest {
             ids.add("evt-" + i);
             send(ids.get(i), i < 100 ? "2026-11-01T10:00:00Z" : "2026-11-01T10:40:00Z");
         }
-        OperatorSubtaskState snapshot = harness.snapshot(1L, Times.millis("2026-11-01T10:40:01Z"));
+        OperatorSubtaskState snapshot = snapshot();
         harness.close();
 
         long remembered = 0;
@@ -459,7 +453,7 @@ class DedupeOperatorTest {
         return DedupeOperator.bucketOf(print[1]);
     }
 
-    private static int keyGroupsOf(String... ids) {
+    static int keyGroupsOf(String... ids) {
         java.util.Set<Integer> groups = new java.util.HashSet<>();
         for (String id : ids) {
             groups.add(KeyGroupRangeAssignment.assignToKeyGroup(bucketOf(id), MAX_PARALLELISM));
@@ -468,14 +462,14 @@ class DedupeOperatorTest {
     }
 
     /** Every key's fingerprint with the same first half: their slots collide. */
-    private static final Printer SAME_FIRST_HALF =
+    static final Printer SAME_FIRST_HALF =
             (row, into) -> {
                 KEY.fingerprint(row, into);
                 into[0] = 7L;
             };
 
     /** Every key in bucket 0 (second half's low bits cleared), the rest of the fingerprint kept. */
-    private static Printer oneBucket(Printer fingerprint) {
+    static Printer oneBucket(Printer fingerprint) {
         return (row, into) -> {
             fingerprint.print(row, into);
             into[1] &= -DedupeOperator.BUCKETS;
