@@ -64,14 +64,14 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
     /** Expiry times are rounded up to {@code retention / SLICES}. */
     static final int SLICES = 8;
 
-    /** RocksDB: expiry-list appends held in memory (8 bytes each) before they are written, checkpoint or not. */
-    static final int MAX_PENDING_SLOTS = 1 << 20;
+    /** RocksDB: new keys held in memory (24 bytes each) before they are written, checkpoint or not. */
+    static final int MAX_HELD_KEYS = 1 << 20;
 
     private final int columns;
     private final EventTime eventTime;
     private final long retentionMillis;
     private final long sliceMillis;
-    private final int maxPendingSlots;
+    private final int maxHeldKeys;
 
     private transient ProjectedRowData carried;
     private transient DedupeState keys;
@@ -85,11 +85,11 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
      * eventTime} reads (by its index among the carried columns).
      */
     public DedupeOperator(int columns, EventTime eventTime, long retentionMillis) {
-        this(columns, eventTime, retentionMillis, MAX_PENDING_SLOTS);
+        this(columns, eventTime, retentionMillis, MAX_HELD_KEYS);
     }
 
-    /** As above; on RocksDB, writing held expiry-list appends once {@code maxPendingSlots} are held (tests). */
-    DedupeOperator(int columns, EventTime eventTime, long retentionMillis, int maxPendingSlots) {
+    /** As above; on RocksDB, writing the new keys held in memory once {@code maxHeldKeys} are held (tests). */
+    DedupeOperator(int columns, EventTime eventTime, long retentionMillis, int maxHeldKeys) {
         if (retentionMillis <= 0) {
             throw new IllegalArgumentException("dedupe retention must be positive: " + retentionMillis);
         }
@@ -97,7 +97,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         this.eventTime = eventTime;
         this.retentionMillis = retentionMillis;
         this.sliceMillis = Math.max(1L, retentionMillis / SLICES);
-        this.maxPendingSlots = maxPendingSlots;
+        this.maxHeldKeys = maxHeldKeys;
     }
 
     /** The key the stream must be keyed by: the bucket of the row's fingerprint. */
@@ -127,7 +127,7 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
         keys = backend instanceof HeapKeyedStateBackend<Integer> heap
                 ? new DedupeTables(heap, maxParallelism)
-                : new DedupeSlots(backend, maxParallelism, maxPendingSlots);
+                : new DedupeSlots(backend, maxParallelism, maxHeldKeys);
         in = counters.counter("dedupe", "in");
         out = counters.counter("dedupe", "out");
         duplicates = counters.counter("dedupe", "duplicates");

@@ -24,15 +24,17 @@ import java.util.TreeMap;
  * The RocksDB layout: a key is one keyed state entry under its bucket, whose namespace is its slot
  * (the next free slot after a collision) and whose value is the fingerprint's second half. One entry
  * per key, not a map per bucket, so a key costs one {@code put} and its removal one {@code delete}.
- * A {@link SlotFilter} in memory says which slots may be in use, so most new keys are stored without
- * a read first.
+ *
+ * <p>Keys first seen since the last checkpoint are held in memory ({@link ExpiringKeys}) and written
+ * at the next checkpoint (or once {@code maxHeldKeys} are held): a key that expires before then, as
+ * most do when a backlog or a replay is read far faster than real time, never costs a state write,
+ * and the others are written together. Lookups ask the held keys first, then the state, behind a
+ * {@link SlotFilter} that says which slots may be in use there, so most new keys cost no read.
  *
  * <p>The slots expiring at one time are listed per key group (under the group's first bucket, its
- * representative), so a list gathers many keys. A key's append is held in memory and written with
- * the others of its list at the next checkpoint (or once {@code maxPendingSlots} are held), so it
- * costs no state write of its own. There are no timers: which groups have lists due at which time
- * is kept in memory (rebuilt from state on restore) and, when a watermark passes an expiry time,
- * those lists, the appends held for them and their keys are cleared.
+ * representative), so a list gathers many keys and is written once per checkpoint. There are no
+ * timers: which groups have lists due at which time is kept in memory (rebuilt from state on
+ * restore) and, when a watermark passes an expiry time, those lists and their keys are cleared.
  */
 final class DedupeSlots implements DedupeState {
 
@@ -46,34 +48,28 @@ final class DedupeSlots implements DedupeState {
     static final int FILTER_LOG2_COUNTERS = 22;
 
     private final KeyedStateBackend<Integer> backend;
-    private final int maxPendingSlots;
+    private final int maxHeldKeys;
     /** Per bucket and slot (the namespace): the second half of the fingerprint kept there. */
     private final InternalValueState<Integer, Long, Long> seen;
     /** Per key group's representative bucket and expiry time (the namespace): the slots due then. */
     private final InternalListState<Integer, Long, Long> expiring;
     /** Per bucket, the first bucket of its key group, under which the group's expiry lists are kept. */
     private final Integer[] representative;
-    /** The slots in use in this subtask's state, as far as a Bloom filter can tell (rebuilt on restore). */
+    /** The slots in use in the state, as far as a Bloom filter can tell (rebuilt on restore). */
     private final SlotFilter inUse;
-    /**
-     * Per expiry time, the groups with a list due then in state (the index of {@code expiring}) and
-     * the appends to those lists not written yet.
-     */
-    private final NavigableMap<Long, Slice> due = new TreeMap<>();
-    /** The last slice a key went to: most keys share one. */
-    private long lastExpiry;
-    private Slice lastSlice;
-    /** Slots held in memory, not yet in an expiry list in state. */
-    private int pendingSlots;
+    /** Keys first seen since the last checkpoint: not in the state yet. */
+    private final ExpiringKeys held = new ExpiringKeys();
+    /** Per expiry time, the representative buckets of the groups with a list due then in state. */
+    private final NavigableMap<Long, BitSet> due = new TreeMap<>();
 
-    DedupeSlots(KeyedStateBackend<Integer> backend, int maxParallelism, int maxPendingSlots) throws Exception {
+    DedupeSlots(KeyedStateBackend<Integer> backend, int maxParallelism, int maxHeldKeys) throws Exception {
         this.backend = backend;
-        this.maxPendingSlots = maxPendingSlots;
+        this.maxHeldKeys = maxHeldKeys;
         this.seen = seen(backend);
         this.expiring = expiring(backend);
         this.representative = DedupeOperator.representatives(maxParallelism);
         try (var restored = backend.<Long>getKeysAndNamespaces(EXPIRING)) {
-            restored.forEach(entry -> slice(entry.f1).written.set(entry.f0));
+            restored.forEach(entry -> due.computeIfAbsent(entry.f1, unused -> new BitSet()).set(entry.f0));
         }
         this.inUse = new SlotFilter(FILTER_LOG2_COUNTERS);
         try (var restored = backend.<Long>getKeysAndNamespaces(SEEN)) {
@@ -98,36 +94,42 @@ final class DedupeSlots implements DedupeState {
 
     @Override
     public boolean remember(long slot, long low, long expiry) throws Exception {
-        // a slot the filter has never seen is free: a new key costs no state lookup
-        while (inUse.mightContain(slot)) {
-            seen.setCurrentNamespace(slot);
-            Long other = seen.value();
-            if (other == null) {
-                break;
-            }
-            if (other == low) {
+        while (true) {
+            int found = held.find(slot, low);
+            if (found == ExpiringKeys.FOUND) {
                 return false;
+            }
+            if (found == ExpiringKeys.FREE_SLOT) {
+                // free in memory; in the state too, unless the filter says it may be taken
+                if (!inUse.mightContain(slot)) {
+                    break;
+                }
+                seen.setCurrentNamespace(slot);
+                Long other = seen.value();
+                if (other == null) {
+                    break;
+                }
+                if (other == low) {
+                    return false;
+                }
             }
             slot = DedupeOperator.nextSlot(slot);
         }
-        seen.setCurrentNamespace(slot);
-        seen.update(low);
-        inUse.add(slot);
-        slice(expiry).pending(representative[DedupeOperator.bucketOf(slot)]).add(slot);
-        if (++pendingSlots >= maxPendingSlots) {
-            writePending();
+        held.insert(slot, low, expiry);
+        if (held.size() >= maxHeldKeys) {
+            writeHeld();
         }
         return true;
     }
 
     @Override
     public void expire(long watermark) throws Exception {
-        Iterator<Map.Entry<Long, Slice>> expired = due.headMap(watermark, true).entrySet().iterator();
+        held.expire(watermark);
+        Iterator<Map.Entry<Long, BitSet>> expired = due.headMap(watermark, true).entrySet().iterator();
         while (expired.hasNext()) {
-            Map.Entry<Long, Slice> entry = expired.next();
-            Slice slice = entry.getValue();
-            BitSet written = slice.written;
-            for (int group = written.nextSetBit(0); group >= 0; group = written.nextSetBit(group + 1)) {
+            Map.Entry<Long, BitSet> entry = expired.next();
+            BitSet groups = entry.getValue();
+            for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
                 backend.setCurrentKey(DedupeOperator.bucketKey(group));
                 expiring.setCurrentNamespace(entry.getKey());
                 Iterable<Long> slots = expiring.get();
@@ -137,15 +139,6 @@ final class DedupeSlots implements DedupeState {
                         forget(slot);
                     }
                 }
-            }
-            for (Slots slots : slice.pending.values()) {
-                for (int i = 0; i < slots.size; i++) {
-                    forget(slots.values[i]);
-                }
-                pendingSlots -= slots.size;
-            }
-            if (slice == lastSlice) {
-                lastSlice = null;
             }
             expired.remove();
         }
@@ -160,38 +153,45 @@ final class DedupeSlots implements DedupeState {
 
     @Override
     public void beforeSnapshot() throws Exception {
-        writePending();
+        writeHeld();
     }
 
-    /** Writes the expiry-list appends held in memory to the keyed state. */
-    private void writePending() throws Exception {
-        for (Map.Entry<Long, Slice> entry : due.entrySet()) {
-            Slice slice = entry.getValue();
-            for (Map.Entry<Integer, Slots> list : slice.pending.entrySet()) {
+    /** Writes the held keys to the state, and each key group's new expiry lists with one append each. */
+    private void writeHeld() throws Exception {
+        Map<Long, Map<Integer, Slots>> lists = new TreeMap<>();
+        held.forEach(
+                (slot, low, expiry) -> {
+                    Integer bucket = DedupeOperator.bucketKey(DedupeOperator.bucketOf(slot));
+                    backend.setCurrentKey(bucket);
+                    seen.setCurrentNamespace(slot);
+                    seen.update(low);
+                    inUse.add(slot);
+                    lists.computeIfAbsent(expiry, unused -> new HashMap<>())
+                            .computeIfAbsent(representative[bucket], unused -> new Slots())
+                            .add(slot);
+                });
+        held.clear();
+        for (Map.Entry<Long, Map<Integer, Slots>> slice : lists.entrySet()) {
+            BitSet groups = due.computeIfAbsent(slice.getKey(), unused -> new BitSet());
+            for (Map.Entry<Integer, Slots> list : slice.getValue().entrySet()) {
                 backend.setCurrentKey(list.getKey());
-                expiring.setCurrentNamespace(entry.getKey());
+                expiring.setCurrentNamespace(slice.getKey());
                 expiring.addAll(list.getValue().boxed());
-                slice.written.set(list.getKey());
+                groups.set(list.getKey());
             }
-            slice.pending.clear();
         }
-        pendingSlots = 0;
-    }
-
-    /** The slice of keys expiring at {@code expiry}, created if new. */
-    private Slice slice(long expiry) {
-        if (lastSlice == null || expiry != lastExpiry) {
-            lastSlice = due.computeIfAbsent(expiry, unused -> new Slice());
-            lastExpiry = expiry;
-        }
-        return lastSlice;
     }
 
     @Override
     public long keys() {
         try (var keys = backend.<Long>getKeysAndNamespaces(SEEN)) {
-            return keys.count();
+            return keys.count() + held.size();
         }
+    }
+
+    /** Keys held in memory, not in the state yet (for tests). */
+    int heldKeys() {
+        return held.size();
     }
 
     /** Expiry lists (key group, expiry time) in state (for tests). */
@@ -203,8 +203,8 @@ final class DedupeSlots implements DedupeState {
 
     /**
      * Moves the keys of a savepoint taken on RocksDB into {@code into} (the heap layout) and deletes
-     * them from the keyed state. A savepoint holds every key in an expiry list (held appends are
-     * written before each snapshot); a key moved to another slot by a collision keeps that slot.
+     * them from the keyed state. A savepoint holds every key in an expiry list (held keys are written
+     * before each snapshot).
      */
     static void drain(KeyedStateBackend<Integer> backend, int maxParallelism, KeyConsumer into) throws Exception {
         List<Tuple2<Integer, Long>> lists;
@@ -234,21 +234,6 @@ final class DedupeSlots implements DedupeState {
                     into.accept(slot, low, list.f1);
                 }
             }
-        }
-    }
-
-    /** The keys expiring at one time: groups with a list of them in state, appends not yet written. */
-    private static final class Slice {
-        final BitSet written = new BitSet();
-        final Map<Integer, Slots> pending = new HashMap<>();
-
-        Slots pending(Integer group) {
-            Slots slots = pending.get(group);
-            if (slots == null) {
-                slots = new Slots();
-                pending.put(group, slots);
-            }
-            return slots;
         }
     }
 

@@ -18,6 +18,13 @@ final class ExpiringKeys {
     static final long FREE = Long.MIN_VALUE;
     private static final int MIN_CAPACITY = 64;
 
+    /** {@link #find}: the key is held. */
+    static final int FOUND = 1;
+    /** {@link #find}: no key holds the slot. */
+    static final int FREE_SLOT = 0;
+    /** {@link #find}: another key holds the slot. */
+    static final int TAKEN = -1;
+
     private long[] table;
     private int mask;
     private int size;
@@ -34,30 +41,61 @@ final class ExpiringKeys {
      * sequence, as in {@link DedupeSlots}, so both layouts put every key at the same slot.
      */
     boolean add(long slot, long low, long expiry) {
-        if (expiry == FREE) {
-            throw new IllegalArgumentException("expiry time " + FREE + " marks a free place");
+        while (true) {
+            int found = find(slot, low);
+            if (found == FOUND) {
+                return false;
+            }
+            if (found == FREE_SLOT) {
+                insert(slot, low, expiry);
+                return true;
+            }
+            slot = DedupeOperator.nextSlot(slot);
         }
+    }
+
+    /** Whether the key is held at this slot, the slot is free, or another key holds it. */
+    int find(long slot, long low) {
         int place = home(slot);
         while (table[place * WIDTH + 2] != FREE) {
             int at = place * WIDTH;
             if (table[at] == slot) {
-                if (table[at + 1] == low) {
-                    return false;
-                }
-                slot = DedupeOperator.nextSlot(slot);
-                place = home(slot);
-            } else {
-                place = (place + 1) & mask;
+                return table[at + 1] == low ? FOUND : TAKEN;
             }
+            place = (place + 1) & mask;
+        }
+        return FREE_SLOT;
+    }
+
+    /** Puts a key at a slot {@link #find} said is free. */
+    void insert(long slot, long low, long expiry) {
+        if (expiry == FREE) {
+            throw new IllegalArgumentException("expiry time " + FREE + " marks a free place");
         }
         if ((size + 1) * 2 > capacity()) {
             resize(capacity() * 2);
-            place = freePlaceFor(slot);
         }
-        put(place, slot, low, expiry);
+        put(freePlaceFor(slot), slot, low, expiry);
         size++;
         nextExpiry = Math.min(nextExpiry, expiry);
-        return true;
+    }
+
+    /** Hands every key to {@code to}, in no particular order. */
+    void forEach(DedupeState.KeyConsumer to) throws Exception {
+        for (int at = 0; at < table.length; at += WIDTH) {
+            if (table[at + 2] != FREE) {
+                to.accept(table[at], table[at + 1], table[at + 2]);
+            }
+        }
+    }
+
+    /** Forgets every key. */
+    void clear() {
+        if (size > 0 || capacity() > MIN_CAPACITY) {
+            allocate(MIN_CAPACITY);
+        }
+        size = 0;
+        nextExpiry = Long.MAX_VALUE;
     }
 
     /** Forgets every key whose expiry time is at or before {@code time}; returns how many. */

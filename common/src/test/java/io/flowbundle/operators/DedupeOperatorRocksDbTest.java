@@ -74,15 +74,57 @@ class DedupeOperatorRocksDbTest extends DedupeOperatorTest {
     }
 
     @Test
-    void heldAppendsAreWrittenOnceTheLimitIsReachedCheckpointOrNot() throws Exception {
+    void newKeysStayInMemoryUntilACheckpointAndThoseThatExpireFirstAreNeverWritten() throws Exception {
+        send("evt-1", "2026-11-01T10:00:00Z");
+        send("evt-2", "2026-11-01T10:40:00Z");
+        assertThat(slots().heldKeys()).isEqualTo(2);
+
+        watermark("2026-11-01T11:00:00Z");
+        assertThat(slots().heldKeys()).as("evt-1 expired in memory").isEqualTo(1);
+        send("evt-2", "2026-11-01T10:40:00Z");
+        assertThat(outputIds()).as("a held key is a duplicate like any").containsExactly("evt-1", "evt-2");
+        assertThat(slots().expiryLists()).isZero();
+        snapshot();
+        assertThat(slots().heldKeys()).isZero();
+        assertThat(slots().keys()).as("only evt-2 was written").isEqualTo(1);
+        assertThat(slots().expiryLists()).isEqualTo(1);
+        watermark("2026-11-01T11:45:00Z");
+        assertForgotten();
+    }
+
+    @Test
+    void aHeldKeyAndAKeyInStateThatShareASlotAreToldApart() throws Exception {
         harness.close();
-        maxPendingSlots = 10;
+        harness = harnessFor(oneBucket(SAME_FIRST_HALF), null);
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        snapshot();
+        send(reading("evt-2").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-1").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-2").at("2026-11-01T10:00:00Z").build());
+        assertThat(slots().heldKeys()).as("evt-2, at the slot after evt-1's").isEqualTo(1);
+        OperatorSubtaskState snapshot = snapshot();
+        harness.close();
+
+        harness = harnessFor(oneBucket(SAME_FIRST_HALF), snapshot);
+        send(reading("evt-2").at("2026-11-01T10:00:00Z").build());
+        send(reading("evt-3").at("2026-11-01T10:00:00Z").build());
+        assertThat(outputIds()).containsExactly("evt-3");
+        assertThat(remembered()).isEqualTo(3);
+        watermark("2026-11-01T11:00:00Z");
+        assertForgotten();
+    }
+
+    @Test
+    void heldKeysAreWrittenOnceTheLimitIsReachedCheckpointOrNot() throws Exception {
+        harness.close();
+        maxHeldKeys = 10;
         harness = newHarness();
         for (int i = 0; i < 25; i++) {
             send("evt-" + i, "2026-11-01T10:00:00Z");
         }
 
-        assertThat(slots().expiryLists()).as("two writes of ten held appends, no checkpoint").isPositive();
+        assertThat(slots().heldKeys()).as("two writes of ten held keys, no checkpoint").isEqualTo(5);
+        assertThat(slots().expiryLists()).isPositive();
         OperatorSubtaskState snapshot = snapshot();
         harness.close();
         harness = harnessFor(KEY::fingerprint, snapshot);

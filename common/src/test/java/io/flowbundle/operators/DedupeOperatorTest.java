@@ -48,7 +48,7 @@ abstract class DedupeOperatorTest {
     KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness;
     DedupeOperator operator;
     private Printer printer;
-    int maxPendingSlots = DedupeOperator.MAX_PENDING_SLOTS;
+    int maxHeldKeys = DedupeOperator.MAX_HELD_KEYS;
     private long checkpoint;
 
     /** The state backend of this layout. */
@@ -95,7 +95,7 @@ abstract class DedupeOperatorTest {
                         SensorRows.PIPELINE_TYPE.getFieldCount(),
                         new EventTime(SensorRows.TIMESTAMP, 3),
                         RETENTION.toMillis(),
-                        maxPendingSlots);
+                        maxHeldKeys);
         KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         operator, DedupeOperator.buckets(), Types.INT, MAX_PARALLELISM, parallelism, subtask);
