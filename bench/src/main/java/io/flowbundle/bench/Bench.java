@@ -16,13 +16,17 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,9 +88,17 @@ public final class Bench implements Runnable {
                 description = "Engines (default: ${DEFAULT-VALUE}).")
         List<String> engines;
 
+        @Option(names = "--repeat", defaultValue = "1",
+                description = "Rounds of all engines; each engine's median run is reported (default: ${DEFAULT-VALUE}).")
+        int repeat;
+
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            List<Measurement> results = batch(rows, parallelism, engines);
+            checkRepeat(spec, repeat);
+            List<Measurement> results = medians(repeat, () -> batch(rows, parallelism, engines));
             report("batch, " + String.format("%,d", rows) + " rows", results, "duckdb-1", "rows");
             save("batch-" + rows, results);
             return 0;
@@ -115,9 +127,17 @@ public final class Bench implements Runnable {
         @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the latency run; 0 skips it (default: ${DEFAULT-VALUE}).")
         int latencySeconds;
 
+        @Option(names = "--repeat", defaultValue = "1",
+                description = "Rounds of all engines; each engine's median run is reported (default: ${DEFAULT-VALUE}).")
+        int repeat;
+
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            List<Measurement> results = stream(bootstrap, events, parallelism, engines);
+            checkRepeat(spec, repeat);
+            List<Measurement> results = new ArrayList<>(medians(repeat, () -> stream(bootstrap, events, parallelism, engines)));
             if (latencySeconds > 0) {
                 System.out.printf("latency run: %,d events/s for %d s ...%n", rate, latencySeconds);
                 results.add(Workers.run("3g", "latency", bootstrap, out("latency").toString(),
@@ -264,6 +284,48 @@ public final class Bench implements Runnable {
                     out("stream-" + engine).toString(), String.valueOf(streamParallelism(engine, parallelism))));
         }
         return results;
+    }
+
+    static void checkRepeat(CommandSpec spec, int repeat) {
+        if (repeat < 1) {
+            throw new ParameterException(spec.commandLine(), "--repeat must be at least 1, not " + repeat);
+        }
+    }
+
+    /** One round of a benchmark: every engine once. */
+    interface Round {
+        List<Measurement> run() throws Exception;
+    }
+
+    /**
+     * Runs {@code repeat} rounds and keeps each engine's median run by wall time (the lower middle
+     * one of an even count), with the seconds of all its runs as {@code runs_s}: single runs of a
+     * short engine move by a quarter on a busy 2-core machine (docs/PERFORMANCE.md).
+     */
+    static List<Measurement> medians(int repeat, Round round) throws Exception {
+        Map<String, List<Measurement>> runs = new LinkedHashMap<>();
+        for (int i = 1; i <= repeat; i++) {
+            if (repeat > 1) {
+                System.out.printf("round %d of %d%n", i, repeat);
+            }
+            for (Measurement m : round.run()) {
+                runs.computeIfAbsent(m.engine(), k -> new ArrayList<>()).add(m);
+            }
+        }
+        List<Measurement> medians = new ArrayList<>();
+        for (List<Measurement> engine : runs.values()) {
+            List<Measurement> sorted = new ArrayList<>(engine);
+            sorted.sort(Comparator.comparingDouble(Measurement::seconds));
+            Measurement median = sorted.get((sorted.size() - 1) / 2);
+            if (repeat > 1) {
+                Map<String, Object> extra = new TreeMap<>(median.extra());
+                extra.put("runs_s", engine.stream().map(m -> Math.round(m.seconds() * 10) / 10.0).toList());
+                median = new Measurement(median.engine(), median.records(), median.seconds(), median.results(),
+                        median.peakRssMb(), extra);
+            }
+            medians.add(median);
+        }
+        return medians;
     }
 
     /**

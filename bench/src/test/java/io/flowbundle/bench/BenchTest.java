@@ -1,0 +1,48 @@
+package io.flowbundle.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+class BenchTest {
+
+    private static Measurement run(String engine, double seconds) {
+        return new Measurement(engine, 1_000, seconds, 10, 100, Map.of("cpu_s", seconds * 2));
+    }
+
+    @Test
+    void repeatedRoundsReportEachEnginesMedianRunWithAllItsTimes() throws Exception {
+        Deque<List<Measurement>> rounds = new ArrayDeque<>(List.of(
+                List.of(run("raw", 12.0), run("job", 50.0)),
+                List.of(run("raw", 9.0), run("job", 47.0)),
+                List.of(run("raw", 15.0), run("job", 45.0))));
+
+        List<Measurement> medians = Bench.medians(3, rounds::removeFirst);
+
+        assertThat(medians).extracting(Measurement::engine).containsExactly("raw", "job");
+        assertThat(medians.get(0).seconds()).isEqualTo(12.0);
+        assertThat(medians.get(0).extra()).containsEntry("runs_s", List.of(12.0, 9.0, 15.0)).containsEntry("cpu_s", 24.0);
+        assertThat(medians.get(1).seconds()).isEqualTo(47.0);
+    }
+
+    @Test
+    void anEvenNumberOfRunsReportsTheLowerMiddleOneAndASingleRunIsReportedAsItIs() throws Exception {
+        Deque<List<Measurement>> rounds = new ArrayDeque<>(List.of(List.of(run("raw", 12.0)), List.of(run("raw", 10.0))));
+        assertThat(Bench.medians(2, rounds::removeFirst).get(0).seconds()).isEqualTo(10.0);
+
+        Measurement once = run("raw", 11.0);
+        assertThat(Bench.medians(1, () -> List.of(once))).containsExactly(once);
+    }
+
+    @Test
+    void theStreamingJobRunsAtOneSubtaskWithHeapStateAndTwoWithRocksDbUnlessTold() {
+        assertThat(Bench.streamParallelism("flowbundle-heap", null)).isEqualTo(1);
+        assertThat(Bench.streamParallelism("flowbundle-rocksdb", null)).isEqualTo(2);
+        assertThat(Bench.streamParallelism("flowbundle-rocksdb", 3)).isEqualTo(3);
+    }
+}
