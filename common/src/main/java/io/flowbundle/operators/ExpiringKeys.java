@@ -89,10 +89,10 @@ final class ExpiringKeys {
         }
     }
 
-    /** Forgets every key. */
+    /** Forgets every key, keeping the capacity (the next keys will likely need as much). */
     void clear() {
-        if (size > 0 || capacity() > MIN_CAPACITY) {
-            allocate(MIN_CAPACITY);
+        if (size > 0) {
+            markFree();
         }
         size = 0;
         nextExpiry = Long.MAX_VALUE;
@@ -223,10 +223,14 @@ final class ExpiringKeys {
 
     private void allocate(int capacity) {
         table = new long[capacity * WIDTH];
+        mask = capacity - 1;
+        markFree();
+    }
+
+    private void markFree() {
         for (int at = 2; at < table.length; at += WIDTH) {
             table[at] = FREE;
         }
-        mask = capacity - 1;
     }
 
     @Override

@@ -130,6 +130,23 @@ class ExpiringKeysTest {
     }
 
     @Test
+    void clearForgetsEveryKey() throws Exception {
+        ExpiringKeys keys = new ExpiringKeys();
+        for (long i = 0; i < 1_000; i++) {
+            keys.add(i << 12, i, 10);
+        }
+
+        keys.clear();
+
+        assertThat(keys.size()).isZero();
+        assertThat(keys.nextExpiry()).isEqualTo(Long.MAX_VALUE);
+        long[] seen = {0};
+        keys.forEach((slot, low, expiry) -> seen[0]++);
+        assertThat(seen[0]).isZero();
+        assertThat(keys.add(5L << 12, 5, 10)).as("new again").isTrue();
+    }
+
+    @Test
     void theFreeMarkIsNoExpiryTime() {
         assertThatThrownBy(() -> new ExpiringKeys().add(1, 1, ExpiringKeys.FREE))
                 .isInstanceOf(IllegalArgumentException.class);
