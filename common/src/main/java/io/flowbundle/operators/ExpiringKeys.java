@@ -17,6 +17,8 @@ final class ExpiringKeys {
     /** The expiry time of a free place; {@link #add} takes no key with this expiry. */
     static final long FREE = Long.MIN_VALUE;
     private static final int MIN_CAPACITY = 64;
+    /** The most places a table may have: {@code 3 * capacity} longs must fit in one array. */
+    private static final int MAX_CAPACITY = 1 << 29;
 
     /** {@link #find}: the key is held. */
     static final int FOUND = 1;
@@ -212,6 +214,10 @@ final class ExpiringKeys {
     }
 
     private void resize(int capacity) {
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalStateException("over " + MAX_CAPACITY / 2 + " dedupe keys in one key group: raise the"
+                    + " job's max parallelism (more key groups) or use the RocksDB state backend");
+        }
         long[] old = table;
         allocate(capacity);
         for (int at = 0; at < old.length; at += WIDTH) {
