@@ -206,7 +206,7 @@ final class DedupeSlots implements DedupeState {
      * them from the keyed state. A savepoint holds every key in an expiry list (held keys are written
      * before each snapshot).
      */
-    static void drain(KeyedStateBackend<Integer> backend, int maxParallelism, KeyConsumer into) throws Exception {
+    static void drain(KeyedStateBackend<Integer> backend, KeyConsumer into) throws Exception {
         List<Tuple2<Integer, Long>> lists;
         try (var restored = backend.<Long>getKeysAndNamespaces(EXPIRING)) {
             lists = restored.toList();

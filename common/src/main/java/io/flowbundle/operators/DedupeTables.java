@@ -20,9 +20,9 @@ import java.util.List;
  *
  * <p>Why not keyed state entries: on the heap backend each entry is a chain of objects in a shared
  * hash table, and a lookup, an insert and the later removal cost a few cache misses each; the
- * first write after each checkpoint copies the entry too. That was a fifth of the streaming job's
- * CPU time (docs/PERFORMANCE.md). Where the keys must live off the heap, RocksDB, {@link
- * DedupeSlots} keeps them in keyed state entries instead.
+ * first write after each checkpoint copies the entry too: a fifth of the streaming job's JFR samples
+ * (docs/PERFORMANCE.md). Where the keys must live off the heap, RocksDB, {@link DedupeSlots} keeps
+ * them in keyed state entries instead.
  */
 final class DedupeTables implements DedupeState {
 
@@ -71,7 +71,7 @@ final class DedupeTables implements DedupeState {
             }
         }
         // a savepoint taken on RocksDB: its keys move into the tables
-        DedupeSlots.drain(backend, maxParallelism, this::add);
+        DedupeSlots.drain(backend, this::add);
     }
 
     @Override
