@@ -34,7 +34,9 @@ public final class Environments {
                     "execution.batch-shuffle-mode", "ALL_EXCHANGES_BLOCKING",
                     "restart-strategy.type", "fixed-delay",
                     "restart-strategy.fixed-delay.attempts", "3",
-                    "restart-strategy.fixed-delay.delay", "2 s");
+                    "restart-strategy.fixed-delay.delay", "2 s",
+                    // no Kerberos on an embedded cluster: skip loading Hadoop's token providers
+                    "security.delegation.tokens.enabled", "false");
 
     private Environments() {}
 
