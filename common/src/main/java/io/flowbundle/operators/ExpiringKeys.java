@@ -8,7 +8,9 @@ package io.flowbundle.operators;
  * <p>Linear probing from the slot's bits above the bucket (random: they come from the fingerprint).
  * Removing a key shifts the later keys of its run back into the gap, so there are no tombstones and
  * probes stay short however many keys expire. Keys are removed by {@link #expire}, one sequential
- * pass over the table per expiry time reached, at most half full, shrunk when mostly empty.
+ * pass over the table per expiry time reached. A table is at most half full and is halved when a
+ * pass leaves it under a sixteenth full: one whose keys swing with the input's density is not
+ * rebuilt at every swing.
  */
 final class ExpiringKeys {
 
@@ -121,8 +123,8 @@ final class ExpiringKeys {
             }
         }
         nextExpiry = next;
-        if (capacity() > MIN_CAPACITY && size * 8 < capacity()) {
-            resize(Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, size)) * 4));
+        if (capacity() > MIN_CAPACITY && size * 16 < capacity()) {
+            resize(capacity() / 2);
         }
         return before - size;
     }
