@@ -8,9 +8,9 @@ package io.flowbundle.operators;
  * <p>Linear probing from the slot's bits above the bucket (random: they come from the fingerprint).
  * Removing a key shifts the later keys of its run back into the gap, so there are no tombstones and
  * probes stay short however many keys expire. Keys are removed by {@link #expire}, one sequential
- * pass over the table per expiry time reached. A table is at most half full and is halved when a
- * pass leaves it under a sixteenth full: one whose keys swing with the input's density is not
- * rebuilt at every swing.
+ * pass over the table per expiry time reached. A table is at most half full; when a pass leaves it
+ * under a sixteenth full it shrinks to between a sixteenth and an eighth full, not to fit its keys
+ * tightly: one whose keys swing with the input's density is not rebuilt at every swing.
  */
 final class ExpiringKeys {
 
@@ -124,7 +124,13 @@ final class ExpiringKeys {
         }
         nextExpiry = next;
         if (capacity() > MIN_CAPACITY && size * 16 < capacity()) {
-            resize(capacity() / 2);
+            // loosely: to between a sixteenth and an eighth full, so it takes four to eight times
+            // the keys to grow it again
+            int fit = capacity();
+            while (fit / 2 >= MIN_CAPACITY && size * 8 <= fit / 2) {
+                fit /= 2;
+            }
+            resize(fit);
         }
         return before - size;
     }

@@ -113,6 +113,20 @@ class ExpiringKeysTest {
     }
 
     @Test
+    void anEmptiedTableGivesItsMemoryBack() {
+        ExpiringKeys keys = new ExpiringKeys();
+        for (long i = 0; i < 100_000; i++) {
+            keys.add(i * 0x9E3779B97F4A7C15L, i, 1);
+        }
+        String full = keys.toString();
+
+        keys.expire(1);
+
+        assertThat(full).contains("capacity=262144");
+        assertThat(keys.toString()).contains("size=0").contains("capacity=64");
+    }
+
+    @Test
     void roundTripsThroughItsArrayForm() {
         ExpiringKeys keys = new ExpiringKeys();
         for (long i = 0; i < 500; i++) {
