@@ -46,10 +46,10 @@ final class DedupeTables implements DedupeState {
         this.range = backend.getKeyGroupRange();
         this.groupOf = DedupeOperator.keyGroups(maxParallelism);
         this.firstBucket = new Integer[range.getNumberOfKeyGroups()];
-        Integer[] representative = DedupeOperator.representatives(maxParallelism);
         for (int bucket = 0; bucket < DedupeOperator.BUCKETS; bucket++) {
-            if (range.contains(groupOf[bucket])) {
-                firstBucket[groupOf[bucket] - range.getStartKeyGroup()] = representative[bucket];
+            int index = groupOf[bucket] - range.getStartKeyGroup();
+            if (range.contains(groupOf[bucket]) && firstBucket[index] == null) {
+                firstBucket[index] = DedupeOperator.bucketKey(bucket);
             }
         }
         this.tables = new ExpiringKeys[firstBucket.length];
@@ -71,15 +71,11 @@ final class DedupeTables implements DedupeState {
             }
         }
         // a savepoint taken on RocksDB: its keys move into the tables
-        DedupeSlots.drain(backend, this::add);
+        DedupeSlots.drain(backend, this::remember);
     }
 
     @Override
     public boolean remember(long slot, long low, long expiry) {
-        return add(slot, low, expiry);
-    }
-
-    private boolean add(long slot, long low, long expiry) {
         int index = groupOf[DedupeOperator.bucketOf(slot)] - range.getStartKeyGroup();
         if (!table(index).add(slot, low, expiry)) {
             return false;
