@@ -81,9 +81,7 @@ public final class BatchRun {
         try {
             lineage = new RunLineage(spec, run, config);
         } catch (RuntimeException e) {
-            if (early != null) {
-                early.closeIfUnclaimed();
-            }
+            EarlyCluster.closeIfUnclaimed(early);
             throw e;
         }
         LOG.info(
@@ -149,9 +147,7 @@ public final class BatchRun {
             return new Summary(
                     run, counts, committed, Duration.between(started, ended), audit.records());
         } catch (Exception e) {
-            if (early != null) {
-                early.closeIfUnclaimed();
-            }
+            EarlyCluster.closeIfUnclaimed(early);
             for (OutputSinks.Dataset dataset : sinks.datasets()) {
                 if (dataset.stagedDir() != null) {
                     PartitionCommitter.abort(dataset.stagedDir());

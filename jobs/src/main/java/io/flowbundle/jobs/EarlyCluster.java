@@ -72,6 +72,13 @@ final class EarlyCluster {
                 : CompletableFuture.completedFuture(null);
     }
 
+    /** {@link #closeIfUnclaimed()} of a run's early cluster, if it has one (none off the embedded path). */
+    static void closeIfUnclaimed(EarlyCluster early) {
+        if (early != null) {
+            early.closeIfUnclaimed();
+        }
+    }
+
     /** Whether the cluster is up and no job has claimed it (for tests). */
     boolean idle() {
         return !claimed.get() && cluster.isRunning();

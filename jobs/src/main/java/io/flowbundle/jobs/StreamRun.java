@@ -112,9 +112,7 @@ public final class StreamRun {
             lineage = new RunLineage(spec, run, config);
             env = Environments.create(RunInfo.Mode.STREAMING, settings, early);
         } catch (RuntimeException e) {
-            if (early != null) {
-                early.closeIfUnclaimed();
-            }
+            EarlyCluster.closeIfUnclaimed(early);
             throw e;
         }
         auditLog.append(
@@ -125,9 +123,7 @@ public final class StreamRun {
         try {
             client = job.executeAsync(env);
         } catch (Exception e) {
-            if (early != null) {
-                early.closeIfUnclaimed();
-            }
+            EarlyCluster.closeIfUnclaimed(early);
             String message = Failures.describe(e);
             auditLog.append(
                     new RunAudit(run, spec.name(), config.actor())
