@@ -16,6 +16,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -88,17 +89,12 @@ public final class Bench implements Runnable {
                 description = "Engines (default: ${DEFAULT-VALUE}).")
         List<String> engines;
 
-        @Option(names = "--repeat", defaultValue = "1",
-                description = "Rounds of all engines; each engine's median run is reported (default: ${DEFAULT-VALUE}).")
-        int repeat;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        Rounds rounds;
 
         @Override
         public Integer call() throws Exception {
-            checkRepeat(spec, repeat);
-            List<Measurement> results = medians(repeat, () -> batch(rows, parallelism, engines));
+            List<Measurement> results = medians(rounds.count(), () -> batch(rows, parallelism, engines));
             report("batch, " + String.format("%,d", rows) + " rows", results, "duckdb-1", "rows");
             save("batch-" + rows, results);
             return 0;
@@ -127,17 +123,12 @@ public final class Bench implements Runnable {
         @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the latency run; 0 skips it (default: ${DEFAULT-VALUE}).")
         int latencySeconds;
 
-        @Option(names = "--repeat", defaultValue = "1",
-                description = "Rounds of all engines; each engine's median run is reported (default: ${DEFAULT-VALUE}).")
-        int repeat;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        Rounds rounds;
 
         @Override
         public Integer call() throws Exception {
-            checkRepeat(spec, repeat);
-            List<Measurement> results = new ArrayList<>(medians(repeat, () -> stream(bootstrap, events, parallelism, engines)));
+            List<Measurement> results = new ArrayList<>(medians(rounds.count(), () -> stream(bootstrap, events, parallelism, engines)));
             if (latencySeconds > 0) {
                 System.out.printf("latency run: %,d events/s for %d s ...%n", rate, latencySeconds);
                 results.add(Workers.run("3g", "latency", bootstrap, out("latency").toString(),
@@ -286,9 +277,20 @@ public final class Bench implements Runnable {
         return results;
     }
 
-    static void checkRepeat(CommandSpec spec, int repeat) {
-        if (repeat < 1) {
-            throw new ParameterException(spec.commandLine(), "--repeat must be at least 1, not " + repeat);
+    /** {@code --repeat}, for the commands that run rounds of engines. */
+    static final class Rounds {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        @Option(names = "--repeat", defaultValue = "1",
+                description = "Rounds of all engines; each engine's median run is reported (default: ${DEFAULT-VALUE}).")
+        int repeat;
+
+        int count() {
+            if (repeat < 1) {
+                throw new ParameterException(spec.commandLine(), "--repeat must be at least 1, not " + repeat);
+            }
+            return repeat;
         }
     }
 
