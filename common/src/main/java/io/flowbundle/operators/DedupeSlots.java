@@ -95,19 +95,23 @@ final class DedupeSlots implements DedupeState {
     @Override
     public boolean remember(long slot, long low, long expiry) throws Exception {
         while (true) {
-            int found = held.find(slot, low);
-            if (found == ExpiringKeys.FOUND) {
+            int place = held.find(slot, low);
+            if (place == ExpiringKeys.FOUND) {
                 return false;
             }
-            if (found == ExpiringKeys.FREE_SLOT) {
+            if (place != ExpiringKeys.TAKEN) {
                 // free in memory; in the state too, unless the filter says it may be taken
-                if (!inUse.mightContain(slot)) {
-                    break;
+                Long other = null;
+                if (inUse.mightContain(slot)) {
+                    seen.setCurrentNamespace(slot);
+                    other = seen.value();
                 }
-                seen.setCurrentNamespace(slot);
-                Long other = seen.value();
                 if (other == null) {
-                    break;
+                    held.insert(place, slot, low, expiry);
+                    if (held.size() >= maxHeldKeys) {
+                        writeHeld();
+                    }
+                    return true;
                 }
                 if (other == low) {
                     return false;
@@ -115,11 +119,6 @@ final class DedupeSlots implements DedupeState {
             }
             slot = DedupeOperator.nextSlot(slot);
         }
-        held.insert(slot, low, expiry);
-        if (held.size() >= maxHeldKeys) {
-            writeHeld();
-        }
-        return true;
     }
 
     @Override

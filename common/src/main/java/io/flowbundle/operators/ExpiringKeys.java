@@ -23,11 +23,9 @@ final class ExpiringKeys {
     private static final int MAX_CAPACITY = 1 << 29;
 
     /** {@link #find}: the key is held. */
-    static final int FOUND = 1;
-    /** {@link #find}: no key holds the slot. */
-    static final int FREE_SLOT = 0;
+    static final int FOUND = -1;
     /** {@link #find}: another key holds the slot. */
-    static final int TAKEN = -1;
+    static final int TAKEN = -2;
 
     private long[] table;
     private int mask;
@@ -46,19 +44,22 @@ final class ExpiringKeys {
      */
     boolean add(long slot, long low, long expiry) {
         while (true) {
-            int found = find(slot, low);
-            if (found == FOUND) {
+            int place = find(slot, low);
+            if (place == FOUND) {
                 return false;
             }
-            if (found == FREE_SLOT) {
-                insert(slot, low, expiry);
+            if (place != TAKEN) {
+                insert(place, slot, low, expiry);
                 return true;
             }
             slot = DedupeOperator.nextSlot(slot);
         }
     }
 
-    /** Whether the key is held at this slot, the slot is free, or another key holds it. */
+    /**
+     * {@link #FOUND} if the key is held at this slot, {@link #TAKEN} if another key holds it, else
+     * the free place where the slot's key goes (for {@link #insert}, until the table changes).
+     */
     int find(long slot, long low) {
         int place = home(slot);
         while (table[place * WIDTH + 2] != FREE) {
@@ -68,18 +69,19 @@ final class ExpiringKeys {
             }
             place = (place + 1) & mask;
         }
-        return FREE_SLOT;
+        return place;
     }
 
-    /** Puts a key at a slot {@link #find} said is free. */
-    void insert(long slot, long low, long expiry) {
+    /** Puts a key at the place {@link #find} gave for its slot, with no change to the table since. */
+    void insert(int place, long slot, long low, long expiry) {
         if (expiry == FREE) {
             throw new IllegalArgumentException("expiry time " + FREE + " marks a free place");
         }
         if ((size + 1) * 2 > capacity()) {
             resize(capacity() * 2);
+            place = freePlaceFor(slot);
         }
-        put(freePlaceFor(slot), slot, low, expiry);
+        put(place, slot, low, expiry);
         size++;
         nextExpiry = Math.min(nextExpiry, expiry);
     }
