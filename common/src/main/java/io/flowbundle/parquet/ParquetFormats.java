@@ -5,7 +5,6 @@ import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.formats.parquet.ParquetColumnarRowInputFormat;
 import org.apache.flink.formats.parquet.row.ParquetRowDataBuilder;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.hadoop.conf.Configuration;
 
@@ -33,14 +32,11 @@ public final class ParquetFormats {
         return ParquetRowDataBuilder.createWriterFactory(rowType, conf, true);
     }
 
-    /** Reads the columns of {@code rowType} by name (case-sensitive) as {@link RowData}. */
+    /**
+     * Reads the columns of {@code rowType} by name (case-sensitive) as {@link RowData}, with each
+     * entry of a string dictionary decoded once ({@link DictionaryCachingFormat}).
+     */
     public static ParquetColumnarRowInputFormat<FileSourceSplit> inputFormat(RowType rowType) {
-        return new ParquetColumnarRowInputFormat<>(
-                new Configuration(false),
-                rowType,
-                InternalTypeInfo.of(rowType),
-                READ_BATCH_SIZE,
-                true,
-                true);
+        return new DictionaryCachingFormat(rowType, READ_BATCH_SIZE);
     }
 }

@@ -11,9 +11,13 @@ import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.apache.flink.formats.parquet.ParquetColumnarRowInputFormat;
+import org.apache.flink.formats.parquet.row.ParquetRowDataBuilder;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -28,7 +32,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 class ParquetFormatsTest {
 
@@ -95,6 +101,42 @@ class ParquetFormatsTest {
             }
             assertThat(readAll(file)).as(codec).extracting(SensorRows::idOf).containsExactly("evt-" + codec);
         }
+    }
+
+    @Test
+    void dictionaryEncodedStringsReadBackAcrossRowGroupsPagesAndFallback() throws IOException {
+        // small row groups, pages and dictionary pages: each row group has its own dictionaries
+        // (device ids that differ per group, with nulls); the ids repeat at first and then are
+        // unique, so their column switches from dictionary pages to plain pages within a batch
+        List<GenericRowData> rows = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            SensorRows.Builder row = reading(i < 5_000 ? "repeated-" + i % 10 : "evt-" + i).type(i % 3 == 0 ? "heartbeat" : "reading");
+            rows.add((i % 97 == 0 ? row.noDevice() : row.device("group-" + i / 4_000 + "-device-" + i % 61)).build());
+        }
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+        conf.set("parquet.block.size", "16384");
+        conf.set("parquet.page.size", "4096");
+        conf.set("parquet.dictionary.page.size", "8192");
+        conf.set("parquet.write.int64.timestamp", "true");
+        conf.set("parquet.timestamp.time.unit", "micros");
+        Path file = dir.resolve("dictionaries.parquet");
+        try (var out = new org.apache.flink.core.fs.local.LocalDataOutputStream(file.toFile())) {
+            var writer = ParquetRowDataBuilder.createWriterFactory(SensorRows.TYPE, conf, true).create(out);
+            for (GenericRowData row : rows) {
+                writer.addElement(row);
+            }
+            writer.finish();
+        }
+        try (ParquetFileReader footer =
+                ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), conf))) {
+            assertThat(footer.getRowGroups()).hasSizeGreaterThan(2);
+            Set<Encoding> idEncodings = new HashSet<>();
+            footer.getRowGroups().forEach(group -> idEncodings.addAll(group.getColumns().get(SensorRows.ID).getEncodings()));
+            assertThat(idEncodings).contains(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY);
+        }
+
+        assertThat(DictionaryCachingFormat.caching()).as("dictionary entries shared in this Flink version").isTrue();
+        assertThat(readAll(file)).containsExactlyElementsOf(rows);
     }
 
     private static List<RowData> readAll(Path file) throws IOException {
