@@ -104,6 +104,11 @@ public final class Counters {
             metric.inc();
         }
 
+        public void add(long n) {
+            accumulator.add(n);
+            metric.inc(n);
+        }
+
         public long value() {
             return accumulator.getLocalValue();
         }

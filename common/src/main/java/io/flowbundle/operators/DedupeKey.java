@@ -14,7 +14,7 @@ import java.util.List;
  * row whose key is the text {@code null} (they are of each other, as in a SQL {@code GROUP BY}).
  *
  * <p>Dedupe works on the key's 128-bit {@link #fingerprint}, computed once before the shuffle
- * ({@link Fingerprinted}) and compared by {@link BatchDedupeFunction} and {@link DedupeOperator}:
+ * ({@link Fingerprinted}) and compared by {@link BatchDedupeOperator} and {@link DedupeOperator}:
  * two keys are taken for one only if 128 hash bits agree (about n^2/2^129 for n distinct keys).
  */
 public final class DedupeKey implements Serializable {

@@ -12,6 +12,9 @@ final class FingerprintSet {
 
     private long[] table = new long[2 * MIN_CAPACITY];
     private int size;
+    /** The sum of the slots {@link #addAll} read ahead: kept so the reads are not optimized away. */
+    @SuppressWarnings("unused")
+    private long touched;
 
     /** Adds a fingerprint; returns false if it was already there. */
     boolean add(long high, long low) {
@@ -24,13 +27,44 @@ final class FingerprintSet {
         return insert(table, high, low);
     }
 
+    /**
+     * Adds {@code count} fingerprints in order, as {@link #add} would one by one, and says for
+     * each whether it was new. Faster than one by one for a table larger than the CPU caches:
+     * every slot the batch will probe is read first, in one short loop of independent loads that
+     * the CPU overlaps, so the inserts then find their slots in cache instead of waiting for memory
+     * once per fingerprint.
+     */
+    void addAll(long[] highs, long[] lows, int count, boolean[] added) {
+        while ((size + count) * 2L >= table.length / 2) {
+            grow();
+        }
+        int mask = table.length / 2 - 1;
+        long touched = 0;
+        for (int i = 0; i < count; i++) {
+            touched += table[slotOf(highs[i], mask) * 2];
+        }
+        this.touched = touched;
+        for (int i = 0; i < count; i++) {
+            long high = highs[i];
+            long low = lows[i];
+            if (high == 0 && low == 0) {
+                low = 1;
+            }
+            added[i] = insert(table, high, low);
+        }
+    }
+
     int size() {
         return size;
     }
 
+    private static int slotOf(long high, int mask) {
+        return (int) (high ^ (high >>> 32)) & mask;
+    }
+
     private boolean insert(long[] into, long high, long low) {
         int mask = into.length / 2 - 1;
-        int slot = (int) (high ^ (high >>> 32)) & mask;
+        int slot = slotOf(high, mask);
         while (true) {
             int at = slot * 2;
             long h = into[at];

@@ -5,7 +5,7 @@ import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.RowValidator;
 import io.flowbundle.lineage.ColumnLineage;
 import io.flowbundle.operators.ContractGate;
-import io.flowbundle.operators.BatchDedupeFunction;
+import io.flowbundle.operators.BatchDedupeOperator;
 import io.flowbundle.operators.DedupeOperator;
 import io.flowbundle.operators.DedupeKey;
 import io.flowbundle.operators.Envelope;
@@ -125,9 +125,10 @@ public final class PipelineGraph {
                 events =
                         fingerprinted
                                 .partitionCustom(new ByKeyHash(), new Fingerprinted.ByHigh())
-                                .process(new BatchDedupeFunction(eventsType.getFieldCount()))
-                                .returns(eventsInfo)
-                                .name("dedupe: " + keys)
+                                .transform(
+                                        "dedupe: " + keys,
+                                        eventsInfo,
+                                        new BatchDedupeOperator(Fingerprinted.type(eventsType)))
                                 .uid("dedupe");
             } else {
                 EventTime time = new EventTime(eventsType.getFieldIndex(spec.eventTime()), 3);
