@@ -18,10 +18,10 @@ import org.apache.flink.table.types.logical.RowType;
  *
  * <p>Records arrive {@link Fingerprinted} and partitioned by the fingerprint, so this operator sees
  * all copies of its keys; it passes on the carried columns without the fingerprint, in arrival
- * order. It looks keys up {@value #BATCH} at a time ({@link FingerprintSet#addAll}): with tens of
- * millions of keys the set is far larger than the CPU caches, and one lookup at a time spent most of
- * its time waiting for memory. Records held for a batch are passed on at the end of the input, and
- * before any watermark or checkpoint barrier.
+ * order and with their timestamps. It looks keys up {@value #BATCH} at a time
+ * ({@link FingerprintSet#addAll}): with tens of millions of keys the set is far larger than the CPU
+ * caches, and one lookup at a time spent most of its time waiting for memory. Records held for a
+ * batch are passed on at the end of the input, and before any watermark or checkpoint barrier.
  *
  * <p>Why not keyed state in BATCH mode: Flink then sorts every record by key in managed memory
  * before the operator sees it, and with whole rows in the sort buffers a few million rows spill to
@@ -47,6 +47,8 @@ public final class BatchDedupeOperator extends AbstractStreamOperator<RowData>
     private transient RowData[] held;
     private transient long[] highs;
     private transient long[] lows;
+    /** The held records' timestamps, {@link Long#MIN_VALUE} for none. */
+    private transient long[] timestamps;
     private transient boolean[] added;
     private transient int count;
     private transient StreamRecord<RowData> record;
@@ -76,6 +78,7 @@ public final class BatchDedupeOperator extends AbstractStreamOperator<RowData>
         held = new RowData[BATCH];
         highs = new long[BATCH];
         lows = new long[BATCH];
+        timestamps = new long[BATCH];
         added = new boolean[BATCH];
         record = new StreamRecord<>(null);
         in = counters.counter("dedupe", "in");
@@ -89,6 +92,7 @@ public final class BatchDedupeOperator extends AbstractStreamOperator<RowData>
         highs[count] = Fingerprinted.high(row);
         lows[count] = Fingerprinted.low(row);
         held[count] = copier == null ? row : copier.copy(row);
+        timestamps[count] = element.hasTimestamp() ? element.getTimestamp() : Long.MIN_VALUE;
         if (++count == BATCH) {
             flush();
         }
@@ -101,7 +105,13 @@ public final class BatchDedupeOperator extends AbstractStreamOperator<RowData>
         for (int i = 0; i < count; i++) {
             if (added[i]) {
                 out.inc();
-                output.collect(record.replace(carried.replaceRow(held[i])));
+                record.replace(carried.replaceRow(held[i]));
+                if (timestamps[i] == Long.MIN_VALUE) {
+                    record.eraseTimestamp();
+                } else {
+                    record.setTimestamp(timestamps[i]);
+                }
+                output.collect(record);
             } else {
                 duplicates.inc();
             }

@@ -42,8 +42,10 @@ final class DictionaryCachingFormat extends ParquetColumnarRowInputFormat<FileSo
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DictionaryCachingFormat.class);
 
-    private static final Field VECTOR_DICTIONARY = field(AbstractWritableVector.class, "dictionary");
-    private static final Field PARQUET_DICTIONARY = field(ParquetDictionary.class, "dictionary");
+    private static final Field VECTOR_DICTIONARY =
+            field(AbstractWritableVector.class, "dictionary", Dictionary.class);
+    private static final Field PARQUET_DICTIONARY =
+            field(ParquetDictionary.class, "dictionary", org.apache.parquet.column.Dictionary.class);
 
     DictionaryCachingFormat(RowType rowType, int batchSize) {
         super(new Configuration(false), rowType, InternalTypeInfo.of(rowType), batchSize, true, true);
@@ -62,9 +64,12 @@ final class DictionaryCachingFormat extends ParquetColumnarRowInputFormat<FileSo
         return new Batch(writableVectors, columnarBatch, recycler);
     }
 
-    private static Field field(Class<?> owner, String name) {
+    private static Field field(Class<?> owner, String name, Class<?> type) {
         try {
             Field field = owner.getDeclaredField(name);
+            if (field.getType() != type) {
+                throw new NoSuchFieldException("it is a " + field.getType().getName() + ", not a " + type.getName());
+            }
             field.setAccessible(true);
             return field;
         } catch (ReflectiveOperationException | RuntimeException e) {

@@ -204,9 +204,13 @@ class BatchDedupeOperatorTest {
             harness.processElement(
                     new RowDataSerializer(Fingerprinted.type(SensorRows.PIPELINE_TYPE))
                             .copy(fingerprinter(KEY, ALL).map(reading("evt-3").build())),
-                    0L);
+                    42L);
             harness.endInput();
             assertThat(harness.extractOutputValues()).extracting(SensorRows::idOf).containsExactly("evt-1", "evt-2", "evt-3");
+            assertThat(harness.extractOutputStreamRecords())
+                    .as("timestamps kept")
+                    .extracting(StreamRecord::getTimestamp)
+                    .containsExactly(0L, 0L, 42L);
             assertThat(HarnessAccumulators.of(harness))
                     .containsEntry("dedupe.in", 4L)
                     .containsEntry("dedupe.duplicates", 1L);
