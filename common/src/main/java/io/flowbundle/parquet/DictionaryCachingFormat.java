@@ -35,7 +35,7 @@ import java.lang.reflect.Field;
  *
  * <p>Which dictionary a vector holds is not public in Flink 2.2 (the vector's dictionary and the
  * Parquet dictionary inside Flink's wrapper are private fields), so they are read reflectively. If
- * a later Flink renames them, the format logs that once and reads exactly like Flink's own.
+ * a later Flink renames them, the format logs a warning and reads exactly like Flink's own.
  */
 final class DictionaryCachingFormat extends ParquetColumnarRowInputFormat<FileSourceSplit> {
 
@@ -73,8 +73,9 @@ final class DictionaryCachingFormat extends ParquetColumnarRowInputFormat<FileSo
             field.setAccessible(true);
             return field;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.info(
-                    "Parquet string dictionaries are decoded per row ({}.{} not accessible: {})",
+            LOG.warn(
+                    "Parquet string dictionaries are decoded per row, which is slower ({}.{} not"
+                            + " accessible in this Flink version: {})",
                     owner.getSimpleName(),
                     name,
                     e.toString());
@@ -87,9 +88,9 @@ final class DictionaryCachingFormat extends ParquetColumnarRowInputFormat<FileSo
 
         private final WritableColumnVector[] vectors;
         private final ColumnarRowIterator rows;
-        /** Per column: the Parquet dictionary last seen, and its entries decoded so far. */
+        /** Per column: the Parquet dictionary last seen ... */
         private final Object[] dictionaries;
-
+        /** ... and its entries decoded so far (null until a row asks for one). */
         private final byte[][][] entries;
 
         Batch(
