@@ -1,8 +1,5 @@
 package io.flowbundle.operators;
 
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -30,7 +27,7 @@ import org.apache.flink.table.types.logical.RowType;
  * expire keys by, so every key is kept until the input ends: 16 bytes each (32 at most while the
  * table grows).
  */
-public final class BatchDedupeOperator extends AbstractStreamOperator<RowData>
+public final class BatchDedupeOperator extends CountingOperator<RowData>
         implements OneInputStreamOperator<RowData, RowData>, BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
@@ -53,7 +50,6 @@ public final class BatchDedupeOperator extends AbstractStreamOperator<RowData>
     private transient int count;
     private transient StreamRecord<RowData> record;
 
-    private transient Counters counters;
     private transient Counters.Count in;
     private transient Counters.Count out;
     private transient Counters.Count duplicates;
@@ -61,12 +57,6 @@ public final class BatchDedupeOperator extends AbstractStreamOperator<RowData>
     /** Over {@link Fingerprinted} rows of {@code type} ({@link Fingerprinted#type}). */
     public BatchDedupeOperator(RowType type) {
         this.type = type;
-    }
-
-    @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        counters = Counters.initialize(getRuntimeContext(), context);
     }
 
     @Override
@@ -135,11 +125,5 @@ public final class BatchDedupeOperator extends AbstractStreamOperator<RowData>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         flush();
         super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        counters.snapshot();
     }
 }

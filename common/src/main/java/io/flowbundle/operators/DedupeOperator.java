@@ -3,10 +3,8 @@ package io.flowbundle.operators;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -42,7 +40,7 @@ import org.apache.flink.table.data.utils.ProjectedRowData;
  * bucket count and the slot layout are part of the state layout: changing them makes older
  * savepoints unusable (the operator's uid says which layout it has).
  */
-public final class DedupeOperator extends AbstractStreamOperator<RowData>
+public final class DedupeOperator extends CountingOperator<RowData>
         implements OneInputStreamOperator<RowData, RowData> {
 
     private static final long serialVersionUID = 1L;
@@ -75,7 +73,6 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
 
     private transient ProjectedRowData carried;
     private transient DedupeState keys;
-    private transient Counters counters;
     private transient Counters.Count in;
     private transient Counters.Count out;
     private transient Counters.Count duplicates;
@@ -111,12 +108,6 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
 
     static Integer bucketKey(int bucket) {
         return BUCKET_KEYS[bucket];
-    }
-
-    @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        counters = Counters.initialize(getRuntimeContext(), context);
     }
 
     @Override
@@ -183,7 +174,6 @@ public final class DedupeOperator extends AbstractStreamOperator<RowData>
         // before the keyed state is snapshotted (after this method): it must hold every key
         keys.beforeSnapshot();
         super.snapshotState(context);
-        counters.snapshot();
     }
 
     /** Keys remembered by this subtask (for tests). */
