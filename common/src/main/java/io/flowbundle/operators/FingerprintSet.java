@@ -18,9 +18,6 @@ final class FingerprintSet {
 
     /** Adds a fingerprint; returns false if it was already there. */
     boolean add(long high, long low) {
-        if (high == 0 && low == 0) {
-            low = 1; // (0, 0) marks an empty slot
-        }
         if (size * 2 >= table.length / 2) {
             grow();
         }
@@ -45,12 +42,7 @@ final class FingerprintSet {
         }
         this.touched = touched;
         for (int i = 0; i < count; i++) {
-            long high = highs[i];
-            long low = lows[i];
-            if (high == 0 && low == 0) {
-                low = 1;
-            }
-            added[i] = insert(table, high, low);
+            added[i] = insert(table, highs[i], lows[i]);
         }
     }
 
@@ -63,6 +55,9 @@ final class FingerprintSet {
     }
 
     private boolean insert(long[] into, long high, long low) {
+        if (high == 0 && low == 0) {
+            low = 1; // (0, 0) marks an empty slot
+        }
         int mask = into.length / 2 - 1;
         int slot = slotOf(high, mask);
         while (true) {
