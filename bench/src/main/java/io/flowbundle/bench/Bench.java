@@ -92,6 +92,9 @@ public final class Bench implements Runnable {
         @Mixin
         Rounds rounds;
 
+        @Mixin
+        ClassDataArchives.Switch classData;
+
         @Override
         public Integer call() throws Exception {
             List<Measurement> results = medians(rounds.count(), () -> batch(rows, parallelism, engines));
@@ -126,10 +129,14 @@ public final class Bench implements Runnable {
         @Mixin
         Rounds rounds;
 
+        @Mixin
+        ClassDataArchives.Switch classData;
+
         @Override
         public Integer call() throws Exception {
             List<Measurement> results = new ArrayList<>(medians(rounds.count(), () -> stream(bootstrap, events, parallelism, engines)));
             if (latencySeconds > 0) {
+                recordStreamClassData(bootstrap, "flowbundle-heap", parallelism);
                 System.out.printf("latency run: %,d events/s for %d s ...%n", rate, latencySeconds);
                 results.add(Workers.run("3g", "latency", bootstrap, out("latency").toString(),
                         String.valueOf(streamParallelism("flowbundle-heap", parallelism)), String.valueOf(rate),
@@ -156,6 +163,9 @@ public final class Bench implements Runnable {
 
         @Option(names = "--stream-parallelism", description = STREAM_PARALLELISM_HELP)
         Integer streamParallelism;
+
+        @Mixin
+        ClassDataArchives.Switch classData;
 
         /** The two halves of a scale run. */
         enum Kind { batch, stream }
@@ -243,14 +253,19 @@ public final class Bench implements Runnable {
         }
     }
 
+    /** Input of the unmeasured runs that record the engines' class-data archives. */
+    static final long CLASS_DATA_TRAINING_SIZE = 100_000;
+
     static List<Measurement> batch(long rows, int parallelism, List<String> engines) throws Exception {
-        Path data = STATE.resolve("batch-data-" + rows).toAbsolutePath();
-        if (!Files.isDirectory(data)) {
-            System.out.printf("generating %,d rows into %s ...%n", rows, data);
-            long started = System.nanoTime();
-            SampleData.writeParquet(data, settings(rows), "zstd");
-            System.out.printf("  done in %.0f s%n", (System.nanoTime() - started) / 1e9);
+        for (String engine : engines) {
+            if (ClassDataArchives.missing(engine)) {
+                long size = CLASS_DATA_TRAINING_SIZE;
+                System.out.printf("%s: recording its class-data archive (an unmeasured run over %,d rows) ...%n", engine, size);
+                Workers.recordClassData(engine, "6g", "batch", engine, batchData(size).toString(),
+                        out("class-data-" + engine).toString(), String.valueOf(size), String.valueOf(parallelism));
+            }
         }
+        Path data = batchData(rows);
         List<Measurement> results = new ArrayList<>();
         for (String engine : engines) {
             System.out.printf("%s over %,d rows ...%n", engine, rows);
@@ -265,8 +280,23 @@ public final class Bench implements Runnable {
         return results;
     }
 
+    /** The benchmark's Parquet input of {@code rows} rows, generated on first use. */
+    private static Path batchData(long rows) throws Exception {
+        Path data = STATE.resolve("batch-data-" + rows).toAbsolutePath();
+        if (!Files.isDirectory(data)) {
+            System.out.printf("generating %,d rows into %s ...%n", rows, data);
+            long started = System.nanoTime();
+            SampleData.writeParquet(data, settings(rows), "zstd");
+            System.out.printf("  done in %.0f s%n", (System.nanoTime() - started) / 1e9);
+        }
+        return data;
+    }
+
     static List<Measurement> stream(String bootstrap, long events, Integer parallelism, List<String> engines) throws Exception {
-        String topic = "bench-events-" + events + "-d" + STREAM_DEVICES;
+        for (String engine : engines) {
+            recordStreamClassData(bootstrap, engine, parallelism);
+        }
+        String topic = topic(events);
         ensureTopic(bootstrap, topic, events);
         List<Measurement> results = new ArrayList<>();
         for (String engine : engines) {
@@ -275,6 +305,22 @@ public final class Bench implements Runnable {
                     out("stream-" + engine).toString(), String.valueOf(streamParallelism(engine, parallelism))));
         }
         return results;
+    }
+
+    /** Records the class-data archive of a streaming engine if it has none, over a small topic. */
+    static void recordStreamClassData(String bootstrap, String engine, Integer parallelism) throws Exception {
+        if (ClassDataArchives.missing(engine)) {
+            long size = CLASS_DATA_TRAINING_SIZE;
+            String topic = topic(size);
+            ensureTopic(bootstrap, topic, size);
+            System.out.printf("%s: recording its class-data archive (an unmeasured run over %,d events) ...%n", engine, size);
+            Workers.recordClassData(engine, "4g", "stream", engine, bootstrap, topic, String.valueOf(size),
+                    out("class-data-" + engine).toString(), String.valueOf(streamParallelism(engine, parallelism)));
+        }
+    }
+
+    private static String topic(long events) {
+        return "bench-events-" + events + "-d" + STREAM_DEVICES;
     }
 
     /** {@code --repeat}, for the commands that run rounds of engines. */

@@ -45,4 +45,31 @@ class BenchTest {
         assertThat(Bench.streamParallelism("flowbundle-rocksdb", null)).isEqualTo(2);
         assertThat(Bench.streamParallelism("flowbundle-rocksdb", 3)).isEqualTo(3);
     }
+
+    @Test
+    void engineJvmsMapTheirOwnClassDataArchiveOnceRecordedAndDuckDbNeedsNone() throws Exception {
+        assertThat(ClassDataArchives.archive("flowbundle")).isEqualTo(ClassDataArchives.archive("flowbundle"))
+                .isNotEqualTo(ClassDataArchives.archive("flink-sql"));
+        assertThat(ClassDataArchives.missing("duckdb-1")).isFalse();
+
+        java.nio.file.Path archive = ClassDataArchives.archive("test-engine");
+        java.nio.file.Files.deleteIfExists(archive);
+        assertThat(ClassDataArchives.missing("test-engine")).isTrue();
+        assertThat(ClassDataArchives.options("test-engine")).isEmpty();
+
+        java.nio.file.Files.createDirectories(archive.getParent());
+        java.nio.file.Files.writeString(archive, "stand-in");
+        try {
+            assertThat(ClassDataArchives.missing("test-engine")).isFalse();
+            assertThat(ClassDataArchives.options("test-engine")).first().isEqualTo("-XX:SharedArchiveFile=" + archive);
+
+            new picocli.CommandLine(new ClassDataArchives.Switch()).parseArgs("--no-cds");
+            assertThat(ClassDataArchives.options("test-engine")).isEmpty();
+            assertThat(ClassDataArchives.missing("test-engine")).isFalse();
+        } finally {
+            new picocli.CommandLine(new ClassDataArchives.Switch()).parseArgs();
+            java.nio.file.Files.delete(archive);
+        }
+        assertThat(ClassDataArchives.missing("test-engine")).isTrue();
+    }
 }
