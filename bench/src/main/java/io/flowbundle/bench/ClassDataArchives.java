@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -53,6 +54,19 @@ final class ClassDataArchives {
     /** JVM options of a run that records its loaded classes into {@code file} when it exits. */
     static List<String> recording(Path file) {
         return Stream.concat(Stream.of("-XX:ArchiveClassesAtExit=" + file), QUIET.stream()).toList();
+    }
+
+    /** Deletes the archives {@code engine} had for other builds (~140 MB each). */
+    static void deleteOthers(String engine) throws IOException {
+        Path current = archive(engine);
+        Pattern ofEngine = Pattern.compile(Pattern.quote(engine) + "-[0-9a-f]+\\.jsa");
+        try (Stream<Path> files = Files.list(current.getParent())) {
+            for (Path file : files.toList()) {
+                if (!file.equals(current) && ofEngine.matcher(file.getFileName().toString()).matches()) {
+                    Files.delete(file);
+                }
+            }
+        }
     }
 
     /**

@@ -41,6 +41,7 @@ final class Workers {
                 throw new IllegalStateException("the JVM wrote no class-data archive for " + engine + "; rerun with --no-cds");
             }
             Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ClassDataArchives.deleteOthers(engine);
         } finally {
             Files.deleteIfExists(partial);
         }

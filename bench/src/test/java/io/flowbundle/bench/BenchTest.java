@@ -3,7 +3,10 @@ package io.flowbundle.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -52,24 +55,48 @@ class BenchTest {
                 .isNotEqualTo(ClassDataArchives.archive("flink-sql"));
         assertThat(ClassDataArchives.missing("duckdb-1")).isFalse();
 
-        java.nio.file.Path archive = ClassDataArchives.archive("test-engine");
-        java.nio.file.Files.deleteIfExists(archive);
+        Path archive = ClassDataArchives.archive("test-engine");
+        Files.deleteIfExists(archive);
         assertThat(ClassDataArchives.missing("test-engine")).isTrue();
         assertThat(ClassDataArchives.options("test-engine")).isEmpty();
 
-        java.nio.file.Files.createDirectories(archive.getParent());
-        java.nio.file.Files.writeString(archive, "stand-in");
+        Files.createDirectories(archive.getParent());
+        Files.writeString(archive, "stand-in");
         try {
             assertThat(ClassDataArchives.missing("test-engine")).isFalse();
             assertThat(ClassDataArchives.options("test-engine")).first().isEqualTo("-XX:SharedArchiveFile=" + archive);
 
-            new picocli.CommandLine(new ClassDataArchives.Switch()).parseArgs("--no-cds");
+            new CommandLine(new ClassDataArchives.Switch()).parseArgs("--no-cds");
             assertThat(ClassDataArchives.options("test-engine")).isEmpty();
             assertThat(ClassDataArchives.missing("test-engine")).isFalse();
         } finally {
-            new picocli.CommandLine(new ClassDataArchives.Switch()).parseArgs();
-            java.nio.file.Files.delete(archive);
+            new CommandLine(new ClassDataArchives.Switch()).parseArgs();
+            Files.delete(archive);
         }
         assertThat(ClassDataArchives.missing("test-engine")).isTrue();
+    }
+
+    @Test
+    void recordingAnArchiveDeletesTheEnginesArchivesOfOtherBuildsOnly() throws Exception {
+        Path current = ClassDataArchives.archive("test-engine");
+        Path dir = current.getParent();
+        Files.createDirectories(dir);
+        List<Path> kept = List.of(current, dir.resolve("test-engine-heap-0a1b.jsa"), dir.resolve("other-0a1b.jsa"));
+        Path old = dir.resolve("test-engine-0a1b.jsa");
+        try {
+            for (Path file : List.of(current, kept.get(1), kept.get(2), old)) {
+                Files.writeString(file, "stand-in");
+            }
+
+            ClassDataArchives.deleteOthers("test-engine");
+
+            assertThat(old).doesNotExist();
+            assertThat(kept).allMatch(Files::exists);
+        } finally {
+            for (Path file : kept) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(old);
+        }
     }
 }
