@@ -129,6 +129,9 @@ final class StreamEngines {
      * the checkpoint interval, which is when transactions commit.
      */
     static Measurement latency(String bootstrap, Path out, int parallelism, int rate, int seconds) throws Exception {
+        // logging set up before the job, producer and consumer threads first log at once (SLF4J
+        // otherwise drops their first calls and warns about substitute loggers)
+        org.slf4j.LoggerFactory.getILoggerFactory();
         String topic = "bench-latency-" + System.currentTimeMillis();
         Path spec = streamSpec(out.resolve("latency"), bootstrap, topic, "bench-latency",
                 "|\n  SELECT device_id, window_start, window_end, COUNT(*) AS readings, AVG(temperature_c) AS avg_temp\n"
