@@ -39,12 +39,14 @@ final class BatchEngines {
 
     private BatchEngines() {}
 
-    static Measurement run(String engine, Path data, Path out, long rows, int parallelism) throws Exception {
+    static Measurement run(String engine, Path data, Path out, long rows, int parallelism, String managedMemory)
+            throws Exception {
+        Map<String, String> flink = flinkSettings(parallelism, managedMemory);
         switch (engine) {
             case "flowbundle":
-                return flowbundle(data, out, rows, parallelism);
+                return flowbundle(data, out, rows, flink);
             case "flink-sql":
-                return flinkSql(data, out, rows, parallelism);
+                return flinkSql(data, out, rows, flink);
             case "duckdb-1":
                 return duckdb(engine, data, out, rows, 1);
             case "duckdb-all":
@@ -54,7 +56,7 @@ final class BatchEngines {
         }
     }
 
-    private static Measurement flowbundle(Path data, Path out, long rows, int parallelism) throws Exception {
+    private static Measurement flowbundle(Path data, Path out, long rows, Map<String, String> flink) throws Exception {
         Path conf = Path.of("conf").toAbsolutePath();
         Path spec = out.resolve("bench-hourly.yaml");
         Files.createDirectories(out);
@@ -70,7 +72,7 @@ final class BatchEngines {
                         + "quarantine: " + out.resolve("quarantine") + "\n");
         PipelineSpec pipeline = SpecLoader.load(spec);
         RuntimeConfig config =
-                new RuntimeConfig(out.resolve("audit/audit.jsonl"), "bench", flinkSettings(parallelism), null, null);
+                new RuntimeConfig(out.resolve("audit/audit.jsonl"), "bench", flink, null, null);
         long started = System.nanoTime();
         BatchRun.Summary summary = new BatchRun(pipeline, config, null).run();
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -79,11 +81,12 @@ final class BatchEngines {
         }
         return new Measurement("flowbundle", rows, seconds, summary.counts().loaded(), Measurement.currentPeakRssMb(),
                 Measurement.extra("job_seconds", summary.took().toMillis() / 1000.0,
+                        "managed_memory", flink.get("taskmanager.memory.managed.size"),
                         "rejected", summary.counts().rejectedOnInput(), "duplicates", summary.counts().duplicates()));
     }
 
-    private static Measurement flinkSql(Path data, Path out, long rows, int parallelism) throws Exception {
-        Configuration conf = Configuration.fromMap(flinkSettings(parallelism));
+    private static Measurement flinkSql(Path data, Path out, long rows, Map<String, String> flink) throws Exception {
+        Configuration conf = Configuration.fromMap(flink);
         TableEnvironment tables =
                 TableEnvironment.create(EnvironmentSettings.newInstance().inBatchMode().withConfiguration(conf).build());
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
@@ -100,7 +103,8 @@ final class BatchEngines {
         tables.executeSql("INSERT INTO hourly " + sql).await();
         double seconds = (System.nanoTime() - started) / 1e9;
         long results = duckdbCount("SELECT count(*) FROM read_parquet('" + out.resolve("flink-sql") + "/**')");
-        return new Measurement("flink-sql", rows, seconds, results, Measurement.currentPeakRssMb(), Map.of());
+        return new Measurement("flink-sql", rows, seconds, results, Measurement.currentPeakRssMb(),
+                Measurement.extra("managed_memory", flink.get("taskmanager.memory.managed.size")));
     }
 
     private static Measurement duckdb(String engine, Path data, Path out, long rows, int threads) throws Exception {
@@ -133,10 +137,10 @@ final class BatchEngines {
     }
 
     /** The same Flink settings for flowbundle and bare Flink SQL. */
-    static Map<String, String> flinkSettings(int parallelism) {
+    static Map<String, String> flinkSettings(int parallelism, String managedMemory) {
         return Map.of(
                 "parallelism.default", String.valueOf(parallelism),
-                "taskmanager.memory.managed.size", "512m",
+                "taskmanager.memory.managed.size", managedMemory,
                 "taskmanager.network.compression.codec", "NONE");
     }
 }
