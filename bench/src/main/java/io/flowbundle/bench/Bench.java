@@ -185,6 +185,14 @@ public final class Bench implements Runnable {
         /** The two halves of a scale run. */
         enum Kind { batch, stream }
 
+        /**
+         * {@code scale} for both halves, else {@code scale-batch} or {@code scale-stream}: a run of
+         * one half does not overwrite the other half's table and chart.
+         */
+        static String fileStem(List<Kind> kinds) {
+            return new java.util.HashSet<>(kinds).size() == 1 ? "scale-" + kinds.get(0) : "scale";
+        }
+
         @Option(names = "--kinds", split = ",", defaultValue = "batch,stream",
                 description = "Which benchmarks to scale: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
         List<Kind> kinds;
@@ -221,7 +229,8 @@ public final class Bench implements Runnable {
                 }
                 System.out.println();
             });
-            Path json = STATE.resolve("scale.json");
+            String stem = fileStem(kinds);
+            Path json = STATE.resolve(stem + ".json");
             Files.createDirectories(STATE);
             JSON.writeValue(json.toFile(), all);
             XYChart chart = new XYChartBuilder().width(900).height(560)
@@ -230,7 +239,7 @@ public final class Bench implements Runnable {
             chart.getStyler().setXAxisLogarithmic(true);
             series.forEach((name, bySize) ->
                     chart.addSeries(name, bySize.keySet().stream().map(Long::doubleValue).toList(), new ArrayList<>(bySize.values())));
-            Path png = STATE.resolve("scale.png");
+            Path png = STATE.resolve(stem + ".png");
             BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
             System.out.println("wrote " + json + " and " + png);
             return 0;

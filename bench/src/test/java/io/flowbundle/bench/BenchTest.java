@@ -50,6 +50,13 @@ class BenchTest {
     }
 
     @Test
+    void aScaleRunOfOneHalfWritesFilesOfItsOwn() {
+        assertThat(Bench.Scale.fileStem(List.of(Bench.Scale.Kind.batch, Bench.Scale.Kind.stream))).isEqualTo("scale");
+        assertThat(Bench.Scale.fileStem(List.of(Bench.Scale.Kind.batch))).isEqualTo("scale-batch");
+        assertThat(Bench.Scale.fileStem(List.of(Bench.Scale.Kind.stream, Bench.Scale.Kind.stream))).isEqualTo("scale-stream");
+    }
+
+    @Test
     void engineJvmsMapTheirOwnClassDataArchiveOnceRecordedAndDuckDbNeedsNone() throws Exception {
         assertThat(ClassDataArchives.archive("flowbundle")).isEqualTo(ClassDataArchives.archive("flowbundle"))
                 .isNotEqualTo(ClassDataArchives.archive("flink-sql"));
