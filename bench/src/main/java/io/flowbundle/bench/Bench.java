@@ -285,10 +285,9 @@ public final class Bench implements Runnable {
         for (String engine : engines) {
             if (ClassDataArchives.missing(engine)) {
                 long size = CLASS_DATA_TRAINING_SIZE;
-                System.out.printf("%s: recording its class-data archive (an unmeasured run over %,d rows) ...%n", engine, size);
-                Workers.recordClassData(engine, "6g", "batch", engine, batchData(size).toString(),
-                        out("class-data-" + engine).toString(), String.valueOf(size), String.valueOf(parallelism),
-                        managedMemory);
+                Workers.recordClassData(engine, String.format("%,d rows", size), "6g", "batch", engine,
+                        batchData(size).toString(), out("class-data-" + engine).toString(), String.valueOf(size),
+                        String.valueOf(parallelism), managedMemory);
             }
         }
         Path data = batchData(rows);
@@ -339,9 +338,9 @@ public final class Bench implements Runnable {
             long size = CLASS_DATA_TRAINING_SIZE;
             String topic = topic(size);
             ensureTopic(bootstrap, topic, size);
-            System.out.printf("%s: recording its class-data archive (an unmeasured run over %,d events) ...%n", engine, size);
-            Workers.recordClassData(engine, "4g", "stream", engine, bootstrap, topic, String.valueOf(size),
-                    out("class-data-" + engine).toString(), String.valueOf(streamParallelism(engine, parallelism)));
+            Workers.recordClassData(engine, String.format("%,d events", size), "4g", "stream", engine, bootstrap,
+                    topic, String.valueOf(size), out("class-data-" + engine).toString(),
+                    String.valueOf(streamParallelism(engine, parallelism)));
         }
     }
 

@@ -75,7 +75,12 @@ final class ClassDataArchives {
      * rebuild records anew.
      */
     static Path archive(String engine) {
-        return Bench.STATE.resolve("cds").toAbsolutePath().resolve(engine + "-" + Integer.toHexString(buildKey()) + ".jsa");
+        return Bench.STATE.resolve("cds").toAbsolutePath().resolve(engine + "-" + BuildKey.HEX + ".jsa");
+    }
+
+    /** The build's key, computed once per process (the jars do not change while it runs). */
+    private static final class BuildKey {
+        static final String HEX = Integer.toHexString(buildKey());
     }
 
     private static int buildKey() {

@@ -28,10 +28,12 @@ final class Workers {
     }
 
     /**
-     * An unmeasured run of {@code engine} (same {@code args}, a small input) that records the
-     * engine's class-data archive when its JVM exits; see {@link ClassDataArchives}.
+     * An unmeasured run of {@code engine} (same {@code args}, a small {@code input}) that records
+     * the engine's class-data archive when its JVM exits; see {@link ClassDataArchives}.
      */
-    static void recordClassData(String engine, String heap, String... args) throws IOException, InterruptedException {
+    static void recordClassData(String engine, String input, String heap, String... args)
+            throws IOException, InterruptedException {
+        System.out.printf("%s: recording its class-data archive (an unmeasured run over %s) ...%n", engine, input);
         Path archive = ClassDataArchives.archive(engine);
         Files.createDirectories(archive.getParent());
         Path partial = archive.resolveSibling(archive.getFileName() + ".tmp");
