@@ -5,6 +5,7 @@ import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.audit.RunAudit;
 import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.kafka.KafkaPreflight;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
@@ -96,6 +97,8 @@ public final class StreamRun {
     }
 
     public Summary run(EventSource source) {
+        // a stopped broker or a misspelt topic fails here in one line, not as a job failure
+        KafkaPreflight.check(spec);
         RunInfo run = RunInfo.start(RunInfo.Mode.STREAMING, null);
         AuditLog auditLog = new AuditLog(config.auditLog());
         String sourceName = spec.source().describe();

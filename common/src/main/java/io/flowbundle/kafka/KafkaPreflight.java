@@ -1,0 +1,207 @@
+package io.flowbundle.kafka;
+
+import io.flowbundle.FlowbundleException;
+import io.flowbundle.UsageException;
+import io.flowbundle.spec.PipelineSpec;
+import io.flowbundle.spec.SinkSpec;
+import io.flowbundle.spec.SourceSpec;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Before a streaming job is built: Kafka answers at every address the spec names, the source
+ * topic exists, and every sink topic exists or will be created by its first write. Without this a
+ * stopped broker or a misspelt topic shows up as a Flink job failure several causes deep: the
+ * source's enumerator fails on a topic that does not exist, and a sink waits a minute for the
+ * metadata of a topic its broker will not create, then the job restarts and waits again.
+ */
+public final class KafkaPreflight {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaPreflight.class);
+
+    /** How long a broker has to answer. */
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private static final String AUTO_CREATE = "auto.create.topics.enable";
+
+    private KafkaPreflight() {}
+
+    /** A topic the spec names: which key names it, and the topic. */
+    record Topic(String role, String name) {}
+
+    /** What was found on one Kafka cluster; {@code autoCreate} is null when it could not be read. */
+    record Findings(Set<String> existing, Boolean autoCreate) {}
+
+    /**
+     * Checks the spec's Kafka topics, one cluster at a time; throws a {@link UsageException} naming
+     * the spec file, the key and the topic when one cannot work, a {@link FlowbundleException} when
+     * a broker does not answer.
+     */
+    public static void check(PipelineSpec spec) {
+        check(spec, TIMEOUT);
+    }
+
+    /** As {@link #check(PipelineSpec)}, giving each broker {@code timeout} to answer. */
+    public static void check(PipelineSpec spec, Duration timeout) {
+        for (Map.Entry<String, List<Topic>> cluster : topicsByBootstrap(spec).entrySet()) {
+            String bootstrap = cluster.getKey();
+            List<Topic> topics = cluster.getValue();
+            Verdict verdict =
+                    verdict(spec.file().toString(), bootstrap, topics, inspect(spec, bootstrap, topics, timeout));
+            verdict.warnings().forEach(warning -> LOG.warn("{}", warning));
+            verdict.notes().forEach(note -> LOG.info("{}", note));
+            if (!verdict.errors().isEmpty()) {
+                throw new UsageException(String.join("; ", verdict.errors()));
+            }
+        }
+    }
+
+    /** The spec's Kafka topics grouped by bootstrap address, the source first. */
+    static Map<String, List<Topic>> topicsByBootstrap(PipelineSpec spec) {
+        Map<String, List<Topic>> byBootstrap = new LinkedHashMap<>();
+        if (spec.source() instanceof SourceSpec.Kafka source) {
+            byBootstrap.computeIfAbsent(source.bootstrap(), k -> new ArrayList<>())
+                    .add(new Topic("source", source.topic()));
+        }
+        List<SinkSpec> sinks = spec.sinks();
+        for (int i = 0; i < sinks.size(); i++) {
+            if (sinks.get(i) instanceof SinkSpec.Kafka sink) {
+                String role = sinks.size() == 1 ? "sink" : "sink[" + i + "]";
+                byBootstrap.computeIfAbsent(sink.bootstrap(), k -> new ArrayList<>())
+                        .add(new Topic(role, sink.topic()));
+            }
+        }
+        if (spec.quarantine() instanceof SinkSpec.Kafka quarantine) {
+            byBootstrap.computeIfAbsent(quarantine.bootstrap(), k -> new ArrayList<>())
+                    .add(new Topic("quarantine", quarantine.topic()));
+        }
+        return byBootstrap;
+    }
+
+    /**
+     * What stops the run, what may (a sink topic nobody may create), and what is worth knowing (a
+     * sink topic its first write will create).
+     */
+    record Verdict(List<String> errors, List<String> warnings, List<String> notes) {}
+
+    /** What to say about one cluster's topics, given what was found there. */
+    static Verdict verdict(String file, String bootstrap, List<Topic> topics, Findings findings) {
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (Topic topic : topics) {
+            if (findings.existing().contains(topic.name())) {
+                continue;
+            }
+            String create = "create it first (e.g. scripts/kafka-local create-topic " + topic.name() + " 4)";
+            if (topic.role().equals("source")) {
+                errors.add(file + ": source.topic '" + topic.name() + "' does not exist on " + bootstrap
+                        + ": " + create + " or correct the name");
+            } else if (Boolean.FALSE.equals(findings.autoCreate())) {
+                errors.add(file + ": " + topic.role() + " topic '" + topic.name() + "' does not exist on "
+                        + bootstrap + ", whose brokers do not create topics on first write ("
+                        + AUTO_CREATE + "=false): " + create);
+            } else if (findings.autoCreate() == null) {
+                warnings.add(topic.role() + " topic '" + topic.name() + "' does not exist on " + bootstrap
+                        + " and " + AUTO_CREATE + " could not be read: unless its brokers create topics on"
+                        + " first write, " + create);
+            } else {
+                notes.add(topic.role() + " topic '" + topic.name() + "' does not exist on " + bootstrap
+                        + ": its first write creates it with the broker's default partition count");
+            }
+        }
+        return new Verdict(errors, warnings, notes);
+    }
+
+    private static Findings inspect(PipelineSpec spec, String bootstrap, List<Topic> topics, Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "flowbundle-preflight");
+        Set<String> names = new HashSet<>();
+        topics.forEach(t -> names.add(t.name()));
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = existing(admin, names, timeout, unreachable(spec, bootstrap, timeout));
+            Boolean autoCreate = existing.containsAll(names) ? null : autoCreate(admin, timeout);
+            return new Findings(existing, autoCreate);
+        }
+    }
+
+    private static String unreachable(PipelineSpec spec, String bootstrap, Duration timeout) {
+        return spec.file() + ": no answer from Kafka at " + bootstrap + " within " + timeout.toSeconds()
+                + " s: is the broker running (scripts/kafka-local start) and is the address right?";
+    }
+
+    private static Set<String> existing(Admin admin, Collection<String> names, Duration timeout, String unreachable) {
+        Set<String> existing = new HashSet<>();
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(names).topicNameValues();
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> topic : described.entrySet()) {
+            try {
+                topic.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                existing.add(topic.getKey());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    continue;
+                }
+                if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    throw new FlowbundleException(unreachable, e.getCause());
+                }
+                // not allowed to describe it, say: the job finds out for itself
+                LOG.warn("could not check topic '{}': {}", topic.getKey(), e.getCause().toString());
+                existing.add(topic.getKey());
+            } catch (TimeoutException e) {
+                throw new FlowbundleException(unreachable, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FlowbundleException("interrupted while checking Kafka topics", e);
+            }
+        }
+        return existing;
+    }
+
+    /** The first broker's {@code auto.create.topics.enable}, or null when it cannot be read. */
+    private static Boolean autoCreate(Admin admin, Duration timeout) {
+        try {
+            Collection<Node> nodes = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (nodes.isEmpty()) {
+                return null;
+            }
+            ConfigResource broker =
+                    new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(nodes.iterator().next().id()));
+            Config config = admin.describeConfigs(List.of(broker)).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(broker);
+            ConfigEntry entry = config == null ? null : config.get(AUTO_CREATE);
+            return entry == null || entry.value() == null ? null : Boolean.valueOf(entry.value());
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("could not read {}: {}", AUTO_CREATE, e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.flowbundle.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowbundle.kafka.KafkaPreflight.Findings;
+import io.flowbundle.kafka.KafkaPreflight.Topic;
+import io.flowbundle.kafka.KafkaPreflight.Verdict;
+import io.flowbundle.spec.PipelineSpec;
+import io.flowbundle.spec.SinkSpec;
+import io.flowbundle.spec.SpecLoader;
+import io.flowbundle.testing.ConfFixture;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** What the preflight concludes from what it finds; the broker side is KafkaPreflightITCase. */
+class KafkaPreflightTest {
+
+    private static final String FILE = "conf/pipelines/sensor-hourly-stream.yaml";
+    private static final String HOST = "127.0.0.1:9092";
+    private static final List<Topic> TOPICS =
+            List.of(new Topic("source", "sensor-events"), new Topic("sink", "sensor-hourly"),
+                    new Topic("quarantine", "sensor-events-dlq"));
+
+    @Test
+    void theShippedStreamingSpecNamesItsSourceThenItsKafkaSinksOnOneCluster(@TempDir Path dir) {
+        PipelineSpec spec = SpecLoader.load(ConfFixture.copyTo(dir).pipeline("sensor-hourly-stream"));
+
+        // named as the spec's keys are: its Kafka sink is the first of two; its Parquet sink and
+        // staging layer are not Kafka's business
+        assertThat(KafkaPreflight.topicsByBootstrap(spec))
+                .containsExactly(Map.entry(HOST, List.of(new Topic("source", "sensor-events"),
+                        new Topic("sink[0]", "sensor-hourly"), new Topic("quarantine", "sensor-events-dlq"))));
+    }
+
+    @Test
+    void sinksOnAnotherClusterAreCheckedThereAndSeveralSinksAreNamedByIndex(@TempDir Path dir) {
+        PipelineSpec spec = SpecLoader.load(ConfFixture.copyTo(dir).pipeline("sensor-hourly-stream"));
+        PipelineSpec moved = spec.withSinks(
+                List.of(new SinkSpec.Kafka("a", "10.0.0.1:9092"), new SinkSpec.Kafka("b", HOST)),
+                spec.quarantine());
+
+        assertThat(KafkaPreflight.topicsByBootstrap(moved))
+                .containsExactly(
+                        Map.entry(HOST, List.of(new Topic("source", "sensor-events"), new Topic("sink[1]", "b"),
+                                new Topic("quarantine", "sensor-events-dlq"))),
+                        Map.entry("10.0.0.1:9092", List.of(new Topic("sink[0]", "a"))));
+    }
+
+    @Test
+    void allTopicsThereMeansNothingToSay() {
+        Verdict verdict = KafkaPreflight.verdict(FILE, HOST, TOPICS,
+                new Findings(Set.of("sensor-events", "sensor-hourly", "sensor-events-dlq"), null));
+
+        assertThat(verdict.errors()).isEmpty();
+        assertThat(verdict.warnings()).isEmpty();
+        assertThat(verdict.notes()).isEmpty();
+    }
+
+    @Test
+    void aMissingSourceTopicStopsTheRunNamingFileKeyTopicAndWhatToDo() {
+        Verdict verdict = KafkaPreflight.verdict(FILE, HOST, TOPICS,
+                new Findings(Set.of("sensor-hourly", "sensor-events-dlq"), true));
+
+        assertThat(verdict.errors())
+                .containsExactly(FILE + ": source.topic 'sensor-events' does not exist on " + HOST
+                        + ": create it first (e.g. scripts/kafka-local create-topic sensor-events 4)"
+                        + " or correct the name");
+        assertThat(verdict.notes()).isEmpty();
+    }
+
+    @Test
+    void missingSinkTopicsAreCreatedByTheirFirstWriteWhereTheBrokerDoesThat() {
+        Verdict verdict = KafkaPreflight.verdict(FILE, HOST, TOPICS, new Findings(Set.of("sensor-events"), true));
+
+        assertThat(verdict.errors()).isEmpty();
+        assertThat(verdict.notes())
+                .containsExactly(
+                        "sink topic 'sensor-hourly' does not exist on " + HOST
+                                + ": its first write creates it with the broker's default partition count",
+                        "quarantine topic 'sensor-events-dlq' does not exist on " + HOST
+                                + ": its first write creates it with the broker's default partition count");
+    }
+
+    @Test
+    void missingSinkTopicsStopTheRunWhereTheBrokerDoesNotCreateTopics() {
+        Verdict verdict = KafkaPreflight.verdict(FILE, HOST, TOPICS,
+                new Findings(Set.of("sensor-events", "sensor-events-dlq"), false));
+
+        assertThat(verdict.errors())
+                .containsExactly(FILE + ": sink topic 'sensor-hourly' does not exist on " + HOST
+                        + ", whose brokers do not create topics on first write (auto.create.topics.enable=false):"
+                        + " create it first (e.g. scripts/kafka-local create-topic sensor-hourly 4)");
+    }
+
+    @Test
+    void whenTheBrokerSettingCannotBeReadAMissingSinkTopicIsLeftToTheJobWithAWarning() {
+        Verdict verdict = KafkaPreflight.verdict(FILE, HOST, TOPICS,
+                new Findings(Set.of("sensor-events", "sensor-events-dlq"), null));
+
+        assertThat(verdict.errors()).isEmpty();
+        assertThat(verdict.notes()).isEmpty();
+        assertThat(verdict.warnings())
+                .containsExactly("sink topic 'sensor-hourly' does not exist on " + HOST
+                        + " and auto.create.topics.enable could not be read: unless its brokers create topics"
+                        + " on first write, create it first (e.g. scripts/kafka-local create-topic sensor-hourly 4)");
+    }
+}
