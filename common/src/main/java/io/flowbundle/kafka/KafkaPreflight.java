@@ -34,9 +34,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Before a streaming job is built: Kafka answers at every address the spec names, the source
  * topic exists, and every sink topic exists or will be created by its first write. Without this a
- * stopped broker or a misspelt topic shows up as a Flink job failure several causes deep: the
- * source's enumerator fails on a topic that does not exist, and a sink waits a minute for the
- * metadata of a topic its broker will not create, then the job restarts and waits again.
+ * misspelt source topic fails the job from the source's split enumerator, several causes deep and
+ * after the cluster has started, and a sink topic its broker will not create makes the producer
+ * wait {@code max.block.ms} (60 s) for its metadata before the job fails.
  */
 public final class KafkaPreflight {
 
@@ -170,7 +170,7 @@ public final class KafkaPreflight {
                 if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                     throw new FlowbundleException(unreachable, e.getCause());
                 }
-                // not allowed to describe it, say: the job finds out for itself
+                // e.g. not authorized to describe it: leave the topic to the job
                 LOG.warn("could not check topic '{}': {}", topic.getKey(), e.getCause().toString());
                 existing.add(topic.getKey());
             } catch (TimeoutException e) {
