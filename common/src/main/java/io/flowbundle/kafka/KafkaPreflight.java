@@ -10,10 +10,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -43,7 +46,7 @@ public final class KafkaPreflight {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPreflight.class);
 
     /** How long a broker has to answer. */
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private static final String AUTO_CREATE = "auto.create.topics.enable";
 
@@ -136,23 +139,57 @@ public final class KafkaPreflight {
         return new Verdict(errors, warnings, notes);
     }
 
-    private static Findings inspect(PipelineSpec spec, String bootstrap, List<Topic> topics, Duration timeout) {
+    /**
+     * Creates {@code topic} with {@code partitions} partitions and the broker's default replication
+     * unless it exists (then it is left as it is); true when it was created here. For writers that
+     * should not depend on a broker creating topics on first write: where it does, the first
+     * batches of a new topic can land out of order (docs/ARCHITECTURE.md, the Kafka sink).
+     */
+    public static boolean createIfMissing(String bootstrap, String topic, int partitions, Duration timeout) {
+        String unreachable = unreachable("", bootstrap, timeout);
+        try (Admin admin = Admin.create(adminProps(bootstrap, timeout))) {
+            if (!existing(admin, Set.of(topic), timeout, unreachable).isEmpty()) {
+                return false;
+            }
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                    .all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false; // created by someone else meanwhile
+            }
+            throw new FlowbundleException(
+                    "cannot create topic '" + topic + "' on " + bootstrap + ": " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new FlowbundleException(unreachable, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlowbundleException("interrupted while creating topic '" + topic + "'", e);
+        }
+    }
+
+    private static Properties adminProps(String bootstrap, Duration timeout) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "flowbundle-preflight");
+        return props;
+    }
+
+    private static Findings inspect(PipelineSpec spec, String bootstrap, List<Topic> topics, Duration timeout) {
         Set<String> names = new HashSet<>();
         topics.forEach(t -> names.add(t.name()));
-        try (Admin admin = Admin.create(props)) {
-            Set<String> existing = existing(admin, names, timeout, unreachable(spec, bootstrap, timeout));
+        try (Admin admin = Admin.create(adminProps(bootstrap, timeout))) {
+            Set<String> existing = existing(admin, names, timeout, unreachable(spec.file() + ": ", bootstrap, timeout));
             Boolean autoCreate = existing.containsAll(names) ? null : autoCreate(admin, timeout);
             return new Findings(existing, autoCreate);
         }
     }
 
-    private static String unreachable(PipelineSpec spec, String bootstrap, Duration timeout) {
-        return spec.file() + ": no answer from Kafka at " + bootstrap + " within " + timeout.toSeconds()
+    private static String unreachable(String where, String bootstrap, Duration timeout) {
+        return where + "no answer from Kafka at " + bootstrap + " within " + timeout.toSeconds()
                 + " s: is the broker running (scripts/kafka-local start) and is the address right?";
     }
 

@@ -1,12 +1,17 @@
 package io.flowbundle.cli;
 
+import io.flowbundle.UsageException;
 import io.flowbundle.kafka.EventProducer;
+import io.flowbundle.kafka.KafkaPreflight;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -44,16 +49,34 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "Limit the rate (default: as fast as possible).")
     Double rate;
 
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            paramLabel = "N",
+            description = "Partitions of the topic if it has to be created (default: ${DEFAULT-VALUE}); an existing topic is used as it is.")
+    int partitions;
+
     @Mixin GeneratorOptions generator;
+
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (partitions < 1) {
+            throw new UsageException("--partitions must be at least 1, got " + partitions);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        // created here rather than by the broker on first write, which can reorder the first batches
+        if (KafkaPreflight.createIfMissing(bootstrap, topic, partitions, KafkaPreflight.TIMEOUT)) {
+            out.printf("created topic %s with %d partitions at %s%n", topic, partitions, bootstrap);
+            out.flush();
+        }
         EventProducer producer = new EventProducer(bootstrap, topic, rate, System.out);
         EventProducer.Result result =
                 input.file != null
                         ? producer.replay(input.file)
                         : producer.generate(generator.settings(input.generate).withMalformedJson(true));
-        System.out.printf(
+        out.printf(
                 "produced %d records to %s at %s in %.1f s (%.0f records/s)%n",
                 result.records(),
                 topic,
