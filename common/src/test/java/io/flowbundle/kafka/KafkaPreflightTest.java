@@ -54,60 +54,57 @@ class KafkaPreflightTest {
 
     @Test
     void allTopicsThereMeansNothingToSay() {
-        Verdict verdict = KafkaPreflight.verdict(FILE, HOST, TOPICS,
-                new Findings(Set.of("sensor-events", "sensor-hourly", "sensor-events-dlq"), null));
-
-        assertThat(verdict.errors()).isEmpty();
-        assertThat(verdict.warnings()).isEmpty();
-        assertThat(verdict.notes()).isEmpty();
+        assertVerdict(verdict(null, "sensor-events", "sensor-hourly", "sensor-events-dlq"),
+                List.of(), List.of(), List.of());
     }
 
     @Test
     void aMissingSourceTopicStopsTheRunNamingFileKeyTopicAndWhatToDo() {
-        Verdict verdict = KafkaPreflight.verdict(FILE, HOST, TOPICS,
-                new Findings(Set.of("sensor-hourly", "sensor-events-dlq"), true));
-
-        assertThat(verdict.errors())
-                .containsExactly(FILE + ": source.topic 'sensor-events' does not exist on " + HOST
+        assertVerdict(verdict(true, "sensor-hourly", "sensor-events-dlq"),
+                List.of(FILE + ": source.topic 'sensor-events' does not exist on " + HOST
                         + ": create it first (e.g. scripts/kafka-local create-topic sensor-events 4)"
-                        + " or correct the name");
-        assertThat(verdict.notes()).isEmpty();
+                        + " or correct the name"),
+                List.of(), List.of());
     }
 
     @Test
     void missingSinkTopicsAreCreatedByTheirFirstWriteWhereTheBrokerDoesThat() {
-        Verdict verdict = KafkaPreflight.verdict(FILE, HOST, TOPICS, new Findings(Set.of("sensor-events"), true));
-
-        assertThat(verdict.errors()).isEmpty();
-        assertThat(verdict.notes())
-                .containsExactly(
-                        "sink topic 'sensor-hourly' does not exist on " + HOST
+        assertVerdict(verdict(true, "sensor-events"),
+                List.of(), List.of(),
+                List.of("sink topic 'sensor-hourly' does not exist on " + HOST
                                 + ": its first write creates it with the broker's default partition count",
                         "quarantine topic 'sensor-events-dlq' does not exist on " + HOST
-                                + ": its first write creates it with the broker's default partition count");
+                                + ": its first write creates it with the broker's default partition count"));
     }
 
     @Test
     void missingSinkTopicsStopTheRunWhereTheBrokerDoesNotCreateTopics() {
-        Verdict verdict = KafkaPreflight.verdict(FILE, HOST, TOPICS,
-                new Findings(Set.of("sensor-events", "sensor-events-dlq"), false));
-
-        assertThat(verdict.errors())
-                .containsExactly(FILE + ": sink topic 'sensor-hourly' does not exist on " + HOST
+        assertVerdict(verdict(false, "sensor-events", "sensor-events-dlq"),
+                List.of(FILE + ": sink topic 'sensor-hourly' does not exist on " + HOST
                         + ", whose brokers do not create topics on first write (auto.create.topics.enable=false):"
-                        + " create it first (e.g. scripts/kafka-local create-topic sensor-hourly 4)");
+                        + " create it first (e.g. scripts/kafka-local create-topic sensor-hourly 4)"),
+                List.of(), List.of());
     }
 
     @Test
     void whenTheBrokerSettingCannotBeReadAMissingSinkTopicIsLeftToTheJobWithAWarning() {
-        Verdict verdict = KafkaPreflight.verdict(FILE, HOST, TOPICS,
-                new Findings(Set.of("sensor-events", "sensor-events-dlq"), null));
-
-        assertThat(verdict.errors()).isEmpty();
-        assertThat(verdict.notes()).isEmpty();
-        assertThat(verdict.warnings())
-                .containsExactly("sink topic 'sensor-hourly' does not exist on " + HOST
+        assertVerdict(verdict(null, "sensor-events", "sensor-events-dlq"),
+                List.of(),
+                List.of("sink topic 'sensor-hourly' does not exist on " + HOST
                         + " and auto.create.topics.enable could not be read: unless its brokers create topics"
-                        + " on first write, create it first (e.g. scripts/kafka-local create-topic sensor-hourly 4)");
+                        + " on first write, create it first (e.g. scripts/kafka-local create-topic sensor-hourly 4)"),
+                List.of());
+    }
+
+    /** The verdict on TOPICS when {@code existing} are there and the broker setting is {@code autoCreate}. */
+    private static Verdict verdict(Boolean autoCreate, String... existing) {
+        return KafkaPreflight.verdict(FILE, HOST, TOPICS, new Findings(Set.of(existing), autoCreate));
+    }
+
+    private static void assertVerdict(
+            Verdict verdict, List<String> errors, List<String> warnings, List<String> notes) {
+        assertThat(verdict.errors()).as("errors").containsExactlyElementsOf(errors);
+        assertThat(verdict.warnings()).as("warnings").containsExactlyElementsOf(warnings);
+        assertThat(verdict.notes()).as("notes").containsExactlyElementsOf(notes);
     }
 }
