@@ -20,8 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,9 +48,6 @@ class GovernanceCliITCase {
     private static Path lineage;
     private static SampleData.Counts generated;
     private static DuckDb duck;
-
-    /** What a command printed and returned. */
-    private record Cli(int exit, String out, String err) {}
 
     @BeforeAll
     static void runThePipelineOnce() {
@@ -282,10 +277,7 @@ class GovernanceCliITCase {
     }
 
     private static Cli cli(String... args) {
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        int exit = Main.execute(new PrintWriter(stdout), new PrintWriter(stderr), args);
-        return new Cli(exit, stdout.toString(), stderr.toString());
+        return Cli.run(args);
     }
 
     private List<AuditRecord> retentionRecords() {

@@ -9,17 +9,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.util.Map;
 
 /** {@code flowbundle produce} through {@link Main#execute}, against a real broker. */
 class ProduceCommandITCase {
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
-
-    private record Cli(int exit, String out, String err) {}
 
     @Test
     void createsAMissingTopicWithTheAskedPartitionsThenWritesEveryEventToIt() throws Exception {
@@ -48,16 +43,13 @@ class ProduceCommandITCase {
 
     @Test
     void aBrokerThatDoesNotAnswerIsAOneLineError() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        String nobody = KafkaBroker.addressNobodyAnswers();
 
-        Cli cli = cli("produce", "--topic", "t", "--bootstrap", "127.0.0.1:" + closedPort, "--generate", "10");
+        Cli cli = cli("produce", "--topic", "t", "--bootstrap", nobody, "--generate", "10");
 
         assertThat(cli.exit()).isEqualTo(1);
         assertThat(cli.err())
-                .isEqualTo("error: no answer from Kafka at 127.0.0.1:" + closedPort + " within 10 s: is the broker"
+                .isEqualTo("error: no answer from Kafka at " + nobody + " within 10 s: is the broker"
                         + " running (scripts/kafka-local start) and is the address right?\n");
     }
 
@@ -77,9 +69,6 @@ class ProduceCommandITCase {
     }
 
     private static Cli cli(String... args) {
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        int exit = Main.execute(new PrintWriter(stdout), new PrintWriter(stderr), args);
-        return new Cli(exit, stdout.toString(), stderr.toString());
+        return Cli.run(args);
     }
 }

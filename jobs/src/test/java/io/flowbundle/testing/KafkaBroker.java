@@ -20,6 +20,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +75,15 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     public String bootstrap() {
         return cluster.bootstrapServers();
+    }
+
+    /** A loopback address where no broker listens: a port just taken from the OS and given back. */
+    public static String addressNobodyAnswers() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return "127.0.0.1:" + socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public void createTopic(String topic, int partitions) throws Exception {
