@@ -4,6 +4,8 @@ import io.flowbundle.FlowbundleException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -39,13 +41,22 @@ public final class ParquetInputs {
             return List.of(source);
         }
         List<Path> all;
-        try (Stream<Path> walk = Files.walk(source)) {
+        // symbolic links are followed (a source that is a link to a folder, partitions linked in
+        // from elsewhere), as Hadoop's local file system and DuckDB's globs do
+        try (Stream<Path> walk = Files.walk(source, FileVisitOption.FOLLOW_LINKS)) {
             all =
                     walk.filter(Files::isRegularFile)
                             .filter(p -> !isHidden(source.relativize(p)))
                             .filter(p -> p.getFileName().toString().endsWith(".parquet"))
                             .sorted()
                             .toList();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof FileSystemLoopException loop) {
+                throw new FlowbundleException(
+                        "source " + source + ": a symbolic link below it points back up the tree at "
+                                + loop.getFile() + "; remove the link or point source.path below it");
+            }
+            throw new UncheckedIOException("cannot list " + source + ": " + e.getCause().getMessage(), e.getCause());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + source, e);
         }

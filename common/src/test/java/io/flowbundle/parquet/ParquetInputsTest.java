@@ -57,6 +57,32 @@ class ParquetInputsTest {
     }
 
     @Test
+    void symbolicLinksAreFollowedToFoldersAndPartitionsElsewhere() throws IOException {
+        Path current = Files.createSymbolicLink(dir.resolve("current"), source);
+        Path archived = Files.createDirectories(dir.resolve("archive/date=2026-10-31"));
+        Files.copy(day(NOV_1), archived.resolve("part-00000.parquet"));
+        Files.createSymbolicLink(source.resolve("date=2026-10-31"), archived);
+
+        assertThat(ParquetInputs.list(current, "date", null))
+                .containsExactly(
+                        current.resolve("date=2026-10-31/part-00000.parquet"),
+                        current.resolve("date=2026-11-01/part-00000.parquet"),
+                        current.resolve("date=2026-11-02/part-00000.parquet"));
+        assertThat(ParquetInputs.list(current, "date", LocalDate.of(2026, 10, 31)))
+                .containsExactly(current.resolve("date=2026-10-31/part-00000.parquet"));
+    }
+
+    @Test
+    void aLinkThatPointsBackUpTheTreeIsAOneLineError() throws IOException {
+        Path loop = Files.createSymbolicLink(source.resolve("date=2026-11-01/again"), source);
+
+        assertThatThrownBy(() -> ParquetInputs.list(source, "date", null))
+                .isInstanceOf(FlowbundleException.class)
+                .hasMessage("source " + source + ": a symbolic link below it points back up the tree at " + loop
+                        + "; remove the link or point source.path below it");
+    }
+
+    @Test
     void dateSelectsOnlyThatPartition() {
         assertThat(ParquetInputs.list(source, "date", NOV_2)).containsExactly(day(NOV_2));
     }
