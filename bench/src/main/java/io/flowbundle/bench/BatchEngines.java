@@ -26,7 +26,9 @@ import java.util.Map;
  *       output contract, partitioned write and commit, audit and lineage;
  *   <li>{@code flink-sql}: the same SQL as bare Flink SQL (filesystem source and sink), the same
  *       parallelism and managed memory: what governance costs;
- *   <li>{@code duckdb-1} / {@code duckdb-all}: DuckDB in-process with one thread / all cores.
+ *   <li>{@code duckdb-1} / {@code duckdb-all}: DuckDB in-process with one thread / all cores;
+ *   <li>{@code java-floor} (only when named): the pipeline's per-row work hand-fused in plain Java
+ *       threads, without Flink and without writing the result ({@link JavaFloor}).
  * </ul>
  */
 final class BatchEngines {
@@ -47,6 +49,8 @@ final class BatchEngines {
                 return flowbundle(data, out, rows, flink);
             case "flink-sql":
                 return flinkSql(data, out, rows, flink);
+            case "java-floor":
+                return JavaFloor.run(data, rows, parallelism, Path.of("conf/contracts/sensor_events.yaml"));
             case "duckdb-1":
                 return duckdb(engine, data, out, rows, 1);
             case "duckdb-all":

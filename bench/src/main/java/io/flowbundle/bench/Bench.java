@@ -91,14 +91,15 @@ public final class Bench implements Runnable {
         @Option(names = "--rows", defaultValue = "10000000", description = "Rows (default: ${DEFAULT-VALUE}).")
         long rows;
 
-        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism, and java-floor's threads (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
         @Option(names = "--managed-memory", defaultValue = MANAGED_MEMORY, description = MANAGED_MEMORY_HELP)
         String managedMemory;
 
         @Option(names = "--engines", split = ",", defaultValue = "duckdb-1,duckdb-all,flink-sql,flowbundle",
-                description = "Engines (default: ${DEFAULT-VALUE}).")
+                description = "Engines (default: ${DEFAULT-VALUE}); also java-floor: the pipeline's per-row work"
+                        + " in plain Java threads, no Flink, result not written (a floor, see docs/PERFORMANCE.md).")
         List<String> engines;
 
         @Mixin

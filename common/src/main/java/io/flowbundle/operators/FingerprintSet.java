@@ -4,9 +4,10 @@ package io.flowbundle.operators;
  * A set of 128-bit key fingerprints in one open-addressing {@code long[]} (16 bytes a key, no
  * objects): the memory behind a bounded run's dedupe, where every key of the input must be
  * remembered until the input ends. Two different keys share a fingerprint with probability about
- * {@code n² / 2^129}: below 10^-20 even for a billion keys.
+ * {@code n² / 2^129}: below 10^-20 even for a billion keys. Not thread-safe. Public for the
+ * benchmark's hand-fused floor engine, which dedupes with the same structure as the pipeline.
  */
-final class FingerprintSet {
+public final class FingerprintSet {
 
     private static final int MIN_CAPACITY = 1 << 16;
 
@@ -17,7 +18,7 @@ final class FingerprintSet {
     private long touched;
 
     /** Adds a fingerprint; returns false if it was already there. */
-    boolean add(long high, long low) {
+    public boolean add(long high, long low) {
         if (size * 2 >= table.length / 2) {
             grow();
         }
@@ -31,7 +32,7 @@ final class FingerprintSet {
      * the CPU overlaps, so the inserts then find their slots in cache instead of waiting for memory
      * once per fingerprint.
      */
-    void addAll(long[] highs, long[] lows, int count, boolean[] added) {
+    public void addAll(long[] highs, long[] lows, int count, boolean[] added) {
         while ((size + count) * 2L >= table.length / 2) {
             grow();
         }
@@ -46,7 +47,7 @@ final class FingerprintSet {
         }
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
