@@ -123,7 +123,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /**
      * Every committed record of a topic, as a read_committed consumer sees it: reads from the start
-     * up to the last stable offset of each partition.
+     * up to the last stable offset of each partition. A topic that does not exist reads as empty
+     * and is not created.
      */
     public List<String> readCommitted(String topic) {
         Properties props = new Properties();
@@ -132,6 +133,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // reading a topic the job has not created yet must not create it (with one partition)
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         List<String> values = new ArrayList<>();
