@@ -39,13 +39,15 @@ final class BatchCommand implements Callable<Integer> {
                             + " date's output partition. Default: all input, all partitions written.")
     LocalDate date;
 
+    @Mixin ProgressOption progress;
+
     @Mixin RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         PipelineSpec spec = SpecLoader.load(pipeline);
         RuntimeConfig config = runtime.resolve();
-        BatchRun.Summary summary = new BatchRun(spec, config, date).run();
+        BatchRun.Summary summary = new BatchRun(spec, config, date, null, progress.interval).run();
         print(summary, config, System.out);
         return 0;
     }

@@ -94,7 +94,7 @@ final class RunScheduleCommand implements Callable<Integer> {
                 new Scheduler(
                         workflow,
                         (step, day, attempt) ->
-                                new BatchRun(SpecLoader.load(step.pipeline()), config, day, attempt).run().run().runId(),
+                                new BatchRun(SpecLoader.load(step.pipeline()), config, day, attempt, BatchRun.DEFAULT_PROGRESS_INTERVAL).run().run().runId(),
                         step -> SpecLoader.load(step.pipeline()).name(),
                         audit,
                         config.actor(),

@@ -12,7 +12,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,13 +60,7 @@ final class StreamCommand implements Callable<Integer> {
             description = "Restore from this savepoint or retained checkpoint.")
     String fromSavepoint;
 
-    @Option(
-            names = "--progress-interval",
-            converter = DurationConverter.class,
-            defaultValue = "10s",
-            paramLabel = "DURATION",
-            description = "How often to log counts while running (default: ${DEFAULT-VALUE}).")
-    Duration progressInterval;
+    @Mixin ProgressOption progress;
 
     @Mixin RuntimeOptions runtime;
 
@@ -85,7 +78,7 @@ final class StreamCommand implements Callable<Integer> {
         }
         RuntimeConfig config = runtime.resolve();
         StreamRun.Summary summary =
-                new StreamRun(spec, config, bounded, progressInterval).run();
+                new StreamRun(spec, config, bounded, progress.interval).run();
         if (summary.counts() == null) {
             System.out.printf("run %s %s%n  audit      %s%n", summary.run().runId(), summary.status(), config.auditLog());
             return 0;

@@ -48,21 +48,30 @@ public final class BatchRun {
     /** One dataset the run committed. */
     public record Committed(String role, String target, PartitionCommitter.Result result) {}
 
+    /** How often a run logs its counts while the job runs, unless told otherwise. */
+    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(10);
+
     private final PipelineSpec spec;
     private final RuntimeConfig config;
     private final LocalDate logicalDate;
     private final Integer attempt;
+    private final Duration progressInterval;
 
     public BatchRun(PipelineSpec spec, RuntimeConfig config, LocalDate logicalDate) {
-        this(spec, config, logicalDate, null);
+        this(spec, config, logicalDate, null, DEFAULT_PROGRESS_INTERVAL);
     }
 
-    /** @param attempt which attempt of a scheduled step this is (recorded in the audit log) */
-    public BatchRun(PipelineSpec spec, RuntimeConfig config, LocalDate logicalDate, Integer attempt) {
+    /**
+     * @param attempt which attempt of a scheduled step this is (recorded in the audit log)
+     * @param progressInterval how often to log the counts so far while the job runs
+     */
+    public BatchRun(
+            PipelineSpec spec, RuntimeConfig config, LocalDate logicalDate, Integer attempt, Duration progressInterval) {
         this.spec = spec;
         this.config = config;
         this.logicalDate = logicalDate;
         this.attempt = attempt;
+        this.progressInterval = progressInterval;
     }
 
     public Summary run() {
@@ -103,7 +112,16 @@ public final class BatchRun {
             job.build(env);
             lineage.start(sinks.datasets());
             Instant jobStarted = Instant.now();
-            JobExecutionResult result = env.execute(job.jobName());
+            JobExecutionResult result =
+                    JobProgress.await(
+                            env.executeAsync(job.jobName()),
+                            progressInterval,
+                            progress ->
+                                    LOG.info(
+                                            "run {}: {} s, so far {}",
+                                            run.runId(),
+                                            Duration.between(jobStarted, Instant.now()).toSeconds(),
+                                            progress));
             Instant jobEnded = Instant.now();
             RunCounts counts = RunCounts.of(result.getAllAccumulatorResults());
             LOG.info("run {} job finished in {} ms: {}", run.runId(), result.getNetRuntime(), counts);

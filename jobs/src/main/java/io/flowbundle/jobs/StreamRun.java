@@ -23,9 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One streaming run of a pipeline over Kafka: the shared graph in STREAMING mode with checkpoints,
@@ -165,29 +163,24 @@ public final class StreamRun {
         if (embedded) {
             Runtime.getRuntime().addShutdownHook(cancelOnExit);
         }
-        CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
         String status = AuditRecord.SUCCEEDED;
         String error = null;
         RunCounts counts = null;
         try {
-            while (true) {
-                try {
-                    JobExecutionResult done = result.get(progressInterval.toMillis(), TimeUnit.MILLISECONDS);
-                    counts = RunCounts.of(done.getAllAccumulatorResults());
-                    break;
-                } catch (TimeoutException stillRunning) {
-                    RunCounts progress = lastCounts(client);
-                    if (progress != null) {
-                        LOG.info("run {}: {}", run.runId(), progress);
-                        lineage.running(sinks.datasets(), progress);
-                    }
-                }
-            }
+            JobExecutionResult done =
+                    JobProgress.await(
+                            client,
+                            progressInterval,
+                            progress -> {
+                                LOG.info("run {}: {}", run.runId(), progress);
+                                lineage.running(sinks.datasets(), progress);
+                            });
+            counts = RunCounts.of(done.getAllAccumulatorResults());
         } catch (Exception e) {
             JobStatus jobStatus = jobStatus(client);
             status = jobStatus == JobStatus.CANCELED ? AuditRecord.CANCELLED : AuditRecord.FAILED;
             error = status.equals(AuditRecord.FAILED) ? Failures.describe(e) : null;
-            counts = lastCounts(client);
+            counts = JobProgress.counts(client);
         } finally {
             try {
                 if (embedded) {
@@ -225,14 +218,6 @@ public final class StreamRun {
             return client.getJobStatus().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             return JobStatus.FAILED;
-        }
-    }
-
-    private static RunCounts lastCounts(JobClient client) {
-        try {
-            return RunCounts.of(client.getAccumulators().get(5, TimeUnit.SECONDS));
-        } catch (Exception e) {
-            return null;
         }
     }
 }
