@@ -13,9 +13,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** Writes generated sensor events as Hive-partitioned Parquet or as JSON Lines. */
 public final class SampleData {
@@ -69,6 +72,37 @@ public final class SampleData {
             throw new UncheckedIOException("cannot write sample Parquet under " + dir, e);
         }
         return new Counts(counts, total);
+    }
+
+    /**
+     * The {@code date=YYYY-MM-DD} partition folders directly below {@code dir}, in order (none if
+     * {@code dir} does not exist): what {@link #writeParquet} writes, and would mix with.
+     */
+    public static List<Path> partitions(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(Files::isDirectory)
+                    .filter(entry -> entry.getFileName().toString().startsWith("date="))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /** Deletes partition folders (as {@link #partitions} lists them) with everything in them. */
+    public static void deletePartitions(List<Path> partitions) {
+        for (Path partition : partitions) {
+            try (Stream<Path> walk = Files.walk(partition)) {
+                for (Path entry : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(entry);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + partition, e);
+            }
+        }
     }
 
     /** Writes one JSON event per line, including malformed lines if the settings ask for them. */

@@ -1,13 +1,18 @@
 package io.flowbundle.cli;
 
+import io.flowbundle.UsageException;
 import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code flowbundle generate}: deterministic sample sensor events. */
@@ -38,23 +43,45 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "100000", description = "How many events (default: ${DEFAULT-VALUE}).")
     long events;
 
+    @Option(
+            names = "--overwrite",
+            description = "Replace the date=YYYY-MM-DD partitions already in --out; without it a folder"
+                    + " that has some is refused, so an old sample never mixes with a new one.")
+    boolean overwrite;
+
     @Mixin GeneratorOptions generator;
+
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
         SensorEventGenerator.Settings settings = generator.settings(events);
+        PrintWriter console = spec.commandLine().getOut();
         long started = System.nanoTime();
         SampleData.Counts counts;
         if (format.equals("jsonl")) {
             counts = SampleData.writeJsonLines(out, settings.withMalformedJson(true));
         } else if (format.equals("parquet")) {
+            List<Path> existing = SampleData.partitions(out);
+            if (!existing.isEmpty() && !overwrite) {
+                throw new UsageException(
+                        "--out " + out + " already holds " + existing.size() + " partition(s) ("
+                                + existing.get(0).getFileName()
+                                + (existing.size() > 1 ? " .. " + existing.get(existing.size() - 1).getFileName() : "")
+                                + "): new events written next to them would mix two samples; pass --overwrite"
+                                + " to replace them, or choose another folder");
+            }
+            if (!existing.isEmpty()) {
+                SampleData.deletePartitions(existing);
+                console.printf("replaced %d partition(s) of %s%n", existing.size(), out);
+            }
             counts = SampleData.writeParquet(out, settings, compression);
         } else {
             throw new picocli.CommandLine.ParameterException(
                     new picocli.CommandLine(this), "--format: expected parquet or jsonl, got " + format);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf(
+        console.printf(
                 "wrote %d events to %s in %.1f s: %s%n", counts.total(), out, seconds, counts.byKind());
         return 0;
     }
