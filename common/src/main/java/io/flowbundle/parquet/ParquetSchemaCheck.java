@@ -81,7 +81,8 @@ public final class ParquetSchemaCheck {
                     List.of(
                             file
                                     + ": not a readable Parquet file ("
-                                    + rootMessage(e)
+                                    // Parquet names the file by its reader object's identity
+                                    + rootMessage(e).replaceAll("\\b[\\w.$]+@\\p{XDigit}+\\b", "the file")
                                     + "); move it out of the source folder or replace it"));
         }
         List<String> problems = new ArrayList<>();
