@@ -1,6 +1,7 @@
 package io.flowbundle.sample;
 
 import io.flowbundle.parquet.ParquetFormats;
+import io.flowbundle.parquet.PartitionCommitter;
 
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.local.LocalDataOutputStream;
@@ -13,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -95,10 +95,8 @@ public final class SampleData {
     /** Deletes partition folders (as {@link #partitions} lists them) with everything in them. */
     public static void deletePartitions(List<Path> partitions) {
         for (Path partition : partitions) {
-            try (Stream<Path> walk = Files.walk(partition)) {
-                for (Path entry : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(entry);
-                }
+            try {
+                PartitionCommitter.deleteRecursively(partition);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete " + partition, e);
             }
