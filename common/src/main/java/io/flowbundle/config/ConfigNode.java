@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -345,6 +347,26 @@ public final class ConfigNode {
 
     public JsonNode raw() {
         return node;
+    }
+
+    /**
+     * This value as the mapping {@code {fixedKey: fixedValue, valueKey: <this value>}}, located
+     * where this node is: how a shorthand ({@code quarantine: out/q}) is read as the declaration it
+     * stands for.
+     */
+    public ConfigNode asMapping(String fixedKey, String fixedValue, String valueKey) {
+        ObjectNode map = JsonNodeFactory.instance.objectNode();
+        map.put(fixedKey, fixedValue);
+        map.set(valueKey, node);
+        return new ConfigNode(map, keyPath, file);
+    }
+
+    /** This mapping with one more entry, a default the file leaves out. */
+    public ConfigNode withEntry(String key, String value) {
+        requireMap();
+        ObjectNode copy = ((ObjectNode) node).deepCopy();
+        copy.put(key, value);
+        return new ConfigNode(copy, keyPath, file);
     }
 
     /** An error located at this node. */

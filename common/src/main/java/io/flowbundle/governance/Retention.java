@@ -2,10 +2,10 @@ package io.flowbundle.governance;
 
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.UsageException;
+import io.flowbundle.connector.Role;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.parquet.PartitionCommitter;
 import io.flowbundle.spec.PipelineSpec;
-import io.flowbundle.spec.SinkSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +18,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -64,16 +65,14 @@ public final class Retention {
      */
     public static List<Dataset> datasets(PipelineSpec spec) {
         List<Dataset> out = new ArrayList<>();
-        for (int i = 0; i < spec.sinks().size(); i++) {
-            if (spec.sinks().get(i) instanceof SinkSpec.Parquet parquet) {
-                out.add(new Dataset(spec.name(), i == 0 ? "output" : "output-" + i, parquet.path(), spec.outputContract()));
+        for (Role role : List.of(Role.SINK, Role.STAGING, Role.QUARANTINE)) {
+            for (PipelineSpec.DeclaredSink declared : spec.declaredSinks()) {
+                Optional<Path> folder = declared.sink().retainedFolder();
+                if (declared.role() == role && folder.isPresent()) {
+                    Contract contract = role == Role.SINK ? spec.outputContract() : spec.contract();
+                    out.add(new Dataset(spec.name(), declared.dataset(), folder.get(), contract));
+                }
             }
-        }
-        if (spec.staging() != null) {
-            out.add(new Dataset(spec.name(), "staging", spec.staging().path(), spec.contract()));
-        }
-        if (spec.quarantine() instanceof SinkSpec.Parquet parquet) {
-            out.add(new Dataset(spec.name(), "quarantine", parquet.path(), spec.contract()));
         }
         return out;
     }

@@ -2,9 +2,7 @@ package io.flowbundle.kafka;
 
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.UsageException;
-import io.flowbundle.spec.PipelineSpec;
-import io.flowbundle.spec.SinkSpec;
-import io.flowbundle.spec.SourceSpec;
+import io.flowbundle.connector.Preflight;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -20,11 +18,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,62 +44,76 @@ public final class KafkaPreflight {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPreflight.class);
 
     /** How long a broker has to answer. */
-    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration TIMEOUT = Preflight.DEFAULT_TIMEOUT;
 
     private static final String AUTO_CREATE = "auto.create.topics.enable";
 
     private KafkaPreflight() {}
 
-    /** A topic the spec names: which key names it, and the topic. */
-    record Topic(String role, String name) {}
+    /** A topic the spec names: which key names it, the topic, and whether it is read. */
+    record Topic(String role, String name, boolean source) {}
 
     /** What was found on one Kafka cluster; {@code autoCreate} is null when it could not be read. */
     record Findings(Set<String> existing, Boolean autoCreate) {}
 
     /**
-     * Checks the spec's Kafka topics, one cluster at a time; throws a {@link UsageException} naming
-     * the spec file, the key and the topic when one cannot work, a {@link FlowbundleException} when
-     * a broker does not answer.
+     * The check of the Kafka cluster at {@code bootstrap} within {@code preflight}: one per
+     * address, shared by every source and sink of the spec that names it (with the client
+     * properties of the first that does).
      */
-    public static void check(PipelineSpec spec) {
-        check(spec, TIMEOUT);
+    public static Cluster cluster(Preflight preflight, String bootstrap, Map<String, String> properties) {
+        return preflight.check(
+                List.of(KafkaPreflight.class, bootstrap),
+                () -> new Cluster(bootstrap, properties, preflight.timeout()));
     }
 
-    /** As {@link #check(PipelineSpec)}, giving each broker {@code timeout} to answer. */
-    public static void check(PipelineSpec spec, Duration timeout) {
-        for (Map.Entry<String, List<Topic>> cluster : topicsByBootstrap(spec).entrySet()) {
-            String bootstrap = cluster.getKey();
-            List<Topic> topics = cluster.getValue();
+    /**
+     * The topics a spec names on one cluster. Running it throws a {@link UsageException} naming
+     * the spec file, the key and the topic when one cannot work, a {@link FlowbundleException}
+     * when the broker does not answer.
+     */
+    public static final class Cluster implements Preflight.Check {
+        private final String bootstrap;
+        private final Map<String, String> properties;
+        private final Duration timeout;
+        private final List<Topic> topics = new ArrayList<>();
+
+        Cluster(String bootstrap, Map<String, String> properties, Duration timeout) {
+            this.bootstrap = bootstrap;
+            this.properties = Map.copyOf(properties);
+            this.timeout = timeout;
+        }
+
+        /** The source topic, named by spec key {@code key}. */
+        public Cluster source(String key, String topic) {
+            topics.add(new Topic(key, topic, true));
+            return this;
+        }
+
+        /** A sink (or quarantine, or staging) topic, named by spec key {@code key}. */
+        public Cluster sink(String key, String topic) {
+            topics.add(new Topic(key, topic, false));
+            return this;
+        }
+
+        List<Topic> topics() {
+            return List.copyOf(topics);
+        }
+
+        String bootstrap() {
+            return bootstrap;
+        }
+
+        @Override
+        public void run(Path specFile) {
             Verdict verdict =
-                    verdict(spec.file().toString(), bootstrap, topics, inspect(spec, bootstrap, topics, timeout));
+                    verdict(specFile.toString(), bootstrap, topics, inspect(specFile, bootstrap, properties, topics, timeout));
             verdict.warnings().forEach(warning -> LOG.warn("{}", warning));
             verdict.notes().forEach(note -> LOG.info("{}", note));
             if (!verdict.errors().isEmpty()) {
                 throw new UsageException(String.join("; ", verdict.errors()));
             }
         }
-    }
-
-    /** The spec's Kafka topics grouped by bootstrap address, the source first. */
-    static Map<String, List<Topic>> topicsByBootstrap(PipelineSpec spec) {
-        Map<String, List<Topic>> byBootstrap = new LinkedHashMap<>();
-        if (spec.source() instanceof SourceSpec.Kafka source) {
-            byBootstrap.computeIfAbsent(source.bootstrap(), k -> new ArrayList<>())
-                    .add(new Topic("source", source.topic()));
-        }
-        List<SinkSpec> sinks = spec.sinks();
-        for (int i = 0; i < sinks.size(); i++) {
-            if (sinks.get(i) instanceof SinkSpec.Kafka sink) {
-                String role = sinks.size() == 1 ? "sink" : "sink[" + i + "]";
-                byBootstrap.computeIfAbsent(sink.bootstrap(), k -> new ArrayList<>())
-                        .add(new Topic(role, sink.topic()));
-            }
-        }
-        if (spec.quarantine() instanceof SinkSpec.Kafka quarantine) {
-            byBootstrap.computeIfAbsent(quarantine.bootstrap(), k -> new ArrayList<>())
-                    .add(new Topic("quarantine", quarantine.topic()));
-        }
-        return byBootstrap;
     }
 
     /**
@@ -120,8 +132,8 @@ public final class KafkaPreflight {
                 continue;
             }
             String create = "create it first (e.g. scripts/kafka-local create-topic " + topic.name() + " 4)";
-            if (topic.role().equals("source")) {
-                errors.add(file + ": source.topic '" + topic.name() + "' does not exist on " + bootstrap
+            if (topic.source()) {
+                errors.add(file + ": " + topic.role() + ".topic '" + topic.name() + "' does not exist on " + bootstrap
                         + ": " + create + " or correct the name");
             } else if (Boolean.FALSE.equals(findings.autoCreate())) {
                 errors.add(file + ": " + topic.role() + " topic '" + topic.name() + "' does not exist on "
@@ -147,7 +159,7 @@ public final class KafkaPreflight {
      */
     public static boolean createIfMissing(String bootstrap, String topic, int partitions, Duration timeout) {
         String unreachable = unreachable("", bootstrap, timeout);
-        try (Admin admin = Admin.create(adminProps(bootstrap, timeout))) {
+        try (Admin admin = Admin.create(adminProps(bootstrap, Map.of(), timeout))) {
             if (!existing(admin, Set.of(topic), timeout, unreachable).isEmpty()) {
                 return false;
             }
@@ -169,8 +181,9 @@ public final class KafkaPreflight {
         }
     }
 
-    private static Properties adminProps(String bootstrap, Duration timeout) {
+    private static Properties adminProps(String bootstrap, Map<String, String> properties, Duration timeout) {
         Properties props = new Properties();
+        props.putAll(properties);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -178,11 +191,12 @@ public final class KafkaPreflight {
         return props;
     }
 
-    private static Findings inspect(PipelineSpec spec, String bootstrap, List<Topic> topics, Duration timeout) {
+    private static Findings inspect(
+            Path specFile, String bootstrap, Map<String, String> properties, List<Topic> topics, Duration timeout) {
         Set<String> names = new HashSet<>();
         topics.forEach(t -> names.add(t.name()));
-        try (Admin admin = Admin.create(adminProps(bootstrap, timeout))) {
-            Set<String> existing = existing(admin, names, timeout, unreachable(spec.file() + ": ", bootstrap, timeout));
+        try (Admin admin = Admin.create(adminProps(bootstrap, properties, timeout))) {
+            Set<String> existing = existing(admin, names, timeout, unreachable(specFile + ": ", bootstrap, timeout));
             Boolean autoCreate = existing.containsAll(names) ? null : autoCreate(admin, timeout);
             return new Findings(existing, autoCreate);
         }

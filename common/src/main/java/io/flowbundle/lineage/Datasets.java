@@ -1,8 +1,5 @@
 package io.flowbundle.lineage;
 
-import io.flowbundle.spec.SinkSpec;
-import io.flowbundle.spec.SourceSpec;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -34,20 +31,6 @@ public final class Datasets {
     }
 
     private Datasets() {}
-
-    public static Id of(SourceSpec source) {
-        if (source instanceof SourceSpec.Kafka kafka) {
-            return kafka(kafka.bootstrap(), kafka.topic());
-        }
-        return file(((SourceSpec.Parquet) source).path());
-    }
-
-    public static Id of(SinkSpec sink, Path target) {
-        if (sink instanceof SinkSpec.Kafka kafka) {
-            return kafka(kafka.bootstrap(), kafka.topic());
-        }
-        return file(target != null ? target : ((SinkSpec.Parquet) sink).path());
-    }
 
     /** {@code scheme://host[:port]:name}; digits after the host are always the port. */
     private static final Pattern NAMESPACED = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/:\\s]+(?::\\d+)?+):(.+)");

@@ -5,7 +5,6 @@ import io.flowbundle.contract.RowValidator;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-import io.flowbundle.spec.SinkSpec;
 
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
@@ -15,7 +14,6 @@ import org.apache.flink.table.types.logical.RowType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -40,8 +38,7 @@ public final class PipelineLineage {
     /** What the run wrote into one dataset. */
     public record Output(
             String role,
-            SinkSpec sink,
-            Path target,
+            Datasets.Id dataset,
             RowType rowType,
             Contract contract,
             Long rows,
@@ -63,7 +60,7 @@ public final class PipelineLineage {
         this.spec = spec;
         this.run = run;
         this.columnLineage = columnLineage;
-        this.input = Datasets.of(spec.source());
+        this.input = spec.source().dataset();
     }
 
     public OpenLineage.RunEvent start(Input read, List<Output> outputs) {
@@ -205,7 +202,7 @@ public final class PipelineLineage {
     private List<OpenLineage.OutputDataset> outputs(List<Output> outputs, boolean withStatistics) {
         List<OpenLineage.OutputDataset> list = new ArrayList<>();
         for (Output output : outputs) {
-            Datasets.Id id = Datasets.of(output.sink(), output.target());
+            Datasets.Id id = output.dataset();
             OpenLineage.OutputDatasetOutputFacetsBuilder outputFacets = ol.newOutputDatasetOutputFacetsBuilder();
             if (withStatistics && output.rows() != null) {
                 outputFacets.outputStatistics(

@@ -94,7 +94,7 @@ public final class PartitionCommitter {
         }
     }
 
-    private static TreeSet<String> partitions(Path root, int depth) throws IOException {
+    static TreeSet<String> partitions(Path root, int depth) throws IOException {
         TreeSet<String> out = new TreeSet<>();
         try (Stream<Path> walk = Files.walk(root, depth)) {
             // the root relativizes to the empty path, which still has one name
@@ -106,7 +106,7 @@ public final class PartitionCommitter {
         return out;
     }
 
-    private static long[] sizeOf(Path root) throws IOException {
+    static long[] sizeOf(Path root) throws IOException {
         long[] size = new long[2];
         if (!Files.exists(root)) {
             return size;

@@ -1,39 +1,48 @@
 package io.flowbundle.spec;
 
+import io.flowbundle.connector.Preflight;
+import io.flowbundle.connector.SinkContext;
+import io.flowbundle.connector.WrittenDataset;
+import io.flowbundle.lineage.Datasets;
+
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.data.RowData;
+
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Optional;
 
-/** Where a pipeline's results (or its rejected records, or its staging layer) go. */
-public sealed interface SinkSpec extends Serializable permits SinkSpec.Parquet, SinkSpec.Kafka {
+/**
+ * Where a pipeline's results, its rejected records or its staging layer go: a connector's
+ * declaration, made by its {@link io.flowbundle.connector.ConnectorFactory}.
+ */
+public interface SinkSpec extends Serializable {
 
+    /** The connector's {@code type}. */
+    String type();
+
+    /** The dataset as people and the audit name it: a folder or {@code kafka://host:port/topic}. */
     String describe();
 
+    /** The dataset as lineage names it. */
+    Datasets.Id dataset();
+
+    /** This sink with option {@code key} set to {@code value}, or itself if it has no such option. */
+    default SinkSpec withOption(String key, String value) {
+        return this;
+    }
+
+    /** Adds what can be checked before the job is built. */
+    default void preflight(Preflight preflight, String key) {}
+
     /**
-     * Parquet files under {@code path}, in Hive partitions named by {@code partitionBy}.
-     *
-     * @param compression snappy, zstd, gzip or none
+     * The folder of dated partitions that {@code flowbundle retention} manages; empty for a store
+     * that expires data by its own settings (a Kafka topic's retention).
      */
-    record Parquet(Path path, List<String> partitionBy, String compression) implements SinkSpec {
-        public Parquet {
-            partitionBy = List.copyOf(partitionBy);
-        }
-
-        @Override
-        public String describe() {
-            return path.toString();
-        }
+    default Optional<Path> retainedFolder() {
+        return Optional.empty();
     }
 
-    /** JSON records in a Kafka topic, written exactly once (transactions committed at checkpoints). */
-    record Kafka(String topic, String bootstrap) implements SinkSpec {
-        @Override
-        public String describe() {
-            return "kafka://" + bootstrap + "/" + topic;
-        }
-
-        public Kafka withBootstrap(String newBootstrap) {
-            return new Kafka(topic, newBootstrap);
-        }
-    }
+    /** Writes {@code rows} to this sink in the job being built. */
+    WrittenDataset attach(DataStream<RowData> rows, SinkContext context);
 }

@@ -1,42 +1,43 @@
 package io.flowbundle.spec;
 
+import io.flowbundle.connector.Preflight;
+import io.flowbundle.connector.SourcePlan;
+import io.flowbundle.lineage.Datasets;
+
 import java.io.Serializable;
-import java.nio.file.Path;
+import java.time.LocalDate;
 
-/** Where a pipeline's events come from. */
-public sealed interface SourceSpec extends Serializable
-        permits SourceSpec.Parquet, SourceSpec.Kafka {
+/**
+ * Where a pipeline's events come from: a connector's declaration, made by its {@link
+ * io.flowbundle.connector.ConnectorFactory} from the spec's {@code source}.
+ */
+public interface SourceSpec extends Serializable {
 
-    /** A dataset name for audit and lineage: a path or {@code kafka://host:port/topic}. */
+    /** The connector's {@code type}. */
+    String type();
+
+    /** A dataset name for audit and logs: a path or {@code kafka://host:port/topic}. */
     String describe();
 
-    /**
-     * Parquet files: one file, or a folder read recursively (Hive partitions such as
-     * {@code date=2026-11-01/} allowed).
-     *
-     * @param datePartition the Hive partition key that holds the logical date ({@code date} by
-     *     default); {@code --date} reads only that partition
-     */
-    record Parquet(Path path, String datePartition) implements SourceSpec {
-        @Override
-        public String describe() {
-            return path.toString();
-        }
+    /** The dataset as lineage names it. */
+    Datasets.Id dataset();
+
+    /** Whether a streaming run can read it (an input that does not end). */
+    boolean streams();
+
+    /** This source with option {@code key} set to {@code value}, or itself if it has no such option. */
+    default SourceSpec withOption(String key, String value) {
+        return this;
     }
 
-    /**
-     * JSON events in a Kafka topic.
-     *
-     * @param start where a new consumer group starts: earliest, committed or latest
-     */
-    record Kafka(String topic, String bootstrap, String group, String start) implements SourceSpec {
-        @Override
-        public String describe() {
-            return "kafka://" + bootstrap + "/" + topic;
-        }
+    /** Adds what can be checked before the job is built (a topic exists, a server answers). */
+    default void preflight(Preflight preflight, String key) {}
 
-        public Kafka withBootstrap(String newBootstrap) {
-            return new Kafka(topic, newBootstrap, group, start);
-        }
-    }
+    /**
+     * The source of one run.
+     *
+     * @param bounded the run reads up to where the input ends now (a batch run, or a bounded replay)
+     * @param logicalDate the one date a bounded run reads, or null for all
+     */
+    SourcePlan plan(PipelineSpec spec, boolean bounded, LocalDate logicalDate);
 }

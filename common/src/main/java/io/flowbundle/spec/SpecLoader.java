@@ -1,6 +1,10 @@
 package io.flowbundle.spec;
 
 import io.flowbundle.config.ConfigNode;
+import io.flowbundle.connector.Connectors;
+import io.flowbundle.connector.Role;
+import io.flowbundle.connector.kafka.KafkaConnector;
+import io.flowbundle.connector.parquet.ParquetConnector;
 import io.flowbundle.contract.Column;
 import io.flowbundle.contract.ColumnType;
 import io.flowbundle.contract.Contract;
@@ -20,7 +24,7 @@ import java.util.Optional;
  */
 public final class SpecLoader {
 
-    public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+    public static final String DEFAULT_BOOTSTRAP = KafkaConnector.DEFAULT_BOOTSTRAP;
     private static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofHours(1);
 
     private SpecLoader() {}
@@ -50,7 +54,7 @@ public final class SpecLoader {
                     .error("name: '" + name + "' may use letters, digits, '.', '_' and '-' only");
         }
         Contract contract = loadContract(root.get("contract"));
-        SourceSpec source = parseSource(root.get("source"));
+        SourceSpec source = Connectors.source(root.get("source"));
         String eventTime = parseEventTime(root.get("event_time"), contract);
         PipelineSpec.Watermark watermark = parseWatermark(root.find("watermark").orElse(null));
         Duration allowedLateness = root.duration("allowed_lateness", Duration.ZERO);
@@ -61,24 +65,40 @@ public final class SpecLoader {
         Contract outputContract = root.find("output_contract").map(SpecLoader::loadContract).orElse(null);
         List<SinkSpec> sinks = new ArrayList<>();
         for (ConfigNode sinkNode : root.get("sink").elementsOrSingle()) {
-            sinks.add(parseSink(sinkNode));
+            sinks.add(Connectors.sink(sinkNode, Role.SINK));
         }
-        SinkSpec quarantine = parseQuarantine(root.get("quarantine"));
-        SinkSpec.Parquet staging = root.find("staging").map(SpecLoader::parseStaging).orElse(null);
-        return new PipelineSpec(
-                name,
-                root.file(),
-                contract,
-                source,
-                eventTime,
-                watermark,
-                allowedLateness,
-                dedupe,
-                transform,
-                outputContract,
-                sinks,
-                quarantine,
-                staging);
+        SinkSpec quarantine = shorthandOrSink(root.get("quarantine"), Role.QUARANTINE);
+        SinkSpec staging = root.find("staging").map(node -> shorthandOrSink(node, Role.STAGING)).orElse(null);
+        return PipelineSpec.builder()
+                .name(name)
+                .file(root.file())
+                .contract(contract)
+                .source(source)
+                .eventTime(eventTime)
+                .watermark(watermark)
+                .allowedLateness(allowedLateness)
+                .dedupe(dedupe)
+                .transform(transform)
+                .outputContract(outputContract)
+                .sinks(sinks)
+                .quarantine(quarantine)
+                .staging(staging)
+                .build();
+    }
+
+    /**
+     * A sink declaration, or a folder: {@code quarantine: out/quarantine} is short for {@code
+     * {type: parquet, path: out/quarantine}}.
+     */
+    private static SinkSpec shorthandOrSink(ConfigNode node, Role role) {
+        if (node.isText()) {
+            return Connectors.sink(node.asMapping(Connectors.TYPE, ParquetConnector.TYPE, ParquetConnector.PATH.key()), role);
+        }
+        if (role == Role.STAGING && !node.has(Connectors.TYPE)) {
+            // staging was Parquet-only before connectors had types: a mapping without one still is
+            return Connectors.sink(node.withEntry(Connectors.TYPE, ParquetConnector.TYPE), role);
+        }
+        return Connectors.sink(node, role);
     }
 
     private static Contract loadContract(ConfigNode node) {
@@ -87,27 +107,6 @@ public final class SpecLoader {
             throw node.error(node.keyPath() + ": contract file " + path + " does not exist");
         }
         return ContractLoader.load(path);
-    }
-
-    private static SourceSpec parseSource(ConfigNode node) {
-        String type = node.get("type").choice("parquet", "kafka");
-        if (type.equals("parquet")) {
-            node.allowOnly("type", "path", "date_partition");
-            return new SourceSpec.Parquet(node.get("path").path(), node.text("date_partition", "date"));
-        }
-        node.allowOnly("type", "topic", "bootstrap", "group", "start", "format");
-        if (node.has("format")) {
-            node.get("format").choice("json");
-        }
-        String start =
-                node.has("start")
-                        ? node.get("start").choice("earliest", "committed", "latest")
-                        : "committed";
-        return new SourceSpec.Kafka(
-                node.text("topic"),
-                node.text("bootstrap", DEFAULT_BOOTSTRAP),
-                node.text("group", "flowbundle"),
-                start);
     }
 
     private static String parseEventTime(ConfigNode node, Contract contract) {
@@ -197,45 +196,5 @@ public final class SpecLoader {
             }
         }
         return node.text();
-    }
-
-    private static SinkSpec parseSink(ConfigNode node) {
-        String type = node.get("type").choice("parquet", "kafka");
-        if (type.equals("parquet")) {
-            node.allowOnly("type", "path", "partition_by", "compression");
-            return new SinkSpec.Parquet(
-                    node.get("path").path(),
-                    node.has("partition_by") ? node.get("partition_by").textList() : List.of(),
-                    parseCompression(node));
-        }
-        node.allowOnly("type", "topic", "bootstrap", "format");
-        if (node.has("format")) {
-            node.get("format").choice("json");
-        }
-        return new SinkSpec.Kafka(node.text("topic"), node.text("bootstrap", DEFAULT_BOOTSTRAP));
-    }
-
-    /** A folder (string) or a sink mapping. */
-    private static SinkSpec parseQuarantine(ConfigNode node) {
-        if (node.isText()) {
-            return new SinkSpec.Parquet(node.path(), List.of(), "snappy");
-        }
-        return parseSink(node);
-    }
-
-    private static SinkSpec.Parquet parseStaging(ConfigNode node) {
-        if (node.isText()) {
-            return new SinkSpec.Parquet(node.path(), List.of("date"), "snappy");
-        }
-        node.allowOnly("path", "partition_by", "compression");
-        List<String> partitionBy =
-                node.has("partition_by") ? node.get("partition_by").textList() : List.of("date");
-        return new SinkSpec.Parquet(node.get("path").path(), partitionBy, parseCompression(node));
-    }
-
-    private static String parseCompression(ConfigNode node) {
-        return node.has("compression")
-                ? node.get("compression").choice("snappy", "zstd", "gzip", "none")
-                : "snappy";
     }
 }

@@ -2,11 +2,12 @@ package io.flowbundle.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowbundle.connector.kafka.KafkaSinkSpec;
+import io.flowbundle.connector.Preflight;
 import io.flowbundle.kafka.KafkaPreflight.Findings;
 import io.flowbundle.kafka.KafkaPreflight.Topic;
 import io.flowbundle.kafka.KafkaPreflight.Verdict;
 import io.flowbundle.spec.PipelineSpec;
-import io.flowbundle.spec.SinkSpec;
 import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.ConfFixture;
 
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +27,8 @@ class KafkaPreflightTest {
     private static final String FILE = "conf/pipelines/sensor-hourly-stream.yaml";
     private static final String HOST = "127.0.0.1:9092";
     private static final List<Topic> TOPICS =
-            List.of(new Topic("source", "sensor-events"), new Topic("sink", "sensor-hourly"),
-                    new Topic("quarantine", "sensor-events-dlq"));
+            List.of(new Topic("source", "sensor-events", true), new Topic("sink", "sensor-hourly", false),
+                    new Topic("quarantine", "sensor-events-dlq", false));
 
     @Test
     void theShippedStreamingSpecNamesItsSourceThenItsKafkaSinksOnOneCluster(@TempDir Path dir) {
@@ -33,23 +36,23 @@ class KafkaPreflightTest {
 
         // named as the spec's keys are: its Kafka sink is the first of two; its Parquet sink and
         // staging layer are not Kafka's business
-        assertThat(KafkaPreflight.topicsByBootstrap(spec))
-                .containsExactly(Map.entry(HOST, List.of(new Topic("source", "sensor-events"),
-                        new Topic("sink[0]", "sensor-hourly"), new Topic("quarantine", "sensor-events-dlq"))));
+        assertThat(topicsByBootstrap(spec))
+                .containsExactly(Map.entry(HOST, List.of(new Topic("source", "sensor-events", true),
+                        new Topic("sink[0]", "sensor-hourly", false), new Topic("quarantine", "sensor-events-dlq", false))));
     }
 
     @Test
     void sinksOnAnotherClusterAreCheckedThereAndSeveralSinksAreNamedByIndex(@TempDir Path dir) {
         PipelineSpec spec = SpecLoader.load(ConfFixture.copyTo(dir).pipeline("sensor-hourly-stream"));
-        PipelineSpec moved = spec.withSinks(
-                List.of(new SinkSpec.Kafka("a", "10.0.0.1:9092"), new SinkSpec.Kafka("b", HOST)),
-                spec.quarantine());
+        PipelineSpec moved = spec.toBuilder()
+                .sinks(List.of(new KafkaSinkSpec("a", "10.0.0.1:9092", Map.of()), new KafkaSinkSpec("b", HOST, Map.of())))
+                .build();
 
-        assertThat(KafkaPreflight.topicsByBootstrap(moved))
+        assertThat(topicsByBootstrap(moved))
                 .containsExactly(
-                        Map.entry(HOST, List.of(new Topic("source", "sensor-events"), new Topic("sink[1]", "b"),
-                                new Topic("quarantine", "sensor-events-dlq"))),
-                        Map.entry("10.0.0.1:9092", List.of(new Topic("sink[0]", "a"))));
+                        Map.entry(HOST, List.of(new Topic("source", "sensor-events", true), new Topic("sink[1]", "b", false),
+                                new Topic("quarantine", "sensor-events-dlq", false))),
+                        Map.entry("10.0.0.1:9092", List.of(new Topic("sink[0]", "a", false))));
     }
 
     @Test
@@ -106,5 +109,15 @@ class KafkaPreflightTest {
         assertThat(verdict.errors()).as("errors").containsExactlyElementsOf(errors);
         assertThat(verdict.warnings()).as("warnings").containsExactlyElementsOf(warnings);
         assertThat(verdict.notes()).as("notes").containsExactlyElementsOf(notes);
+    }
+
+    /** The Kafka checks of a spec's preflight, by address. */
+    private static Map<String, List<Topic>> topicsByBootstrap(PipelineSpec spec) {
+        Map<String, List<Topic>> out = new LinkedHashMap<>();
+        for (Preflight.Check check : spec.preflight(Duration.ofSeconds(1)).checks()) {
+            KafkaPreflight.Cluster cluster = (KafkaPreflight.Cluster) check;
+            out.put(cluster.bootstrap(), cluster.topics());
+        }
+        return out;
     }
 }

@@ -5,7 +5,6 @@ import io.flowbundle.pipeline.PipelineGraph;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-import io.flowbundle.spec.SinkSpec;
 import io.flowbundle.spec.SpecLoader;
 
 import java.nio.file.Path;
@@ -50,17 +49,15 @@ final class SensorHourlyLineage {
 
     /** Output, quarantine and staging as a run reports them; {@code committed}: with rows and files. */
     List<PipelineLineage.Output> outputs(boolean committed) {
-        SinkSpec.Parquet sink = (SinkSpec.Parquet) spec.sinks().get(0);
-        SinkSpec.Parquet quarantine = (SinkSpec.Parquet) spec.quarantine();
         return List.of(
                 new PipelineLineage.Output(
-                        "output", sink, sink.path(), spec.outputContract().rowType(), spec.outputContract(),
+                        "output", spec.sinks().get(0).dataset(), spec.outputContract().rowType(), spec.outputContract(),
                         committed ? 12L : null, committed ? 4_096L : null, committed ? 1L : null, committed),
                 new PipelineLineage.Output(
-                        "quarantine", quarantine, quarantine.path(), Rejected.TYPE, null,
+                        "quarantine", spec.quarantine().dataset(), Rejected.TYPE, null,
                         committed ? 3L : null, null, null, false),
                 new PipelineLineage.Output(
-                        "staging", spec.staging(), spec.staging().path(), PipelineGraph.payloadType(spec), spec.contract(),
+                        "staging", spec.staging().dataset(), PipelineGraph.payloadType(spec), spec.contract(),
                         committed ? 97L : null, null, null, false));
     }
 }

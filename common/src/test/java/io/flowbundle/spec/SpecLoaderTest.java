@@ -3,6 +3,11 @@ package io.flowbundle.spec;
 import static io.flowbundle.testing.ConfigErrors.expectConfigError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowbundle.connector.kafka.KafkaConnector;
+import io.flowbundle.connector.kafka.KafkaSinkSpec;
+import io.flowbundle.connector.kafka.KafkaSourceSpec;
+import io.flowbundle.connector.parquet.ParquetSinkSpec;
+import io.flowbundle.connector.parquet.ParquetSourceSpec;
 import io.flowbundle.contract.ContractLoader;
 import io.flowbundle.testing.ConfFixture;
 
@@ -13,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 class SpecLoaderTest {
 
@@ -39,7 +45,7 @@ class SpecLoaderTest {
         assertThat(spec.file()).isEqualTo(batch);
         assertThat(spec.contract()).isEqualTo(ContractLoader.load(conf.contract("sensor_events")));
         assertThat(spec.source())
-                .isEqualTo(new SourceSpec.Parquet(dir.toAbsolutePath().resolve("data/sensor-events"), "date"));
+                .isEqualTo(new ParquetSourceSpec(dir.toAbsolutePath().resolve("data/sensor-events"), "date"));
         assertThat(spec.eventTime()).isEqualTo("timestamp");
         assertThat(spec.watermark()).isEqualTo(new PipelineSpec.Watermark(Duration.ZERO, null));
         assertThat(spec.allowedLateness()).isZero();
@@ -50,11 +56,11 @@ class SpecLoaderTest {
                 .contains(ContractLoader.load(conf.contract("sensor_hourly")));
         assertThat(spec.sinks())
                 .containsExactly(
-                        new SinkSpec.Parquet(out.resolve("sensor-hourly"), List.of("window_date"), "snappy"));
+                        new ParquetSinkSpec(out.resolve("sensor-hourly"), List.of("window_date"), "snappy"));
         assertThat(spec.quarantine())
-                .isEqualTo(new SinkSpec.Parquet(out.resolve("quarantine/sensor-hourly"), List.of(), "snappy"));
+                .isEqualTo(new ParquetSinkSpec(out.resolve("quarantine/sensor-hourly"), List.of(), "snappy"));
         assertThat(spec.stagingSpec())
-                .contains(new SinkSpec.Parquet(out.resolve("staging/sensor-events"), List.of("date"), "snappy"));
+                .contains(new ParquetSinkSpec(out.resolve("staging/sensor-events"), List.of("date"), "snappy"));
     }
 
     @Test
@@ -63,7 +69,7 @@ class SpecLoaderTest {
 
         assertThat(spec.name()).isEqualTo("sensor-hourly-stream");
         assertThat(spec.source())
-                .isEqualTo(new SourceSpec.Kafka("sensor-events", "127.0.0.1:9092", "sensor-hourly", "earliest"));
+                .isEqualTo(new KafkaSourceSpec("sensor-events", "127.0.0.1:9092", "sensor-hourly", KafkaConnector.Start.EARLIEST, Map.of()));
         assertThat(spec.source().describe()).isEqualTo("kafka://127.0.0.1:9092/sensor-events");
         assertThat(spec.watermark())
                 .isEqualTo(new PipelineSpec.Watermark(Duration.ofSeconds(10), Duration.ofSeconds(30)));
@@ -71,12 +77,12 @@ class SpecLoaderTest {
         assertThat(spec.lateness()).isEqualTo(Duration.ofSeconds(10));
         assertThat(spec.sinks())
                 .containsExactly(
-                        new SinkSpec.Kafka("sensor-hourly", "127.0.0.1:9092"),
-                        new SinkSpec.Parquet(out.resolve("stream/sensor-hourly"), List.of("window_date"), "snappy"));
-        assertThat(spec.quarantine()).isEqualTo(new SinkSpec.Kafka("sensor-events-dlq", "127.0.0.1:9092"));
+                        new KafkaSinkSpec("sensor-hourly", "127.0.0.1:9092", Map.of()),
+                        new ParquetSinkSpec(out.resolve("stream/sensor-hourly"), List.of("window_date"), "snappy"));
+        assertThat(spec.quarantine()).isEqualTo(new KafkaSinkSpec("sensor-events-dlq", "127.0.0.1:9092", Map.of()));
         assertThat(spec.stagingSpec())
                 .contains(
-                        new SinkSpec.Parquet(out.resolve("stream/landing/sensor-events"), List.of("date"), "snappy"));
+                        new ParquetSinkSpec(out.resolve("stream/landing/sensor-events"), List.of("date"), "snappy"));
     }
 
     @Test
@@ -97,7 +103,7 @@ class SpecLoaderTest {
 
         PipelineSpec spec = SpecLoader.load(roundabout);
 
-        assertThat(((SourceSpec.Parquet) spec.source()).path())
+        assertThat(((ParquetSourceSpec) spec.source()).path())
                 .isEqualTo(dir.toAbsolutePath().resolve("data/sensor-events"));
         assertThat(spec.contract().location()).isEqualTo(conf.contract("sensor_events").toString());
     }
@@ -116,8 +122,8 @@ class SpecLoaderTest {
         PipelineSpec spec = SpecLoader.load(stream);
 
         assertThat(spec.source())
-                .isEqualTo(new SourceSpec.Kafka("sensor-events", SpecLoader.DEFAULT_BOOTSTRAP, "flowbundle", "committed"));
-        assertThat(spec.sinks().get(0)).isEqualTo(new SinkSpec.Kafka("sensor-hourly", SpecLoader.DEFAULT_BOOTSTRAP));
+                .isEqualTo(new KafkaSourceSpec("sensor-events", SpecLoader.DEFAULT_BOOTSTRAP, "flowbundle", KafkaConnector.Start.COMMITTED, Map.of()));
+        assertThat(spec.sinks().get(0)).isEqualTo(new KafkaSinkSpec("sensor-hourly", SpecLoader.DEFAULT_BOOTSTRAP, Map.of()));
     }
 
     @Test
@@ -128,7 +134,7 @@ class SpecLoaderTest {
                 "source: {type: parquet, path: ../../data/sensor-events}",
                 "source: {type: parquet, path: ../../data/sensor-events, date_partition: day}");
 
-        assertThat(((SourceSpec.Parquet) SpecLoader.load(batch).source()).datePartition()).isEqualTo("day");
+        assertThat(((ParquetSourceSpec) SpecLoader.load(batch).source()).datePartition()).isEqualTo("day");
     }
 
     @Test
@@ -154,7 +160,7 @@ class SpecLoaderTest {
                 "staging: ../../out/landing");
 
         assertThat(SpecLoader.load(batch).staging())
-                .isEqualTo(new SinkSpec.Parquet(out.resolve("landing"), List.of("date"), "snappy"));
+                .isEqualTo(new ParquetSinkSpec(out.resolve("landing"), List.of("date"), "snappy"));
     }
 
     @Test
@@ -175,7 +181,7 @@ class SpecLoaderTest {
 
         PipelineSpec spec = SpecLoader.load(batch);
 
-        assertThat(((SinkSpec.Parquet) spec.sinks().get(0)).compression()).isEqualTo("zstd");
+        assertThat(((ParquetSinkSpec) spec.sinks().get(0)).compression()).isEqualTo("zstd");
         assertThat(spec.transform()).isEqualTo("SELECT * FROM events");
     }
 

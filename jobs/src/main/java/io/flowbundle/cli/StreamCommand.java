@@ -1,10 +1,9 @@
 package io.flowbundle.cli;
 
 import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.connector.kafka.KafkaConnector;
 import io.flowbundle.jobs.StreamRun;
 import io.flowbundle.spec.PipelineSpec;
-import io.flowbundle.spec.SinkSpec;
-import io.flowbundle.spec.SourceSpec;
 import io.flowbundle.spec.SpecLoader;
 
 import picocli.CommandLine.Command;
@@ -12,8 +11,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code flowbundle stream}: a pipeline over Kafka, unbounded or up to the topic's current end. */
@@ -94,21 +91,6 @@ final class StreamCommand implements Callable<Integer> {
     }
 
     static PipelineSpec withBootstrap(PipelineSpec spec, String bootstrap) {
-        if (bootstrap == null) {
-            return spec;
-        }
-        SourceSpec source = spec.source();
-        if (source instanceof SourceSpec.Kafka kafka) {
-            source = kafka.withBootstrap(bootstrap);
-        }
-        List<SinkSpec> sinks = new ArrayList<>();
-        for (SinkSpec sink : spec.sinks()) {
-            sinks.add(sink instanceof SinkSpec.Kafka kafka ? kafka.withBootstrap(bootstrap) : sink);
-        }
-        SinkSpec quarantine = spec.quarantine();
-        if (quarantine instanceof SinkSpec.Kafka kafka) {
-            quarantine = kafka.withBootstrap(bootstrap);
-        }
-        return spec.withSource(source).withSinks(sinks, quarantine);
+        return bootstrap == null ? spec : spec.withConnectorOption(KafkaConnector.BOOTSTRAP.key(), bootstrap);
     }
 }

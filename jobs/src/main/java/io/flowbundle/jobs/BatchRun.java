@@ -5,14 +5,13 @@ import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.audit.RunAudit;
 import io.flowbundle.config.RuntimeConfig;
-import io.flowbundle.parquet.ParquetInputs;
-import io.flowbundle.parquet.ParquetSchemaCheck;
+import io.flowbundle.connector.EventSource;
+import io.flowbundle.connector.SourcePlan;
 import io.flowbundle.parquet.PartitionCommitter;
-import io.flowbundle.pipeline.PipelineGraph;
+import io.flowbundle.parquet.RunCommit;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-import io.flowbundle.spec.SourceSpec;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One bounded run of a pipeline: extract (list and check the input files), run the shared graph in
@@ -80,6 +80,7 @@ public final class BatchRun {
 
     public Summary run(RunInfo run) {
         AuditLog auditLog = new AuditLog(config.auditLog());
+        manifestFile().ifPresent(manifest -> recover(manifest, auditLog));
         RunAudit audit = new RunAudit(run, spec.name(), config.actor(), attempt);
         Instant started = Instant.now();
         String source = spec.source().describe();
@@ -126,37 +127,15 @@ public final class BatchRun {
             RunCounts counts = RunCounts.of(result.getAllAccumulatorResults());
             LOG.info("run {} job finished in {} ms: {}", run.runId(), result.getNetRuntime(), counts);
 
-            List<Committed> committed = new ArrayList<>();
-            Map<String, PartitionCommitter.Result> commits = new HashMap<>();
-            for (OutputSinks.Dataset dataset : sinks.datasets()) {
-                String target = OutputSinks.describe(dataset);
-                if (dataset.stagedDir() == null) {
-                    continue;
-                }
-                PartitionCommitter.Result commit =
-                        PartitionCommitter.commit(
-                                dataset.target(),
-                                dataset.stagedDir(),
-                                dataset.partitioning().keyNames().size(),
-                                dataset.ownedPartitions(run));
-                committed.add(new Committed(dataset.role(), target, commit));
-                commits.put(dataset.role(), commit);
-                LOG.info(
-                        "run {} committed {} to {}: {} file(s), partitions written {}, replaced {}",
-                        run.runId(),
-                        dataset.role(),
-                        target,
-                        commit.files(),
-                        commit.written(),
-                        commit.replaced());
-            }
             Instant ended = Instant.now();
             OutputSinks.Targets targets = sinks.targets();
             audit.graphSteps(
                     counts, jobStarted, jobEnded, source, spec.dedupe() != null, targets.outputs(),
                     targets.quarantine(), targets.staging());
             audit.finish(counts, started, ended, source, AuditRecord.SUCCEEDED, null);
-            auditLog.append(audit.records());
+            List<Committed> committed = commit(run, sinks, audit.records(), auditLog);
+            Map<String, PartitionCommitter.Result> commits = new HashMap<>();
+            committed.forEach(c -> commits.put(c.role(), c.result()));
             lineage.complete(sinks.datasets(), counts, commits);
             if (!counts.reconciles()) {
                 // a bug, not a data problem: say so loudly, the audit log has the numbers
@@ -164,6 +143,11 @@ public final class BatchRun {
             }
             return new Summary(
                     run, counts, committed, Duration.between(started, ended), audit.records());
+        } catch (CommitInterrupted e) {
+            // the staged files and the manifest stay: the next run of the pipeline completes the commit
+            EarlyCluster.closeIfUnclaimed(early);
+            lineage.fail(sinks.datasets(), e.getMessage(), e);
+            throw new FlowbundleException(e.getMessage(), e.getCause());
         } catch (Exception e) {
             EarlyCluster.closeIfUnclaimed(early);
             for (OutputSinks.Dataset dataset : sinks.datasets()) {
@@ -182,37 +166,123 @@ public final class BatchRun {
         }
     }
 
-    private EventSource extract(RunInfo run, RunAudit audit, Instant started, RunLineage lineage) {
-        if (spec.source() instanceof SourceSpec.Kafka) {
-            // a bounded read of a topic: everything up to the offsets found at start
-            return KafkaEventSource.of(spec, true);
+    /**
+     * Where this pipeline's commits keep their manifest: beside its first file dataset (none when
+     * every sink commits by itself, as Kafka's transactions do).
+     */
+    private Optional<Path> manifestFile() {
+        for (PipelineSpec.DeclaredSink declared : spec.declaredSinks()) {
+            Optional<Path> folder = declared.sink().retainedFolder();
+            if (folder.isPresent()) {
+                return Optional.of(RunCommit.manifestFile(folder.get(), spec.name()));
+            }
         }
-        SourceSpec.Parquet parquet = (SourceSpec.Parquet) spec.source();
-        List<Path> files = ParquetInputs.list(parquet.path(), parquet.datePartition(), logicalDate);
-        ParquetSchemaCheck.Stats stats = ParquetSchemaCheck.check(files, spec.contract());
+        return Optional.empty();
+    }
+
+    /** Completes the commit of an earlier run that died in it, before this run writes anything. */
+    private void recover(Path manifest, AuditLog auditLog) {
+        RunCommit.recover(manifest, auditLog)
+                .ifPresent(
+                        recovered ->
+                                LOG.warn(
+                                        "run {} of {} was interrupted while committing its output; its commit"
+                                                + " ({}) is now complete: {}",
+                                        recovered.runId(),
+                                        spec.name(),
+                                        manifest,
+                                        String.join(", ", recovered.targets())));
+    }
+
+    /** A commit that failed after its manifest was written: the next run completes it. */
+    private static final class CommitInterrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CommitInterrupted(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Commits every staged dataset of the run in one manifest with the run's audit records, so the
+     * datasets and the audit agree after a crash anywhere in it ({@link RunCommit}).
+     */
+    private List<Committed> commit(RunInfo run, OutputSinks sinks, List<AuditRecord> records, AuditLog auditLog) {
+        List<RunCommit.Staged> staged = new ArrayList<>();
+        Map<String, String> targets = new HashMap<>();
+        for (OutputSinks.Dataset dataset : sinks.datasets()) {
+            if (dataset.stagedDir() != null) {
+                staged.add(
+                        RunCommit.Staged.of(
+                                dataset.role(),
+                                dataset.target(),
+                                dataset.stagedDir(),
+                                dataset.partitioning().keyNames().size(),
+                                dataset.ownedPartitions(run)));
+                targets.put(dataset.role(), OutputSinks.describe(dataset));
+            }
+        }
+        if (staged.isEmpty()) {
+            auditLog.append(records);
+            return List.of();
+        }
+        Path manifest = manifestFile().orElseThrow();
+        Map<String, PartitionCommitter.Result> results;
+        try {
+            results = RunCommit.commit(manifest, new RunCommit.Manifest(run.runId(), spec.name(), staged, records), auditLog);
+        } catch (RuntimeException e) {
+            throw new CommitInterrupted(
+                    "batch run " + run.runId() + " of " + spec.name() + ": the job succeeded but its commit failed ("
+                            + Failures.describe(e) + "); the next run of " + spec.name()
+                            + " completes it from " + manifest,
+                    e);
+        }
+        List<Committed> committed = new ArrayList<>();
+        for (Map.Entry<String, PartitionCommitter.Result> result : results.entrySet()) {
+            String target = targets.get(result.getKey());
+            PartitionCommitter.Result commit = result.getValue();
+            committed.add(new Committed(result.getKey(), target, commit));
+            LOG.info(
+                    "run {} committed {} to {}: {} file(s), partitions written {}, replaced {}",
+                    run.runId(),
+                    result.getKey(),
+                    target,
+                    commit.files(),
+                    commit.written(),
+                    commit.replaced());
+        }
+        return committed;
+    }
+
+    private EventSource extract(RunInfo run, RunAudit audit, Instant started, RunLineage lineage) {
+        SourcePlan plan = spec.source().plan(spec, true, logicalDate);
+        SourcePlan.Input input = plan.input();
+        if (input == null) {
+            // nothing known before the job (a bounded read of a topic: up to the offsets found at start)
+            return plan.events();
+        }
         LOG.info(
                 "run {}: {} file(s), {} rows, {} bytes match contract {} v{}",
                 run.runId(),
-                stats.files(),
-                stats.rows(),
-                stats.bytes(),
+                input.files(),
+                input.rows(),
+                input.bytes(),
                 spec.contract().name(),
                 spec.contract().schemaVersion());
-        lineage.input(stats.rows(), stats.bytes(), stats.files());
+        lineage.input(input.rows(), input.bytes(), input.files());
         audit.step(
                 "extract",
                 started,
                 Instant.now(),
-                List.of(parquet.path().toString()),
+                input.locations(),
                 null,
-                stats.rows(),
-                stats.rows(),
+                input.rows(),
+                input.rows(),
                 null,
                 null,
                 null,
                 AuditRecord.SUCCEEDED,
                 null);
-        return new ParquetEventSource(
-                files, PipelineGraph.payloadType(spec), parquet.path().toString());
+        return plan.events();
     }
 }

@@ -1,15 +1,14 @@
 package io.flowbundle.jobs;
 
+import io.flowbundle.connector.SinkContext;
+import io.flowbundle.connector.WrittenDataset;
 import io.flowbundle.contract.Contract;
-import io.flowbundle.kafka.KafkaConnectors;
+import io.flowbundle.lineage.Datasets;
 import io.flowbundle.operators.Rejected;
-import io.flowbundle.parquet.ParquetSinks;
-import io.flowbundle.parquet.PartitionCommitter;
 import io.flowbundle.parquet.Partitioning;
 import io.flowbundle.pipeline.PipelineGraph;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-import io.flowbundle.spec.SinkSpec;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
@@ -22,26 +21,40 @@ import java.util.Set;
 
 /**
  * The sinks a pipeline spec names: results to each {@code sink}, rejected records to the
- * {@code quarantine}, valid input to the {@code staging} layer.
- *
- * <p>Bounded runs write Parquet aside ({@link PartitionCommitter#stagingDir}) and the run commits
- * it when the job has succeeded, replacing the partitions it owns. Streaming runs write in place;
- * Flink's file sink makes files visible at checkpoints, exactly once.
+ * {@code quarantine}, valid input to the {@code staging} layer. Each sink attaches itself ({@link
+ * io.flowbundle.spec.SinkSpec#attach}); this class decides which stream goes where and keeps what
+ * was attached for the commit, the audit and lineage.
  */
 public final class OutputSinks implements PipelineSinks {
 
-    /** What the run writes, and where (for commit, audit and lineage). */
-    public record Dataset(
-            String role,
-            SinkSpec sink,
-            Path target,
-            Path stagedDir,
-            Partitioning partitioning,
-            RowType rowType,
-            Contract contract) {
+    /**
+     * What the run writes, and where (for commit, audit and lineage).
+     *
+     * @param written where the sink writes; its staged folder, for a sink the run commits
+     */
+    public record Dataset(String role, WrittenDataset written, RowType rowType, Contract contract) {
+
+        public Datasets.Id id() {
+            return written.id();
+        }
+
+        /** The folder of files, for a file sink (else null). */
+        public Path target() {
+            return written.folder();
+        }
+
+        /** Where a bounded run wrote before its commit (null: nothing to commit). */
+        public Path stagedDir() {
+            return written.stagedDir();
+        }
+
+        public Partitioning partitioning() {
+            return written.partitioning();
+        }
 
         /** Partitions this run replaces even if it writes nothing into them. */
         public Set<String> ownedPartitions(RunInfo run) {
+            Partitioning partitioning = partitioning();
             if (run.logicalDate() == null || !partitioning.isDatePartitioned()) {
                 return Set.of();
             }
@@ -64,63 +77,27 @@ public final class OutputSinks implements PipelineSinks {
 
     @Override
     public void attach(PipelineGraph.Result result) {
-        for (int i = 0; i < spec.sinks().size(); i++) {
-            SinkSpec sink = spec.sinks().get(i);
-            String where = spec.sinks().size() == 1 ? "sink" : "sink[" + i + "]";
-            write(result.results(), result.resultType(), spec.outputContract(), sink, OUTPUT + (i == 0 ? "" : "-" + i), where, null);
-        }
-        SinkSpec quarantine = spec.quarantine();
-        Path quarantineTarget = null;
-        if (quarantine instanceof SinkSpec.Parquet parquet && run.logicalDate() != null) {
-            // one folder per logical date, replaced by a rerun of that date
-            quarantineTarget = parquet.path().resolve("date=" + run.logicalDate());
-        }
-        write(result.rejected(), Rejected.TYPE, null, quarantine, QUARANTINE, "quarantine", quarantineTarget);
-        if (spec.staging() != null) {
-            write(result.valid(), result.payloadType(), spec.contract(), spec.staging(), STAGING, "staging", null);
+        for (PipelineSpec.DeclaredSink declared : spec.declaredSinks()) {
+            switch (declared.role()) {
+                case SINK -> write(result.results(), result.resultType(), spec.outputContract(), declared);
+                case QUARANTINE -> write(result.rejected(), Rejected.TYPE, null, declared);
+                case STAGING -> write(result.valid(), result.payloadType(), spec.contract(), declared);
+                default -> throw new IllegalStateException("not a sink role: " + declared.role());
+            }
         }
     }
 
     private void write(
-            DataStream<RowData> rows,
-            RowType rowType,
-            Contract contract,
-            SinkSpec sink,
-            String role,
-            String where,
-            Path targetOverride) {
-        if (sink instanceof SinkSpec.Kafka kafka) {
-            rows.sinkTo(
-                            KafkaConnectors.exactlyOnceSink(
-                                    kafka, rowType, "flowbundle-" + spec.name() + "-" + role))
-                    .name(role + ": kafka " + kafka.topic())
-                    .uid("sink-" + role);
-            datasets.add(new Dataset(role, sink, null, null, Partitioning.none(rowType), rowType, contract));
-            return;
-        }
-        SinkSpec.Parquet parquet = (SinkSpec.Parquet) sink;
-        Partitioning partitioning =
-                parquet.partitionBy().isEmpty()
-                        ? Partitioning.none(rowType)
-                        : Partitioning.of(
-                                rowType,
-                                parquet.partitionBy(),
-                                spec.eventTime(),
-                                spec.file() + ": " + where + ".partition_by");
-        Path target = targetOverride != null ? targetOverride : parquet.path();
-        Path dir = run.isBatch() ? PartitionCommitter.stagingDir(target, run.runId()) : target;
-        rows.sinkTo(
-                        ParquetSinks.fileSink(
-                                dir, partitioning, parquet.compression(), "part-" + run.shortId()))
-                .name(role + ": parquet " + target.getFileName())
-                .uid("sink-" + role);
-        datasets.add(
-                new Dataset(role, sink, target, run.isBatch() ? dir : null, partitioning, rowType, contract));
+            DataStream<RowData> rows, RowType rowType, Contract contract, PipelineSpec.DeclaredSink declared) {
+        SinkContext context =
+                new SinkContext(spec, run, declared.role(), declared.key(), declared.dataset(), rowType);
+        WrittenDataset written = declared.sink().attach(rows, context);
+        datasets.add(new Dataset(declared.dataset(), written, rowType, contract));
     }
 
     /** The target as audit and people name it: the folder, or kafka://host:port/topic. */
     public static String describe(Dataset dataset) {
-        return dataset.target() == null ? dataset.sink().describe() : dataset.target().toString();
+        return dataset.written().target();
     }
 
     /** Where a run's rows went, by role, as audit records name them. */

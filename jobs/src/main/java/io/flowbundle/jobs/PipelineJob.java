@@ -1,5 +1,6 @@
 package io.flowbundle.jobs;
 
+import io.flowbundle.connector.EventSource;
 import io.flowbundle.pipeline.PipelineGraph;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;

@@ -100,8 +100,7 @@ final class RunLineage implements AutoCloseable {
             out.add(
                     new PipelineLineage.Output(
                             dataset.role(),
-                            dataset.sink(),
-                            dataset.target(),
+                            dataset.id(),
                             dataset.rowType(),
                             dataset.contract(),
                             rows,

@@ -5,11 +5,11 @@ import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.audit.RunAudit;
 import io.flowbundle.config.RuntimeConfig;
-import io.flowbundle.kafka.KafkaPreflight;
+import io.flowbundle.connector.EventSource;
+import io.flowbundle.connector.Preflight;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-import io.flowbundle.spec.SourceSpec;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
@@ -60,13 +60,15 @@ public final class StreamRun {
     private final Duration progressInterval;
 
     public StreamRun(PipelineSpec spec, RuntimeConfig config, boolean bounded, Duration progressInterval) {
-        if (!(spec.source() instanceof SourceSpec.Kafka)) {
+        if (!spec.source().streams()) {
             throw new FlowbundleException(
                     spec.file()
                             + ": source is "
                             + spec.source().describe()
-                            + "; a streaming run needs source.type: kafka (use `flowbundle batch` for"
-                            + " Parquet)");
+                            + " (type "
+                            + spec.source().type()
+                            + "), which a streaming run cannot read: use a source that streams, such as"
+                            + " type: kafka, or `flowbundle batch` for this one");
         }
         this.spec = spec;
         this.config = config;
@@ -91,12 +93,12 @@ public final class StreamRun {
     }
 
     public Summary run() {
-        return run(KafkaEventSource.of(spec, bounded));
+        return run(spec.source().plan(spec, bounded, null).events());
     }
 
     public Summary run(EventSource source) {
         // a stopped broker or a misspelt topic fails here in one line, not as a job failure
-        KafkaPreflight.check(spec);
+        spec.preflight(Preflight.DEFAULT_TIMEOUT).run(spec.file());
         RunInfo run = RunInfo.start(RunInfo.Mode.STREAMING, null);
         AuditLog auditLog = new AuditLog(config.auditLog());
         String sourceName = spec.source().describe();

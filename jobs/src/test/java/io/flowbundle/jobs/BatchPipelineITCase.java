@@ -4,6 +4,7 @@ import io.flowbundle.FlowbundleException;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.connector.ToyConnector;
 import io.flowbundle.parquet.ParquetFormats;
 import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
@@ -108,6 +109,31 @@ class BatchPipelineITCase {
         assertThat(audit).allMatch(AuditRecord::reconciles);
         assertThat(audit).allMatch(r -> r.runId().equals(summary.run().runId()) && r.actor().equals("test"));
         assertThat(audit.get(audit.size() - 1).status()).isEqualTo(AuditRecord.SUCCEEDED);
+    }
+
+    @Test
+    void aConnectorAddedByOneClassReceivesTheResultsAndIsAuditedAsTheOutput(@TempDir Path dir) throws IOException {
+        // ToyConnector (common's tests) is on the class path only through its services entry
+        Path out = dir.resolve("out");
+        Path file = TestPipelines.sensorHourly(dir.resolve("spec"), input, out);
+        String label = "hourly-" + dir.getFileName();
+        Files.writeString(
+                file,
+                Files.readString(file)
+                        .replace(
+                                "sink: {type: parquet, path: " + out.resolve("sensor-hourly") + ", partition_by: [window_date]}",
+                                "sink: {type: toy, label: " + label + "}"));
+        PipelineSpec spec = SpecLoader.load(file);
+
+        BatchRun.Summary summary = new BatchRun(spec, TestPipelines.runtime(dir), null).run();
+
+        long groups = duck.count("SELECT count(*) FROM (" + SensorOracle.expected(input + "/**/*.parquet") + ")");
+        assertThat(ToyConnector.rows(label)).hasSize((int) groups);
+        assertThat(summary.counts().loaded()).isEqualTo(groups);
+        assertThat(summary.counts().reconciles()).isTrue();
+        List<AuditRecord> audit = new AuditLog(dir.resolve("audit/audit.jsonl")).read();
+        assertThat(audit).filteredOn(r -> r.step().equals("load")).singleElement()
+                .satisfies(load -> assertThat(load.target()).isEqualTo("toy://" + label));
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.flowbundle.jobs;
 
+import io.flowbundle.connector.EventSource;
+import io.flowbundle.connector.kafka.KafkaConnectors;
+import io.flowbundle.connector.kafka.KafkaEventSource;
+import io.flowbundle.connector.kafka.KafkaSourceSpec;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
@@ -75,8 +79,8 @@ class ExactlyOnceITCase {
         RunInfo run = RunInfo.start(RunInfo.Mode.STREAMING, null);
         EventSource failingOnce =
                 new KafkaEventSource(
-                        io.flowbundle.kafka.KafkaConnectors.source(
-                                (io.flowbundle.spec.SourceSpec.Kafka) spec.source(),
+                        KafkaConnectors.source(
+                                (KafkaSourceSpec) spec.source(),
                                 new FailOnPoison(KafkaEventSource.deserializer(spec)),
                                 false),
                         KafkaEventSource.watermarks(spec),

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.UsageException;
 import io.flowbundle.config.RuntimeConfig;
-import io.flowbundle.kafka.KafkaPreflight;
+import io.flowbundle.connector.Preflight;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.KafkaBroker;
@@ -49,7 +49,7 @@ class StreamPreflightITCase {
         KAFKA.createTopic("present", 2);
         PipelineSpec spec = SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), "present"));
 
-        assertThatCode(() -> KafkaPreflight.check(spec)).doesNotThrowAnyException();
+        assertThatCode(() -> spec.preflight(Preflight.DEFAULT_TIMEOUT).run(spec.file())).doesNotThrowAnyException();
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrap()))) {
             Set<String> topics = admin.listTopics().names().get();
@@ -63,7 +63,7 @@ class StreamPreflightITCase {
         PipelineSpec spec = SpecLoader.load(TestPipelines.sensorHourlyStream(dir, nobody, "events"));
 
         long started = System.nanoTime();
-        assertThatThrownBy(() -> KafkaPreflight.check(spec, Duration.ofSeconds(2)))
+        assertThatThrownBy(() -> spec.preflight(Duration.ofSeconds(2)).run(spec.file()))
                 .isInstanceOf(FlowbundleException.class)
                 .isNotInstanceOf(UsageException.class)
                 .hasMessage(spec.file() + ": no answer from Kafka at " + nobody + " within 2 s: is the broker"

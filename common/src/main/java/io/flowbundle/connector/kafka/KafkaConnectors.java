@@ -1,17 +1,18 @@
-package io.flowbundle.kafka;
+package io.flowbundle.connector.kafka;
 
-import io.flowbundle.spec.SinkSpec;
-import io.flowbundle.spec.SourceSpec;
+import io.flowbundle.kafka.JsonSerialization;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -24,6 +25,9 @@ public final class KafkaConnectors {
     /** Producer transactions must end within the broker's transaction.max.timeout.ms (15 min). */
     private static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
+    /** How often an unbounded source looks for new partitions of its topic. */
+    private static final Duration PARTITION_DISCOVERY_INTERVAL = Duration.ofSeconds(30);
+
     private KafkaConnectors() {}
 
     /**
@@ -31,34 +35,34 @@ public final class KafkaConnectors {
      * so a replay of a topic ends like a batch job while keeping streaming semantics.
      */
     public static KafkaSource<RowData> source(
-            SourceSpec.Kafka spec, KafkaRecordDeserializationSchema<RowData> deserializer, boolean bounded) {
+            KafkaSourceSpec spec, KafkaRecordDeserializationSchema<RowData> deserializer, boolean bounded) {
         KafkaSourceBuilder<RowData> builder =
                 KafkaSource.<RowData>builder()
+                        .setProperties(KafkaProperties.of(spec.properties()))
                         .setBootstrapServers(spec.bootstrap())
                         .setTopics(spec.topic())
                         .setGroupId(spec.group())
                         .setStartingOffsets(startingOffsets(spec.start()))
                         .setDeserializer(deserializer)
-                        .setProperty("commit.offsets.on.checkpoint", "true")
-                        .setProperty("isolation.level", "read_committed");
+                        .setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "true")
+                        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         if (bounded) {
             // a bounded source discovers no new partitions; setBounded switches discovery off
             builder.setBounded(OffsetsInitializer.latest());
         } else {
-            builder.setProperty("partition.discovery.interval.ms", "30000");
+            builder.setProperty(
+                    KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS.key(),
+                    String.valueOf(PARTITION_DISCOVERY_INTERVAL.toMillis()));
         }
         return builder.build();
     }
 
-    static OffsetsInitializer startingOffsets(String start) {
-        switch (start) {
-            case "earliest":
-                return OffsetsInitializer.earliest();
-            case "latest":
-                return OffsetsInitializer.latest();
-            default:
-                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-        }
+    static OffsetsInitializer startingOffsets(KafkaConnector.Start start) {
+        return switch (start) {
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
     }
 
     /**
@@ -66,7 +70,7 @@ public final class KafkaConnectors {
      * become visible to read_committed consumers when the checkpoint completes.
      */
     public static KafkaSink<RowData> exactlyOnceSink(
-            SinkSpec.Kafka spec, RowType rowType, String transactionalIdPrefix) {
+            KafkaSinkSpec spec, RowType rowType, String transactionalIdPrefix) {
         return KafkaSink.<RowData>builder()
                 .setBootstrapServers(spec.bootstrap())
                 .setRecordSerializer(
@@ -76,7 +80,7 @@ public final class KafkaConnectors {
                                 .build())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setKafkaProducerConfig(exactlyOnceProducerConfig())
+                .setKafkaProducerConfig(KafkaProperties.merged(spec.properties(), exactlyOnceProducerConfig()))
                 .build();
     }
 

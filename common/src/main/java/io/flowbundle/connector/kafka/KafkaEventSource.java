@@ -1,11 +1,10 @@
-package io.flowbundle.jobs;
+package io.flowbundle.connector.kafka;
 
+import io.flowbundle.connector.EventSource;
 import io.flowbundle.kafka.EnvelopeDeserializer;
-import io.flowbundle.kafka.KafkaConnectors;
 import io.flowbundle.operators.EventTime;
 import io.flowbundle.pipeline.PipelineGraph;
 import io.flowbundle.spec.PipelineSpec;
-import io.flowbundle.spec.SourceSpec;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
@@ -23,9 +22,8 @@ public final class KafkaEventSource implements EventSource {
     private final WatermarkStrategy<RowData> watermarks;
     private final String name;
 
-    /** A source as the spec describes it. */
-    public static KafkaEventSource of(PipelineSpec spec, boolean bounded) {
-        SourceSpec.Kafka kafka = (SourceSpec.Kafka) spec.source();
+    /** The spec's events from the topic {@code kafka} declares. */
+    public static KafkaEventSource of(PipelineSpec spec, KafkaSourceSpec kafka, boolean bounded) {
         return new KafkaEventSource(
                 KafkaConnectors.source(kafka, deserializer(spec), bounded),
                 watermarks(spec),

@@ -1,5 +1,6 @@
-package io.flowbundle.jobs;
+package io.flowbundle.connector.parquet;
 
+import io.flowbundle.connector.EventSource;
 import io.flowbundle.operators.Envelope;
 import io.flowbundle.parquet.ParquetFormats;
 

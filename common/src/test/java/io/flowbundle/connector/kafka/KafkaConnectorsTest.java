@@ -1,4 +1,4 @@
-package io.flowbundle.kafka;
+package io.flowbundle.connector.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.flowbundle.jobs;
+package io.flowbundle.connector;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -1,0 +1,78 @@
+package io.flowbundle.connector.parquet;
+
+import io.flowbundle.connector.Role;
+import io.flowbundle.connector.SinkContext;
+import io.flowbundle.connector.WrittenDataset;
+import io.flowbundle.lineage.Datasets;
+import io.flowbundle.parquet.ParquetSinks;
+import io.flowbundle.parquet.PartitionCommitter;
+import io.flowbundle.parquet.Partitioning;
+import io.flowbundle.pipeline.RunInfo;
+import io.flowbundle.spec.SinkSpec;
+
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.data.RowData;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Parquet files under {@code path}, in Hive partitions named by {@code partitionBy}.
+ *
+ * <p>Bounded runs write aside ({@link PartitionCommitter#stagingDir}) and the run commits the
+ * files when the job has succeeded, replacing the partitions it owns. Streaming runs write in
+ * place; Flink's file sink makes files visible at checkpoints, exactly once.
+ *
+ * @param compression snappy, zstd, gzip or none
+ */
+public record ParquetSinkSpec(Path path, List<String> partitionBy, String compression) implements SinkSpec {
+
+    public ParquetSinkSpec {
+        partitionBy = List.copyOf(partitionBy);
+    }
+
+    @Override
+    public String type() {
+        return ParquetConnector.TYPE;
+    }
+
+    @Override
+    public String describe() {
+        return path.toString();
+    }
+
+    @Override
+    public Datasets.Id dataset() {
+        return Datasets.file(path);
+    }
+
+    @Override
+    public Optional<Path> retainedFolder() {
+        return Optional.of(path);
+    }
+
+    @Override
+    public WrittenDataset attach(DataStream<RowData> rows, SinkContext context) {
+        Partitioning partitioning =
+                partitionBy.isEmpty()
+                        ? Partitioning.none(context.rowType())
+                        : Partitioning.of(
+                                context.rowType(),
+                                partitionBy,
+                                context.spec().eventTime(),
+                                context.spec().file() + ": " + context.key() + ".partition_by");
+        RunInfo run = context.run();
+        Path target = path;
+        if (context.role() == Role.QUARANTINE && run.logicalDate() != null) {
+            // one folder per logical date, replaced by a rerun of that date
+            target = path.resolve("date=" + run.logicalDate());
+        }
+        Path dir = run.isBatch() ? PartitionCommitter.stagingDir(target, run.runId()) : target;
+        rows.sinkTo(ParquetSinks.fileSink(dir, partitioning, compression, "part-" + run.shortId()))
+                .name(context.dataset() + ": parquet " + target.getFileName())
+                .uid(context.uid());
+        return new WrittenDataset(
+                Datasets.file(target), target.toString(), target, run.isBatch() ? dir : null, partitioning);
+    }
+}
