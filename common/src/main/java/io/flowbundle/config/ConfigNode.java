@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A node of a YAML configuration file that knows where it is: every error names the file and the
@@ -54,8 +57,16 @@ public final class ConfigNode {
         this.file = file;
     }
 
-    /** Reads a YAML file whose top level must be a mapping. */
+    /**
+     * Reads a YAML file whose top level must be a mapping, resolving {@code ${env:NAME}} and
+     * {@code ${file:PATH}} references in its values (see {@link SecretReferences}).
+     */
     public static ConfigNode load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    /** As {@link #load(Path)}, with {@code environment} answering {@code ${env:NAME}} (tests). */
+    public static ConfigNode load(Path file, Function<String, String> environment) {
         Path absolute = file.toAbsolutePath().normalize();
         JsonNode root;
         try {
@@ -70,7 +81,53 @@ public final class ConfigNode {
         if (root == null || !root.isObject()) {
             throw new ConfigException(absolute + ": expected a YAML mapping of keys at the top");
         }
-        return new ConfigNode(root, "", absolute);
+        ConfigNode loaded = new ConfigNode(root, "", absolute);
+        loaded.resolveReferences(new SecretReferences(environment, loaded.baseDir()));
+        return loaded;
+    }
+
+    /**
+     * Replaces references in every value below this node, once at load time, so every accessor
+     * ({@link #text()}, {@link #path()}, {@link #raw()}) sees resolved values; registers the
+     * values of sensitive keys ({@link Secrets#isSensitiveKey}) as secrets.
+     */
+    private void resolveReferences(SecretReferences references) {
+        if (node instanceof ObjectNode object) {
+            for (String name : fieldNames(object)) {
+                ConfigNode child = child(name);
+                if (child.node.isTextual()) {
+                    String value = child.resolved(references);
+                    object.put(name, value);
+                    Secrets.registerIfSensitive(name, value);
+                } else {
+                    child.resolveReferences(references);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            List<ConfigNode> elements = elements();
+            for (int i = 0; i < elements.size(); i++) {
+                ConfigNode element = elements.get(i);
+                if (element.node.isTextual()) {
+                    array.set(i, TextNode.valueOf(element.resolved(references)));
+                } else {
+                    element.resolveReferences(references);
+                }
+            }
+        }
+    }
+
+    private String resolved(SecretReferences references) {
+        try {
+            return references.resolve(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw error(keyPath() + ": " + e.getMessage());
+        }
+    }
+
+    private static List<String> fieldNames(ObjectNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** Where SnakeYAML found the problem; Jackson's location can be the token before it. */

@@ -8,8 +8,10 @@ import io.flowbundle.testing.ConfFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 
 class RuntimeConfigTest {
 
@@ -32,6 +34,26 @@ class RuntimeConfigTest {
         assertThat(config.actor()).isEqualTo(System.getProperty("user.name"));
         assertThat(config.lineageNode()).isEmpty();
         assertThat(config.file()).isEqualTo(conf.runtimeConfig());
+    }
+
+    @Test
+    void aFlinkOptionMayReferenceASecretFileNextToTheConfig() throws Exception {
+        String key = "s3-key-" + UUID.randomUUID();
+        Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(dir.resolve("secrets/s3.key"), key + "\n");
+        Path file =
+                ConfFixture.write(
+                        dir.resolve("flowbundle.yaml"),
+                        """
+                        flink:
+                          s3.secret-key: ${file:secrets/s3.key}
+                        """);
+
+        RuntimeConfig config = RuntimeConfig.load(file);
+
+        assertThat(config.flink()).containsEntry("s3.secret-key", key);
+        assertThat(Secrets.redactedView(config.flink())).containsEntry("s3.secret-key", Secrets.MASK);
+        assertThat(Secrets.redact("key " + key)).isEqualTo("key ******");
     }
 
     @Test

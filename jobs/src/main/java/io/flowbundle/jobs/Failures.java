@@ -1,13 +1,19 @@
 package io.flowbundle.jobs;
 
 import io.flowbundle.FlowbundleException;
+import io.flowbundle.config.Secrets;
 
 /** One line that says why a run failed, dug out of Flink's layers of wrapping exceptions. */
 public final class Failures {
 
     private Failures() {}
 
+    /** Passed through {@link Secrets#redact}: a client exception may quote a password it was given. */
     public static String describe(Throwable failure) {
+        return Secrets.redact(firstCause(failure));
+    }
+
+    private static String firstCause(Throwable failure) {
         Throwable root = failure;
         Throwable current = failure;
         while (current != null) {

@@ -1,0 +1,25 @@
+package io.flowbundle.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowbundle.config.Secrets;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+
+class FailuresTest {
+
+    @Test
+    void aSecretQuotedByARootCauseIsMaskedInTheOneLineDescription() {
+        String password = "pw-" + UUID.randomUUID();
+        Secrets.register(password);
+        Exception failure =
+                new RuntimeException(
+                        "job failed",
+                        new IllegalArgumentException("Invalid value " + password + " for sasl.jaas.config\nmore"));
+
+        assertThat(Failures.describe(failure))
+                .isEqualTo("IllegalArgumentException: Invalid value ****** for sasl.jaas.config");
+    }
+}
