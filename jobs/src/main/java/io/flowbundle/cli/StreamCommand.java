@@ -1,5 +1,6 @@
 package io.flowbundle.cli;
 
+import io.flowbundle.config.Durations;
 import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.jobs.StreamRun;
 import io.flowbundle.spec.PipelineSpec;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,9 +46,10 @@ final class StreamCommand implements Callable<Integer> {
 
     @Option(
             names = "--checkpoint-interval",
+            converter = DurationConverter.class,
             paramLabel = "DURATION",
             description = "Checkpoint interval, e.g. 10s (default 10 s, or execution.checkpointing.interval).")
-    String checkpointInterval;
+    Duration checkpointInterval;
 
     @Option(
             names = "--state-backend",
@@ -68,7 +71,7 @@ final class StreamCommand implements Callable<Integer> {
     public Integer call() {
         PipelineSpec spec = withBootstrap(SpecLoader.load(pipeline), bootstrap);
         if (checkpointInterval != null) {
-            runtime.flink.put("execution.checkpointing.interval", checkpointInterval);
+            runtime.flink.put("execution.checkpointing.interval", Durations.format(checkpointInterval));
         }
         if (stateBackend != null) {
             runtime.flink.put("state.backend.type", stateBackend);
