@@ -152,10 +152,9 @@ public final class BatchRun {
             }
             Instant ended = Instant.now();
             OutputSinks.Targets targets = sinks.targets();
-            audit.graphSteps(
-                    counts, jobStarted, jobEnded, source, spec.dedupe() != null, targets.outputs(),
-                    targets.quarantine(), targets.staging());
-            audit.finish(counts, started, ended, source, AuditRecord.SUCCEEDED, null);
+            audit.graphSteps(counts, jobStarted, jobEnded, new RunAudit.Graph(
+                    source, spec.dedupe() != null, targets.outputs(), targets.quarantine(), targets.staging()));
+            audit.finish(counts, started, ended, source, RunAudit.Outcome.succeeded());
             auditLog.append(audit.records());
             lineage.complete(sinks.datasets(), counts, commits);
             if (!counts.reconciles()) {
@@ -172,7 +171,7 @@ public final class BatchRun {
                 }
             }
             String message = Failures.describe(e);
-            audit.finish(null, started, Instant.now(), source, AuditRecord.FAILED, message);
+            audit.finish(null, started, Instant.now(), source, RunAudit.Outcome.failed(message));
             auditLog.append(audit.records());
             lineage.fail(sinks.datasets(), message, e);
             throw new FlowbundleException(
@@ -199,19 +198,14 @@ public final class BatchRun {
                 spec.contract().name(),
                 spec.contract().schemaVersion());
         lineage.input(stats.rows(), stats.bytes(), stats.files());
-        audit.step(
-                "extract",
-                started,
-                Instant.now(),
-                List.of(parquet.path().toString()),
-                null,
-                stats.rows(),
-                stats.rows(),
-                null,
-                null,
-                null,
-                AuditRecord.SUCCEEDED,
-                null);
+        audit.step(AuditRecord.builder()
+                .step("extract")
+                .startedAt(started)
+                .endedAt(Instant.now())
+                .sources(List.of(parquet.path().toString()))
+                .rowsIn(stats.rows())
+                .rowsOut(stats.rows())
+                .status(AuditRecord.SUCCEEDED));
         return new ParquetEventSource(
                 files, PipelineGraph.payloadType(spec), parquet.path().toString());
     }
