@@ -14,6 +14,32 @@ import java.util.List;
  */
 public final class RunAudit {
 
+    /**
+     * What the shared graph read and wrote, as the steps name it.
+     *
+     * @param source the source every step reads
+     * @param dedupe whether the pipeline dedupes (a dedupe step)
+     * @param outputs the output datasets (the load step's target)
+     * @param quarantine where rejected rows go (the validate and late steps' target)
+     * @param staging the staging (landing) layer, or null if the pipeline has none
+     */
+    public record Graph(String source, boolean dedupe, List<String> outputs, String quarantine, String staging) {}
+
+    /** How a run ended, or that it is running: a status and, for a failure, its message. */
+    public record Outcome(String status, String error) {
+        public static Outcome succeeded() {
+            return new Outcome(AuditRecord.SUCCEEDED, null);
+        }
+
+        public static Outcome running() {
+            return new Outcome(AuditRecord.RUNNING, null);
+        }
+
+        public static Outcome failed(String error) {
+            return new Outcome(AuditRecord.FAILED, error);
+        }
+    }
+
     private final RunInfo run;
     private final String pipeline;
     private final String actor;
@@ -32,93 +58,96 @@ public final class RunAudit {
         this.attempt = attempt;
     }
 
-    /** Adds one step. Counts may be null where a step has none. */
-    public RunAudit step(
-            String step,
-            Instant started,
-            Instant ended,
-            List<String> sources,
-            String target,
-            Long in,
-            Long out,
-            Long rejected,
-            Long duplicates,
-            Long late,
-            String status,
-            String error) {
+    /**
+     * Adds one step: {@code step} says what it did (name, times, sources, target, counts where it
+     * has any, status); run id, pipeline, mode, logical date, actor and attempt are the run's.
+     */
+    public RunAudit step(AuditRecord.Builder step) {
         records.add(
-                new AuditRecord(
-                        run.runId(),
-                        pipeline,
-                        run.mode().name().toLowerCase(),
-                        run.logicalDate() == null ? null : run.logicalDate().toString(),
-                        step,
-                        actor,
-                        started,
-                        ended,
-                        sources,
-                        target,
-                        in,
-                        out,
-                        rejected,
-                        duplicates,
-                        late,
-                        status,
-                        error,
-                        attempt));
+                step.runId(run.runId())
+                        .pipeline(pipeline)
+                        .mode(run.mode().name().toLowerCase())
+                        .logicalDate(run.logicalDate() == null ? null : run.logicalDate().toString())
+                        .actor(actor)
+                        .attempt(attempt)
+                        .build());
         return this;
+    }
+
+    /** A step of this run that succeeded between {@code started} and {@code ended}, reading {@code source}. */
+    private static AuditRecord.Builder succeeded(String step, Instant started, Instant ended, String source) {
+        return AuditRecord.builder()
+                .step(step)
+                .startedAt(started)
+                .endedAt(ended)
+                .sources(List.of(source))
+                .status(AuditRecord.SUCCEEDED);
     }
 
     /** The steps of the shared graph, from its counts. */
-    public RunAudit graphSteps(
-            RunCounts counts,
-            Instant started,
-            Instant ended,
-            String source,
-            boolean dedupe,
-            List<String> outputs,
-            String quarantine,
-            String staging) {
-        String ok = AuditRecord.SUCCEEDED;
-        step("validate", started, ended, List.of(source), quarantine,
-                counts.consumed(), counts.valid(), counts.rejectedOnInput(), null,
-                run.isBatch() ? null : counts.lateAtSource(), ok, null);
+    public RunAudit graphSteps(RunCounts counts, Instant started, Instant ended, Graph graph) {
+        String source = graph.source();
+        step(succeeded("validate", started, ended, source)
+                .target(graph.quarantine())
+                .rowsIn(counts.consumed())
+                .rowsOut(counts.valid())
+                .rowsRejected(counts.rejectedOnInput())
+                .rowsLate(run.isBatch() ? null : counts.lateAtSource()));
         long deduped = counts.valid();
-        if (dedupe) {
+        if (graph.dedupe()) {
             deduped = counts.get("dedupe", "out");
-            step("dedupe", started, ended, List.of(source), null,
-                    counts.get("dedupe", "in"), deduped, null,
-                    counts.duplicates(), null, ok, null);
+            step(succeeded("dedupe", started, ended, source)
+                    .rowsIn(counts.get("dedupe", "in"))
+                    .rowsOut(deduped)
+                    .rowsDuplicates(counts.duplicates()));
         }
         if (!run.isBatch()) {
-            step("late", started, ended, List.of(source), quarantine,
-                    deduped, counts.transformInput(), null, null,
-                    counts.lateBehindWatermark(), ok, null);
+            step(succeeded("late", started, ended, source)
+                    .target(graph.quarantine())
+                    .rowsIn(deduped)
+                    .rowsOut(counts.transformInput())
+                    .rowsLate(counts.lateBehindWatermark()));
         }
-        step("transform", started, ended, List.of(source), null,
-                counts.transformInput(), counts.transformOutput(), null, null, null, ok, null);
-        step("load", started, ended, List.of("transform"), String.join(", ", outputs),
-                counts.transformOutput(), counts.loaded(), counts.rejectedOnOutput(), null, null,
-                ok, null);
-        if (staging != null) {
-            step("stage", started, ended, List.of(source), staging,
-                    counts.valid() + counts.lateAtSource(), counts.valid() + counts.lateAtSource(), null, null,
-                    null, ok, null);
+        step(succeeded("transform", started, ended, source)
+                .rowsIn(counts.transformInput())
+                .rowsOut(counts.transformOutput()));
+        step(succeeded("load", started, ended, "transform")
+                .target(String.join(", ", graph.outputs()))
+                .rowsIn(counts.transformOutput())
+                .rowsOut(counts.loaded())
+                .rowsRejected(counts.rejectedOnOutput()));
+        if (graph.staging() != null) {
+            step(succeeded("stage", started, ended, source)
+                    .target(graph.staging())
+                    .rowsIn(counts.valid() + counts.lateAtSource())
+                    .rowsOut(counts.valid() + counts.lateAtSource()));
         }
         return this;
     }
 
-    /** The closing record: the whole run reconciles as consumed = into transform + the rest. */
-    public RunAudit finish(
-            RunCounts counts, Instant started, Instant ended, String source, String status,
-            String error) {
-        return step("run", started, ended, List.of(source), null,
-                counts == null ? null : counts.consumed(),
-                counts == null ? null : counts.transformInput(),
-                counts == null ? null : counts.rejectedOnInput(),
-                counts == null ? null : counts.duplicates(),
-                counts == null ? null : counts.late(),
-                status, error);
+    /**
+     * The closing record: the whole run reconciles as consumed = into transform + the rest.
+     *
+     * @param counts the run's counts, or null if it has none (it failed before its job ran, or is running)
+     * @param ended null while the run is running
+     */
+    public RunAudit finish(RunCounts counts, Instant started, Instant ended, String source, Outcome outcome) {
+        AuditRecord.Builder record =
+                AuditRecord.builder()
+                        .step("run")
+                        .startedAt(started)
+                        .endedAt(ended)
+                        .sources(List.of(source))
+                        .status(outcome.status())
+                        .error(outcome.error());
+        if (counts != null) {
+            record.rowsIn(counts.consumed())
+                    .rowsOut(counts.transformInput())
+                    .rowsRejected(counts.rejectedOnInput())
+                    .rowsDuplicates(counts.duplicates())
+                    .rowsLate(counts.late());
+        }
+        return step(record);
     }
 
     public List<AuditRecord> records() {

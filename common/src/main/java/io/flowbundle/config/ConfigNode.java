@@ -358,7 +358,7 @@ public final class ConfigNode {
         return has(key) ? get(key).booleanValue() : defaultValue;
     }
 
-    /** Reads {@code 10s}, {@code 5 min}, {@code 1h}, {@code 7d}, {@code 250ms}. */
+    /** Reads a duration in Flink's syntax ({@link Durations}): {@code 10s}, {@code 5 min}, {@code 1h}, {@code 7d}, {@code 250ms}. */
     public Duration duration() {
         try {
             return Durations.parse(text());

@@ -163,25 +163,19 @@ public final class RetentionRun {
             DatasetResult done = planned.error() != null ? planned : delete(planned, runId);
             results.add(done);
             records.add(
-                    new AuditRecord(
-                            runId,
-                            spec.name(),
-                            null,
-                            today.toString(),
-                            STEP,
-                            actor,
-                            started,
-                            Instant.now(),
-                            null,
-                            dataset.path().toString(),
-                            null,
-                            (long) done.deleted(),
-                            null,
-                            null,
-                            null,
-                            done.error() == null ? AuditRecord.SUCCEEDED : AuditRecord.FAILED,
-                            done.error(),
-                            null));
+                    AuditRecord.builder()
+                            .runId(runId)
+                            .pipeline(spec.name())
+                            .logicalDate(today.toString())
+                            .step(STEP)
+                            .actor(actor)
+                            .startedAt(started)
+                            .endedAt(Instant.now())
+                            .target(dataset.path().toString())
+                            .rowsOut((long) done.deleted())
+                            .status(done.error() == null ? AuditRecord.SUCCEEDED : AuditRecord.FAILED)
+                            .error(done.error())
+                            .build());
         }
         Result result = new Result(spec.name(), runId, today, true, results);
         if (!records.isEmpty()) {

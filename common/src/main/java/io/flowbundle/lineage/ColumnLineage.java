@@ -1,54 +1,27 @@
 package io.flowbundle.lineage;
 
-import io.flowbundle.pipeline.PipelineGraph;
+import io.flowbundle.pipeline.ColumnUse;
+import io.flowbundle.pipeline.ColumnUse.Use;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openlineage.client.OpenLineage;
-import org.apache.flink.table.api.EnvironmentSettings;
-import org.apache.flink.table.api.TableEnvironment;
-import org.apache.flink.table.catalog.Column;
-import org.apache.flink.table.catalog.ResolvedSchema;
-import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.table.types.logical.utils.LogicalTypeUtils;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Which input columns each output column of a transform comes from, and how, derived from Flink's
- * own optimized plan (not written by hand): the SQL is compiled against a stand-in {@code events}
- * table of the pipeline's schema, and the JSON of the compiled plan is walked from the source scan
- * to the sink, following input references through projections, aggregates, windows and joins.
+ * Which input columns each output column of a dataset comes from, and how, as OpenLineage column
+ * lineage. For the transform's output it is the pipeline's own {@link ColumnUse} (the analysis
+ * that also decides which columns are shuffled), so lineage reports exactly what the job reads.
  *
- * <p>Transformation types follow OpenLineage: DIRECT (IDENTITY, TRANSFORMATION, AGGREGATION) for
- * columns whose values flow into the output column, INDIRECT (FILTER, GROUP_BY, JOIN, WINDOW) for
- * columns that decide which rows are output. A plan node this class does not know makes
- * {@link #derive} fail rather than guess.
+ * @param fields per output column, in order, the uses of input columns behind its values
+ * @param dataset the uses of input columns that decide which rows come out (OpenLineage's
+ *     dataset-level lineage)
  */
 public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
-
-    /** One use of an input column. */
-    public record Use(String column, String type, String subtype) {
-        static Use direct(String column, String subtype) {
-            return new Use(column, "DIRECT", subtype);
-        }
-
-        static Use indirect(String column, String subtype) {
-            return new Use(column, "INDIRECT", subtype);
-        }
-    }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Lineage of a dataset whose columns are copies of the input's columns of the same names. */
     public static ColumnLineage identity(List<String> columns) {
@@ -59,351 +32,19 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
         return new ColumnLineage(fields, Set.of());
     }
 
+    /** The lineage of what a transform reads. */
+    public static ColumnLineage of(ColumnUse uses) {
+        return new ColumnLineage(uses.fields(), uses.indirect());
+    }
+
     /**
-     * @param eventsType the columns of the view {@code events}
-     * @param eventTime the event-time column (declared as rowtime, as in streaming)
+     * Column lineage of the transform {@code sql} over the view {@code events} of {@code eventsType}.
+     *
      * @throws IllegalArgumentException if the plan contains a node whose lineage is not understood
+     * @see ColumnUse#derive
      */
     public static ColumnLineage derive(String sql, RowType eventsType, String eventTime) {
-        // a run asks twice (to prune the rows it shuffles, and for lineage); planning takes seconds
-        return DERIVED.computeIfAbsent(
-                sql + "\u0000" + eventsType.asSerializableString() + "\u0000" + eventTime,
-                k -> compile(sql, eventsType, eventTime));
-    }
-
-    /**
-     * The top-level input columns the SQL reads, directly or to decide which rows to keep, or
-     * empty if its lineage cannot be derived.
-     */
-    public static java.util.Optional<Set<String>> columnsRead(String sql, RowType eventsType, String eventTime) {
-        try {
-            ColumnLineage lineage = derive(sql, eventsType, eventTime);
-            Set<String> columns = new LinkedHashSet<>();
-            lineage.fields().values().forEach(uses -> uses.forEach(use -> columns.add(topLevel(use.column()))));
-            lineage.dataset().forEach(use -> columns.add(topLevel(use.column())));
-            return java.util.Optional.of(columns);
-        } catch (RuntimeException e) {
-            return java.util.Optional.empty();
-        }
-    }
-
-    private static String topLevel(String column) {
-        int dot = column.indexOf('.');
-        return dot < 0 ? column : column.substring(0, dot);
-    }
-
-    private static final Map<String, ColumnLineage> DERIVED = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * Whether the SQL parses and validates against {@code eventsType} as the view {@code events}:
-     * every column it names exists, with a type its expressions accept. Not planned, so much
-     * cheaper than {@link #derive}.
-     */
-    public static boolean validates(String sql, RowType eventsType, String eventTime) {
-        try {
-            stage(eventsType, eventTime).sqlQuery(sql).getResolvedSchema();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** A table environment with a stand-in {@code events} table of {@code eventsType}. */
-    private static TableEnvironment stage(RowType eventsType, String eventTime) {
-        TableEnvironment tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
-        tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
-        // one aggregate node per aggregation, instead of local/global pairs with intermediate fields
-        tables.getConfig().set("table.optimizer.agg-phase-strategy", "ONE_PHASE");
-        tables.executeSql(
-                "CREATE TEMPORARY TABLE `" + PipelineGraph.EVENTS_VIEW + "` (" + columns(eventsType)
-                        + ", WATERMARK FOR `" + eventTime + "` AS `" + eventTime + "`)"
-                        + " WITH ('connector' = 'datagen')");
-        return tables;
-    }
-
-    private static ColumnLineage compile(String sql, RowType eventsType, String eventTime) {
-        TableEnvironment tables = stage(eventsType, eventTime);
-        ResolvedSchema result = tables.sqlQuery(sql).getResolvedSchema();
-        List<String> outputNames = new ArrayList<>();
-        StringBuilder sinkColumns = new StringBuilder();
-        for (Column column : result.getColumns()) {
-            LogicalType type = LogicalTypeUtils.removeTimeAttributes(column.getDataType().getLogicalType());
-            sinkColumns.append(sinkColumns.length() == 0 ? "" : ", ")
-                    .append('`').append(column.getName()).append("` ").append(type.asSerializableString());
-            outputNames.add(column.getName());
-        }
-        tables.executeSql(
-                "CREATE TEMPORARY TABLE `flowbundle_lineage_sink` (" + sinkColumns
-                        + ") WITH ('connector' = 'blackhole')");
-        String plan = tables.compilePlanSql("INSERT INTO `flowbundle_lineage_sink` " + sql).asJsonString();
-        try {
-            return fromPlan(JSON.readTree(plan), outputNames);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String columns(RowType type) {
-        StringBuilder out = new StringBuilder();
-        for (RowType.RowField field : type.getFields()) {
-            out.append(out.length() == 0 ? "" : ", ")
-                    .append('`').append(field.getName()).append("` ")
-                    .append(field.getType().asSerializableString());
-        }
-        return out.toString();
-    }
-
-    /** Walks a compiled plan; package-private for tests with hand-made plans. */
-    static ColumnLineage fromPlan(JsonNode plan, List<String> outputNames) {
-        Map<Integer, JsonNode> nodes = new LinkedHashMap<>();
-        for (JsonNode node : plan.get("nodes")) {
-            nodes.put(node.get("id").asInt(), node);
-        }
-        Map<Integer, List<Integer>> inputs = new HashMap<>();
-        for (JsonNode edge : plan.get("edges")) {
-            inputs.computeIfAbsent(edge.get("target").asInt(), k -> new ArrayList<>()).add(edge.get("source").asInt());
-        }
-        Walker walker = new Walker(nodes, inputs);
-        JsonNode sink = null;
-        for (JsonNode node : nodes.values()) {
-            if (node.get("type").asText().contains("-sink")) {
-                sink = node;
-            }
-        }
-        if (sink == null) {
-            throw new IllegalArgumentException("the compiled plan has no sink node");
-        }
-        List<Set<Use>> lineage = walker.fields(sink.get("id").asInt());
-        Map<String, Set<Use>> fields = new LinkedHashMap<>();
-        for (int i = 0; i < outputNames.size(); i++) {
-            fields.put(outputNames.get(i), lineage.get(i));
-        }
-        return new ColumnLineage(fields, walker.indirect);
-    }
-
-    /** Computes, per node, the uses of input columns behind each of its output fields. */
-    private static final class Walker {
-        private final Map<Integer, JsonNode> nodes;
-        private final Map<Integer, List<Integer>> inputs;
-        private final Map<Integer, List<Set<Use>>> memo = new HashMap<>();
-        final Set<Use> indirect = new LinkedHashSet<>();
-
-        Walker(Map<Integer, JsonNode> nodes, Map<Integer, List<Integer>> inputs) {
-            this.nodes = nodes;
-            this.inputs = inputs;
-        }
-
-        List<Set<Use>> fields(int id) {
-            List<Set<Use>> known = memo.get(id);
-            if (known == null) {
-                known = compute(nodes.get(id), inputs.getOrDefault(id, List.of()));
-                memo.put(id, known);
-            }
-            return known;
-        }
-
-        private List<Set<Use>> compute(JsonNode node, List<Integer> in) {
-            String type = node.get("type").asText().replaceAll("^(stream|batch)-exec-", "").replaceAll("_\\d+$", "");
-            switch (type) {
-                case "table-source-scan":
-                    return scan(node);
-                case "calc":
-                    return calc(node, fields(in.get(0)));
-                case "group-aggregate":
-                case "window-aggregate":
-                case "group-window-aggregate":
-                    return aggregate(node, fields(in.get(0)));
-                case "window-table-function":
-                    return windowFunction(node, fields(in.get(0)));
-                case "join":
-                case "interval-join":
-                case "temporal-join":
-                case "window-join":
-                    return join(node, fields(in.get(0)), fields(in.get(1)));
-                case "union":
-                    return union(in);
-                case "watermark-assigner":
-                case "exchange":
-                case "sink":
-                case "changelog-normalize":
-                case "mini-batch-assigner":
-                case "drop-update-before":
-                case "limit":
-                case "sort-limit":
-                case "sort":
-                case "window-deduplicate":
-                case "deduplicate":
-                    return fields(in.get(0));
-                case "rank":
-                case "window-rank":
-                    return rank(node, fields(in.get(0)));
-                default:
-                    throw new IllegalArgumentException(
-                            "column lineage does not understand plan node " + node.get("type").asText()
-                                    + " (" + node.path("description").asText() + ")");
-            }
-        }
-
-        private List<Set<Use>> scan(JsonNode node) {
-            JsonNode outputType = node.get("outputType");
-            List<String> names = new ArrayList<>();
-            if (outputType.isTextual()) {
-                RowType parsed = (RowType) org.apache.flink.table.types.logical.utils.LogicalTypeParser.parse(
-                        outputType.asText(), ColumnLineage.class.getClassLoader());
-                names.addAll(parsed.getFieldNames());
-            } else {
-                for (JsonNode field : outputType.get("fields")) {
-                    names.add(field.get("name").asText());
-                }
-            }
-            List<Set<Use>> out = new ArrayList<>();
-            for (String name : names) {
-                out.add(Set.of(Use.direct(name, "IDENTITY")));
-            }
-            return out;
-        }
-
-        private List<Set<Use>> calc(JsonNode node, List<Set<Use>> input) {
-            List<Set<Use>> out = new ArrayList<>();
-            for (JsonNode expression : node.get("projection")) {
-                Set<Use> copied = field(expression, input);
-                if (copied != null) {
-                    out.add(copied);
-                } else {
-                    Set<Use> uses = new LinkedHashSet<>();
-                    for (Use use : references(expression, input)) {
-                        uses.add(use.type().equals("DIRECT") ? Use.direct(use.column(), "TRANSFORMATION") : use);
-                    }
-                    out.add(uses);
-                }
-            }
-            JsonNode condition = node.get("condition");
-            if (condition != null && !condition.isNull()) {
-                for (Use use : references(condition, input)) {
-                    indirect.add(Use.indirect(use.column(), "FILTER"));
-                }
-            }
-            return out;
-        }
-
-        /**
-         * The uses behind an expression that only reads a field, {@code device_id} or a nested
-         * {@code location.room}: its value is the input's, so its uses (and their subtypes, such as
-         * IDENTITY) carry over, with the nested path in the column name. Null for anything that
-         * computes a new value.
-         */
-        private Set<Use> field(JsonNode expression, List<Set<Use>> input) {
-            String kind = expression.path("kind").asText();
-            if (kind.equals("INPUT_REF")) {
-                return input.get(expression.get("inputIndex").asInt());
-            }
-            if (kind.equals("FIELD_ACCESS")) {
-                Set<Use> base = field(expression.get("expr"), input);
-                if (base == null) {
-                    return null;
-                }
-                Set<Use> out = new LinkedHashSet<>();
-                String name = expression.get("name").asText();
-                base.forEach(use -> out.add(new Use(use.column() + "." + name, use.type(), use.subtype())));
-                return out;
-            }
-            return null;
-        }
-
-        /** The uses behind every input field an expression reads (nested field access kept). */
-        private Set<Use> references(JsonNode expression, List<Set<Use>> input) {
-            Set<Use> out = new LinkedHashSet<>();
-            Set<Use> copied = field(expression, input);
-            if (copied != null) {
-                out.addAll(copied);
-            } else {
-                for (JsonNode child : expression) {
-                    if (child.isContainerNode()) {
-                        out.addAll(references(child, input));
-                    }
-                }
-            }
-            return out;
-        }
-
-        private List<Set<Use>> aggregate(JsonNode node, List<Set<Use>> input) {
-            List<Set<Use>> out = new ArrayList<>();
-            for (JsonNode index : node.path("grouping")) {
-                Set<Use> key = input.get(index.asInt());
-                out.add(key);
-                key.forEach(use -> indirect.add(Use.indirect(use.column(), "GROUP_BY")));
-            }
-            for (JsonNode call : node.path("aggCalls")) {
-                Set<Use> uses = new LinkedHashSet<>();
-                for (JsonNode arg : call.path("argList")) {
-                    input.get(arg.asInt()).forEach(use -> uses.add(Use.direct(use.column(), "AGGREGATION")));
-                }
-                out.add(uses);
-            }
-            JsonNode windowing = node.get("windowing");
-            if (windowing != null) {
-                Set<Use> time = input.get(windowing.get("timeAttributeIndex").asInt());
-                time.forEach(use -> indirect.add(Use.indirect(use.column(), "WINDOW")));
-                for (int i = 0; i < node.path("namedWindowProperties").size(); i++) {
-                    Set<Use> uses = new LinkedHashSet<>();
-                    time.forEach(use -> uses.add(Use.direct(use.column(), "TRANSFORMATION")));
-                    out.add(uses);
-                }
-            }
-            return out;
-        }
-
-        private List<Set<Use>> windowFunction(JsonNode node, List<Set<Use>> input) {
-            List<Set<Use>> out = new ArrayList<>(input);
-            Set<Use> time = input.get(node.path("windowing").path("timeAttributeIndex").asInt());
-            Set<Use> derived = new LinkedHashSet<>();
-            time.forEach(use -> derived.add(Use.direct(use.column(), "TRANSFORMATION")));
-            // window_start, window_end, window_time
-            out.add(derived);
-            out.add(derived);
-            out.add(derived);
-            return out;
-        }
-
-        private List<Set<Use>> join(JsonNode node, List<Set<Use>> left, List<Set<Use>> right) {
-            JsonNode spec = node.path("joinSpec");
-            for (JsonNode key : spec.path("leftKeys")) {
-                left.get(key.asInt()).forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
-            }
-            for (JsonNode key : spec.path("rightKeys")) {
-                right.get(key.asInt()).forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
-            }
-            List<Set<Use>> both = new ArrayList<>(left);
-            both.addAll(right);
-            JsonNode condition = spec.get("nonEquiCondition");
-            if (condition != null && !condition.isNull()) {
-                references(condition, both).forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
-            }
-            String joinType = spec.path("joinType").asText("INNER");
-            return joinType.equals("SEMI") || joinType.equals("ANTI") ? left : both;
-        }
-
-        private List<Set<Use>> union(List<Integer> in) {
-            List<Set<Use>> out = new ArrayList<>();
-            for (int input : in) {
-                List<Set<Use>> fields = fields(input);
-                for (int i = 0; i < fields.size(); i++) {
-                    if (out.size() <= i) {
-                        out.add(new LinkedHashSet<>());
-                    }
-                    out.get(i).addAll(fields.get(i));
-                }
-            }
-            return out;
-        }
-
-        private List<Set<Use>> rank(JsonNode node, List<Set<Use>> input) {
-            List<Set<Use>> out = new ArrayList<>(input);
-            if (node.path("outputRowNumber").asBoolean(false)) {
-                out.add(Set.of());
-            }
-            return out;
-        }
+        return of(ColumnUse.derive(sql, eventsType, eventTime));
     }
 
     /** The OpenLineage facet, with {@code input} as the dataset every column comes from. */

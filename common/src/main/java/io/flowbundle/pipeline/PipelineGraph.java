@@ -3,7 +3,6 @@ package io.flowbundle.pipeline;
 import io.flowbundle.config.ConfigException;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.RowValidator;
-import io.flowbundle.lineage.ColumnLineage;
 import io.flowbundle.operators.ContractGate;
 import io.flowbundle.operators.BatchDedupeOperator;
 import io.flowbundle.operators.DedupeOperator;
@@ -35,6 +34,8 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.utils.LogicalTypeUtils;
 import org.apache.flink.table.types.utils.DataTypeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,6 +61,8 @@ import java.util.Set;
 public final class PipelineGraph {
 
     public static final String EVENTS_VIEW = "events";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineGraph.class);
 
     private PipelineGraph() {}
 
@@ -222,13 +225,13 @@ public final class PipelineGraph {
     }
 
     /**
-     * The columns of the view {@code events}: those the SQL reads (from its column lineage) and
-     * the event time, in contract order; all columns when the SQL's lineage cannot be derived.
+     * The columns of the view {@code events}: those the SQL reads ({@link ColumnUse}) and the
+     * event time, in contract order; all columns, with a warning, when that cannot be derived.
      * Unread columns (the dedupe key too, unless the SQL reads it) are validated, staged and
      * quarantined like the others, but never shuffled.
      */
     static RowType eventsType(PipelineSpec spec, RowType payloadType) {
-        Optional<Set<String>> read = ColumnLineage.columnsRead(spec.transform(), payloadType, spec.eventTime());
+        Optional<Set<String>> read = ColumnUse.columnsRead(spec.transform(), payloadType, spec.eventTime());
         if (read.isEmpty()) {
             return payloadType;
         }
@@ -241,9 +244,11 @@ public final class PipelineGraph {
             }
         }
         RowType projected = new RowType(true, fields);
-        // the SQL must validate against the narrower view too; if lineage missed a column, keep all
+        // the SQL must validate against the narrower view too; if the analysis missed a column, keep all
         if (fields.size() < payloadType.getFieldCount()
-                && !ColumnLineage.validates(spec.transform(), projected, spec.eventTime())) {
+                && !ColumnUse.validates(spec.transform(), projected, spec.eventTime())) {
+            LOG.warn("the transform does not validate against only the columns it was found to read ({}):"
+                    + " every column of the view `{}` is shuffled", projected.getFieldNames(), EVENTS_VIEW);
             return payloadType;
         }
         return projected;

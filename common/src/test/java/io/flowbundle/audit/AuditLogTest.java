@@ -27,10 +27,10 @@ class AuditLogTest {
     @Test
     void severalAppendsReadBackInOrder() {
         AuditLog log = new AuditLog(dir.resolve("out/audit/audit.jsonl"));
-        AuditRecord validate = step("validate", 1000L, 950L, 50L, null, null);
-        AuditRecord dedupe = step("dedupe", 950L, 930L, null, 20L, null);
-        AuditRecord transform = step("transform", 930L, 100L, null, null, null);
-        AuditRecord run = step("run", 1000L, 930L, 50L, 20L, null);
+        AuditRecord validate = step("validate").rowsIn(1000L).rowsOut(950L).rowsRejected(50L).build();
+        AuditRecord dedupe = step("dedupe").rowsIn(950L).rowsOut(930L).rowsDuplicates(20L).build();
+        AuditRecord transform = step("transform").rowsIn(930L).rowsOut(100L).build();
+        AuditRecord run = step("run").rowsIn(1000L).rowsOut(930L).rowsRejected(50L).rowsDuplicates(20L).build();
 
         log.append(validate);
         log.append(List.of(dedupe, transform));
@@ -45,10 +45,12 @@ class AuditLogTest {
     @Test
     void oneJsonObjectPerLineAndNothingRewritten() throws IOException {
         AuditLog log = new AuditLog(dir.resolve("audit.jsonl"));
-        log.append(step("validate", 1L, 1L, 0L, null, null));
+        log.append(step("validate").rowsIn(1L).rowsOut(1L).rowsRejected(0L).build());
         String before = Files.readString(log.file());
 
-        log.append(List.of(step("load", 1L, 1L, 0L, null, null), step("run", 1L, 1L, 0L, 0L, 0L)));
+        log.append(List.of(
+                step("load").rowsIn(1L).rowsOut(1L).rowsRejected(0L).build(),
+                step("run").rowsIn(1L).rowsOut(1L).rowsRejected(0L).rowsDuplicates(0L).rowsLate(0L).build()));
 
         String after = Files.readString(log.file());
         assertThat(after).startsWith(before).endsWith("\n");
@@ -68,7 +70,7 @@ class AuditLogTest {
     @Test
     void blankLinesAndUnknownFieldsAreTolerated() throws IOException {
         AuditLog log = new AuditLog(dir.resolve("audit.jsonl"));
-        AuditRecord record = step("validate", 1L, 1L, 0L, null, null);
+        AuditRecord record = step("validate").rowsIn(1L).rowsOut(1L).rowsRejected(0L).build();
         log.append(record);
         Files.writeString(
                 log.file(),
@@ -86,7 +88,7 @@ class AuditLogTest {
     @Test
     void aBrokenLineIsReportedByNumber() throws IOException {
         AuditLog log = new AuditLog(dir.resolve("audit.jsonl"));
-        log.append(step("validate", 1L, 1L, 0L, null, null));
+        log.append(step("validate").rowsIn(1L).rowsOut(1L).rowsRejected(0L).build());
         Files.writeString(log.file(), "{\"run_id\": \"r-2\", \"step\": \n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
         assertThatThrownBy(log::read)
@@ -130,7 +132,9 @@ class AuditLogTest {
             long thread = t;
             done.add(pool.submit(() -> {
                 for (int i = 0; i < batches; i++) {
-                    log.append(List.of(step("validate", thread, thread, 0L, null, null), step("run", thread, thread, 0L, 0L, 0L)));
+                    log.append(List.of(
+                            step("validate").rowsIn(thread).rowsOut(thread).rowsRejected(0L).build(),
+                            step("run").rowsIn(thread).rowsOut(thread).rowsRejected(0L).rowsDuplicates(0L).rowsLate(0L).build()));
                 }
             }));
         }

@@ -42,10 +42,11 @@ class RunAuditTest {
 
         List<AuditRecord> records =
                 new RunAudit(run, "sensor-hourly-stream", "etl-bot")
-                        .graphSteps(counts, STARTED, ENDED, "kafka://127.0.0.1:9092/sensor-events", true,
+                        .graphSteps(counts, STARTED, ENDED, new RunAudit.Graph(
+                                "kafka://127.0.0.1:9092/sensor-events", true,
                                 List.of("kafka://127.0.0.1:9092/sensor-hourly", "out/stream/sensor-hourly"),
-                                "kafka://127.0.0.1:9092/sensor-events-dlq", "out/stream/landing")
-                        .finish(counts, STARTED, ENDED, "kafka://127.0.0.1:9092/sensor-events", AuditRecord.SUCCEEDED, null)
+                                "kafka://127.0.0.1:9092/sensor-events-dlq", "out/stream/landing"))
+                        .finish(counts, STARTED, ENDED, "kafka://127.0.0.1:9092/sensor-events", RunAudit.Outcome.succeeded())
                         .records();
 
         assertThat(records)
@@ -90,7 +91,8 @@ class RunAuditTest {
 
         List<AuditRecord> records =
                 new RunAudit(run, "sensor-hourly", "etl-bot")
-                        .graphSteps(counts, STARTED, ENDED, "data/sensor-events", false, List.of("out/sensor-hourly"), "out/quarantine", null)
+                        .graphSteps(counts, STARTED, ENDED, new RunAudit.Graph(
+                                "data/sensor-events", false, List.of("out/sensor-hourly"), "out/quarantine", null))
                         .records();
 
         assertThat(records).extracting(AuditRecord::step).containsExactly("validate", "transform", "load");
@@ -103,7 +105,8 @@ class RunAuditTest {
     void failedRunWithoutCounts() {
         List<AuditRecord> records =
                 new RunAudit(new RunInfo("run-3", RunInfo.Mode.BATCH, null), "sensor-hourly", "etl-bot")
-                        .finish(null, STARTED, ENDED, "data/sensor-events", AuditRecord.FAILED, "source data/sensor-events does not exist")
+                        .finish(null, STARTED, ENDED, "data/sensor-events",
+                                RunAudit.Outcome.failed("source data/sensor-events does not exist"))
                         .records();
 
         AuditRecord run = records.get(0);
@@ -118,7 +121,8 @@ class RunAuditTest {
         RunAudit audit = new RunAudit(new RunInfo("run-4", RunInfo.Mode.BATCH, null), "p", "a");
         List<AuditRecord> before = audit.records();
 
-        audit.step("extract", STARTED, ENDED, List.of("s"), "t", 1L, 1L, null, null, null, AuditRecord.SUCCEEDED, null);
+        audit.step(AuditRecord.builder().step("extract").startedAt(STARTED).endedAt(ENDED).sources(List.of("s")).target("t")
+                .rowsIn(1L).rowsOut(1L).status(AuditRecord.SUCCEEDED));
 
         assertThat(before).isEmpty();
         assertThat(audit.records()).hasSize(1);

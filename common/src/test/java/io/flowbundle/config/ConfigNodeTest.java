@@ -221,13 +221,13 @@ class ConfigNodeTest {
 
     @Test
     void badDurationNamesKeyAndTheExpectedForms() {
-        Path file = yaml("watermark: {max_out_of_orderness: 10 seconds}");
+        Path file = yaml("watermark: {max_out_of_orderness: ten seconds}");
 
         expectConfigError(
                 () -> ConfigNode.load(file).get("watermark").get("max_out_of_orderness").duration(),
                 file,
                 "watermark.max_out_of_orderness: expected a duration such as 250ms, 10s, 5min, 1h"
-                        + " or 7d, got '10 seconds'");
+                        + " or 7d, got 'ten seconds'");
     }
 
     @Test

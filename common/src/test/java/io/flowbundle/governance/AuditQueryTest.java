@@ -31,11 +31,13 @@ class AuditQueryTest {
         log = new AuditLog(dir.resolve("audit.jsonl"));
         log.append(
                 List.of(
-                        step(RUN_A, "sensor-hourly", "validate", "2026-11-01T10:00:00Z", 100L, 98L, null),
-                        step(RUN_A, "sensor-hourly", "run", "2026-11-01T10:00:00Z", 100L, 98L, null),
-                        step(RUN_B, "other", "validate", "2026-11-02T00:00:00Z", 5L, 5L, null),
-                        step(RUN_B, "other", "run", "2026-11-02T09:30:00Z", 5L, null, "boom: the disk is full")));
-        log.append(step("0192f222-0000-7000-8000-00000000000c", "sensor-hourly", "retention", "2026-12-01T03:00:00Z", null, 4L, null));
+                        step(RUN_A, "sensor-hourly", "validate", "2026-11-01T10:00:00Z").rowsIn(100L).rowsOut(98L).build(),
+                        step(RUN_A, "sensor-hourly", "run", "2026-11-01T10:00:00Z").rowsIn(100L).rowsOut(98L).build(),
+                        step(RUN_B, "other", "validate", "2026-11-02T00:00:00Z").rowsIn(5L).rowsOut(5L).build(),
+                        step(RUN_B, "other", "run", "2026-11-02T09:30:00Z").rowsIn(5L)
+                                .status(AuditRecord.FAILED).error("boom: the disk is full").build()));
+        log.append(step("0192f222-0000-7000-8000-00000000000c", "sensor-hourly", "retention", "2026-12-01T03:00:00Z")
+                .rowsOut(4L).build());
         records = log.read();
     }
 
@@ -103,12 +105,12 @@ class AuditQueryTest {
                                 + "2026-11-02T09:30:00Z  " + RUN_B + "  other     2026-11-01  run       failed      5    -         -           -     -  out     boom: the disk is full\n");
     }
 
-    private static AuditRecord step(
-            String run, String pipeline, String step, String started, Long in, Long out, String error) {
+    /** A succeeded step of run {@code run} of {@code pipeline} that took 3 s; counts to be set by the test. */
+    private static AuditRecord.Builder step(String run, String pipeline, String step, String started) {
         Instant at = Instant.parse(started);
-        return new AuditRecord(
-                run, pipeline, "batch", "2026-11-01", step, "test", at, at.plusSeconds(3), List.of("in"),
-                "out", in, out, null, null, null,
-                error == null ? AuditRecord.SUCCEEDED : AuditRecord.FAILED, error, null);
+        return AuditRecord.builder()
+                .runId(run).pipeline(pipeline).mode("batch").logicalDate("2026-11-01").step(step).actor("test")
+                .startedAt(at).endedAt(at.plusSeconds(3)).sources(List.of("in")).target("out")
+                .status(AuditRecord.SUCCEEDED);
     }
 }

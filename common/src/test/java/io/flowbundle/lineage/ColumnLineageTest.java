@@ -1,7 +1,7 @@
 package io.flowbundle.lineage;
 
 import io.flowbundle.contract.ContractLoader;
-import io.flowbundle.lineage.ColumnLineage.Use;
+import io.flowbundle.pipeline.ColumnUse.Use;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,22 +46,6 @@ class ColumnLineageTest {
                         "avg_temp", Set.of(direct("temperature_c", "AGGREGATION"))));
         assertThat(lineage.dataset())
                 .containsExactlyInAnyOrder(indirect("device_id", "GROUP_BY"), indirect("timestamp", "WINDOW"));
-    }
-
-    @Test
-    void theSqlValidatesAgainstTheColumnsItReadsAndNotWithoutThem() throws IOException {
-        String sql = Files.readString(CONF.resolve("sql/sensor-hourly.sql"));
-        RowType read = project(EVENTS, "device_id", "timestamp", "temperature_c");
-
-        assertThat(ColumnLineage.validates(sql, read, "timestamp")).isTrue();
-        assertThat(ColumnLineage.validates(sql, project(EVENTS, "device_id", "timestamp"), "timestamp"))
-                .as("temperature_c missing")
-                .isFalse();
-    }
-
-    private static RowType project(RowType type, String... names) {
-        Set<String> keep = Set.of(names);
-        return new RowType(type.getFields().stream().filter(f -> keep.contains(f.getName())).toList());
     }
 
     @Test

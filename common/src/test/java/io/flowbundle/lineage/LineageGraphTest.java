@@ -64,6 +64,17 @@ class LineageGraphTest {
     }
 
     @Test
+    void aLogLineWithoutItsProducerIsNotSchemaValid() {
+        // the check above can fail: the same line without a required field is rejected
+        String line = chain().get(0);
+        String broken = line.replaceFirst("\"producer\":\"[^\"]*\",?", "");
+
+        assertThat(broken).isNotEqualTo(line);
+        assertThat(OpenLineageSchemas.validate(broken))
+                .anySatisfy(v -> assertThat(v.message()).contains("producer"));
+    }
+
+    @Test
     void theLatestCompleteRunOfAJobIsTheProducerNotALaterFailedOne() {
         String older = "00000000-0000-7000-8000-00000000000a";
         String newer = "00000000-0000-7000-8000-00000000000b";

@@ -15,21 +15,31 @@ import com.networknt.schema.resource.AllowSchemaLoader;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
 
+import org.junit.jupiter.api.Assumptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Validates OpenLineage events against the official JSON Schemas (on the test class path under
- * {@code openlineage/spec/} when a copy is provided: see {@link #available}) and our own facet schemas ({@code docs/facets/}, on the test class path
+ * Validates OpenLineage events against the official JSON Schemas (a folder found by
+ * {@link #specDir()}) and our own facet schemas ({@code docs/facets/}, on the test class path
  * under {@code flowbundle/spec/facets/}).
  *
  * <p>An event is checked against the RunEvent schema, and every facet in it against the schema its
@@ -37,48 +47,99 @@ import java.util.regex.Pattern;
  * URL (so a client upgrade that moves to a new facet version fails here until the schema is
  * refreshed), whose top-level properties must declare the facet's key, and whose base facet type
  * (RunFacet, JobFacet, DatasetFacet, InputDatasetFacet, OutputDatasetFacet) must match where the
- * facet sits. Schemas are only ever read from the class path: references to openlineage.io and
- * flowbundle.io are mapped to local files, and loading anything else is refused, so validation
+ * facet sits. Schemas are only ever read from local files: references to openlineage.io and
+ * flowbundle.io are mapped to local copies, and loading anything else is refused, so validation
  * never touches the network.
+ *
+ * <p>A schema check that cannot run must not pass: without the official schemas every check fails
+ * the test under CI ({@code CI=true}) and skips it elsewhere, saying where the schemas were looked
+ * for. None of them returns "no violations" unchecked.
  */
 public final class OpenLineageSchemas {
 
+    /** System property naming the folder of the official schemas (the pom passes {@code openlineage.spec.dir}). */
+    public static final String SPEC_DIR_PROPERTY = "openlineage.spec.dir";
+
+    /** System property naming the checkout's root (the pom passes the Maven project folder). */
+    static final String CHECKOUT_PROPERTY = "flowbundle.checkout";
+
+    /** Where the official schemas sit next to a checkout: a copy of shared/ beside the clone. */
+    static final Path BESIDE_CHECKOUT = Path.of("..", "shared", "openlineage", "spec");
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenLineageSchemas.class);
+
     /**
-     * Whether OpenLineage's official schemas are on the class path. They are not redistributed in
-     * this repository: the build copies them from {@code openlineage.spec.dir} (by default
-     * {@code ../shared/openlineage/spec} next to the checkout: {@code OpenLineage.json} and
-     * {@code facets/*.json} of spec 2-0-2) when that folder exists.
+     * The folder holding OpenLineage's {@code OpenLineage.json} and {@code facets/*.json} (spec
+     * 2-0-2), if any. They are not redistributed in this repository. Looked for, in order:
+     * {@code -Dopenlineage.spec.dir=<folder>} if given (and only there), else
+     * {@code ../shared/openlineage/spec} beside the checkout or any folder above it, so a worktree
+     * nested below the project finds the same copy as a clone beside {@code shared/}.
      */
+    public static Optional<Path> specDir() {
+        return candidates().stream().filter(dir -> Files.isRegularFile(dir.resolve("OpenLineage.json"))).findFirst();
+    }
+
+    /** Every folder {@link #specDir()} looks in, in order. */
+    static List<Path> candidates() {
+        Path start = Path.of(System.getProperty(CHECKOUT_PROPERTY, "").isBlank()
+                ? System.getProperty("user.dir")
+                : System.getProperty(CHECKOUT_PROPERTY)).toAbsolutePath().normalize();
+        String given = System.getProperty(SPEC_DIR_PROPERTY, "");
+        if (!given.isBlank()) {
+            return List.of(start.resolve(given).normalize());
+        }
+        List<Path> out = new ArrayList<>();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            out.add(dir.resolve(BESIDE_CHECKOUT).normalize());
+        }
+        return out.stream().distinct().toList();
+    }
+
+    /** Whether OpenLineage's official schemas were found. */
     public static boolean available() {
-        return OpenLineageSchemas.class.getClassLoader().getResource(LOCAL_OPENLINEAGE + "OpenLineage.json") != null;
+        return SPEC_DIR.isPresent();
     }
 
     /**
-     * Skips the calling test when the official schemas are absent, saying where to put them: a
-     * schema check that cannot run must not pass silently.
+     * Makes the calling test fail (under CI) or skip (elsewhere, with a warning) when the official
+     * schemas are absent, saying where they were looked for: a schema check that cannot run must
+     * not pass silently.
      */
     public static void assumeAvailable() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                available(),
-                "OpenLineage JSON Schemas not found on the test class path; provide spec 2-0-2"
-                        + " (OpenLineage.json, facets/*.json) in -Dopenlineage.spec.dir=<folder>");
+        if (available()) {
+            return;
+        }
+        String message = missingMessage();
+        if (inCi()) {
+            throw new AssertionError(message);
+        }
+        if (!warned) {
+            warned = true;
+            LOG.warn("{} (outside CI the schema checks are skipped)", message);
+        }
+        Assumptions.abort(message);
+    }
+
+    static boolean inCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    static String missingMessage() {
+        return "OpenLineage JSON Schemas (spec 2-0-2: OpenLineage.json, facets/*.json) not found; looked in "
+                + candidates().stream().map(Path::toString).collect(Collectors.joining(", "))
+                + "; put a copy in ../shared/openlineage/spec beside the checkout or pass -D"
+                + SPEC_DIR_PROPERTY + "=<folder>";
     }
 
     private static volatile boolean warned;
 
-    private static void warnOnce() {
-        if (!warned) {
-            warned = true;
-            System.err.println("OpenLineage JSON Schemas not provided (-Dopenlineage.spec.dir): events are not schema-checked");
-        }
-    }
+    private static final Optional<Path> SPEC_DIR = specDir();
 
     /** The RunEvent schema of the spec version openlineage-java emits. */
     public static final String RUN_EVENT = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent";
 
     private static final String OPENLINEAGE = "https://openlineage.io/spec/";
     private static final String FLOWBUNDLE = "https://flowbundle.io/spec/";
-    private static final String LOCAL_OPENLINEAGE = "openlineage/spec/";
     private static final String LOCAL_FLOWBUNDLE = "flowbundle/spec/facets/";
 
     private static final Pattern BASE_FACET =
@@ -91,9 +152,9 @@ public final class OpenLineageSchemas {
                     SpecVersion.VersionFlag.V202012,
                     builder ->
                             builder.schemaMappers(mappers -> mappers.mappings(OpenLineageSchemas::localCopy))
-                                    // only mapped (class path) schemas load: an unmapped http URL is an error, not a download
+                                    // only mapped (local) schemas load: an unmapped http URL is an error, not a download
                                     .schemaLoaders(loaders -> loaders.add(new AllowSchemaLoader(
-                                            iri -> iri.toString().startsWith("classpath:")))));
+                                            iri -> iri.toString().startsWith("classpath:") || iri.toString().startsWith("file:")))));
 
     // uuid, date-time and uri are assertions of the spec, not annotations: check them;
     // LEGACY paths are JSON paths like $.outputs[0].facets.schema, so ours can be prefixed to them
@@ -120,10 +181,7 @@ public final class OpenLineageSchemas {
 
     /** Violations of one dataset facet on its own, as it would appear under {@code facets.<name>}. */
     public static List<Violation> validateDatasetFacet(String name, OpenLineage.DatasetFacet facet) {
-        if (!available()) {
-            warnOnce();
-            return new ArrayList<>();
-        }
+        assumeAvailable();
         try {
             return facet(name, JSON.readTree(OpenLineageClientUtils.toJson(facet)), "$." + name, "DatasetFacet");
         } catch (JsonProcessingException e) {
@@ -142,13 +200,8 @@ public final class OpenLineageSchemas {
 
     /** Violations of one event; empty if it is valid. */
     public static List<Violation> validate(JsonNode event) {
+        assumeAvailable();
         List<Violation> out = new ArrayList<>();
-        if (!available()) {
-            // tests that are about the schemas skip through assumeAvailable(); elsewhere the
-            // schema check is left out and the test's other assertions still run
-            warnOnce();
-            return out;
-        }
         if (!event.path("schemaURL").asText().equals(RUN_EVENT)) {
             out.add(new Violation("$.schemaURL", "expected " + RUN_EVENT + ", got " + event.path("schemaURL")));
         }
@@ -255,12 +308,16 @@ public final class OpenLineageSchemas {
 
     private static JsonNode document(String url) {
         return DOCUMENTS.computeIfAbsent(url, u -> {
-            String resource = localCopy(u).substring("classpath:".length());
-            try (InputStream in = OpenLineageSchemas.class.getClassLoader().getResourceAsStream(resource)) {
+            String copy = localCopy(u);
+            try (InputStream in = copy.startsWith("classpath:")
+                    ? OpenLineageSchemas.class.getClassLoader().getResourceAsStream(copy.substring("classpath:".length()))
+                    : Files.newInputStream(Path.of(URI.create(copy)))) {
                 if (in == null) {
-                    throw new IllegalArgumentException("no resource " + resource);
+                    throw new IllegalArgumentException("no resource " + copy);
                 }
                 return JSON.readTree(in);
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException("no file " + copy, e);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -268,14 +325,15 @@ public final class OpenLineageSchemas {
     }
 
     /**
-     * The class path copy of a schema URL, by file name: the core spec and OpenLineage's facets
-     * under openlineage/spec/, ours under flowbundle/spec/facets/; null for any other URL (which
-     * then stays unmapped and, not being on the class path, is refused).
+     * The local copy of a schema URL, by file name: the core spec and OpenLineage's facets in
+     * {@link #specDir()} (a file: URI), ours on the class path under flowbundle/spec/facets/; null
+     * for any other URL (which then stays unmapped and is refused).
      */
     static String localCopy(String url) {
         String name = url.substring(url.lastIndexOf('/') + 1);
         if (url.startsWith(OPENLINEAGE)) {
-            return "classpath:" + LOCAL_OPENLINEAGE + (name.equals("OpenLineage.json") ? "" : "facets/") + name;
+            Path dir = SPEC_DIR.orElseThrow(() -> new IllegalStateException(missingMessage()));
+            return (name.equals("OpenLineage.json") ? dir : dir.resolve("facets")).resolve(name).toUri().toString();
         }
         if (url.startsWith(FLOWBUNDLE)) {
             return "classpath:" + LOCAL_FLOWBUNDLE + name;

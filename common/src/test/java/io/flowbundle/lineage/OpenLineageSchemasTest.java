@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,6 +145,66 @@ class OpenLineageSchemasTest {
 
         assertThat(violations).extracting(OpenLineageSchemas.Violation::toString)
                 .containsExactly("$.run.facets.custom: no local schema for _schemaURL https://example.com/spec/CustomRunFacet.json#/$defs/CustomRunFacet");
+    }
+
+    @Test
+    void anEventWithoutItsRequiredProducerIsRejected() {
+        ObjectNode event = valid.deepCopy();
+        event.remove("producer");
+
+        assertThat(OpenLineageSchemas.validate(event))
+                .anySatisfy(v -> {
+                    assertThat(v.path()).isEqualTo("$");
+                    assertThat(v.message()).contains("producer");
+                });
+    }
+
+    @Test
+    void aWorktreeNestedBelowTheProjectFindsTheSchemasBesideIt(@TempDir Path dir) throws IOException {
+        Path spec = Files.createDirectories(dir.resolve("shared/openlineage/spec"));
+        Files.writeString(spec.resolve("OpenLineage.json"), "{}");
+        Path worktree = Files.createDirectories(dir.resolve("wt/lineage"));
+
+        withProperties(worktree.toString(), "", () -> {
+            assertThat(OpenLineageSchemas.candidates()).startsWith(
+                    dir.resolve("wt/shared/openlineage/spec"), dir.resolve("shared/openlineage/spec"));
+            assertThat(OpenLineageSchemas.specDir()).contains(spec);
+        });
+    }
+
+    @Test
+    void aFolderGivenAsAPropertyIsTheOnlyPlaceLookedInAndTheMessageNamesIt(@TempDir Path dir) {
+        Path missing = dir.resolve("no-such-spec");
+
+        withProperties(dir.toString(), missing.toString(), () -> {
+            assertThat(OpenLineageSchemas.candidates()).containsExactly(missing);
+            assertThat(OpenLineageSchemas.specDir()).isEmpty();
+            assertThat(OpenLineageSchemas.missingMessage())
+                    .contains("looked in " + missing + ";")
+                    .contains("-Dopenlineage.spec.dir=");
+        });
+    }
+
+    /** Runs {@code body} with the checkout and spec folder properties set, then restores them. */
+    private static void withProperties(String checkout, String specDir, Runnable body) {
+        String oldCheckout = System.getProperty(OpenLineageSchemas.CHECKOUT_PROPERTY);
+        String oldSpecDir = System.getProperty(OpenLineageSchemas.SPEC_DIR_PROPERTY);
+        System.setProperty(OpenLineageSchemas.CHECKOUT_PROPERTY, checkout);
+        System.setProperty(OpenLineageSchemas.SPEC_DIR_PROPERTY, specDir);
+        try {
+            body.run();
+        } finally {
+            restore(OpenLineageSchemas.CHECKOUT_PROPERTY, oldCheckout);
+            restore(OpenLineageSchemas.SPEC_DIR_PROPERTY, oldSpecDir);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
+import io.flowbundle.testing.Checkout;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -19,8 +20,8 @@ import java.util.Map;
  */
 final class SensorHourlyLineage {
 
-    /** The repository's conf/ folder (tests run with the module folder as working directory). */
-    static final Path CONF = Path.of("..", "conf").toAbsolutePath().normalize();
+    /** The repository's conf/ folder: the real contracts, pipelines and SQL, not copies of them. */
+    static final Path CONF = Checkout.conf();
 
     static final LocalDate DATE = LocalDate.of(2026, 11, 1);
 

@@ -261,13 +261,13 @@ class SpecLoaderTest {
 
     @Test
     void badDuration() {
-        ConfFixture.edit(stream, "max_out_of_orderness: 10s", "max_out_of_orderness: 10 seconds");
+        ConfFixture.edit(stream, "max_out_of_orderness: 10s", "max_out_of_orderness: ten seconds");
 
         expectConfigError(
                 () -> SpecLoader.load(stream),
                 stream,
                 "watermark.max_out_of_orderness: expected a duration such as 250ms, 10s, 5min, 1h or 7d,"
-                        + " got '10 seconds'");
+                        + " got 'ten seconds'");
     }
 
     @Test

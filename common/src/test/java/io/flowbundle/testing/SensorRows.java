@@ -6,11 +6,7 @@ import io.flowbundle.contract.ContractLoader;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.types.logical.DoubleType;
-import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.table.types.logical.TimestampType;
-import org.apache.flink.table.types.logical.VarCharType;
 
 /**
  * Rows of the sample contract {@code sensor_events} (id, type, timestamp, device_id,
@@ -32,20 +28,22 @@ public final class SensorRows {
     public static final int HUMIDITY = 5;
     public static final int LOCATION = 6;
 
-    public static final RowType LOCATION_TYPE =
-            RowType.of(new LogicalType[] {string(), string()}, new String[] {"room", "building"});
+    /** The sample contract as the project declares it ({@code conf/contracts/sensor_events.yaml}). */
+    private static final Contract CONTRACT = ContractLoader.load(Checkout.conf("contracts/sensor_events.yaml"));
 
     /** The contract's row type as stored (event time with microseconds). */
-    public static final RowType TYPE = rowType(6);
+    public static final RowType TYPE = CONTRACT.rowType();
 
     /** The row type inside a pipeline: event time at millisecond precision (Flink's rowtime). */
-    public static final RowType PIPELINE_TYPE = rowType(3);
+    public static final RowType PIPELINE_TYPE = CONTRACT.rowType("timestamp");
+
+    public static final RowType LOCATION_TYPE = (RowType) TYPE.getTypeAt(LOCATION);
 
     private SensorRows() {}
 
-    /** The sample contract, read from the test fixture. */
+    /** The sample contract, read from the project's {@code conf/contracts}. */
     public static Contract contract() {
-        return ContractLoader.load(ConfFixture.inPlace("contracts/sensor_events.yaml"));
+        return CONTRACT;
     }
 
     public static Builder reading(String id) {
@@ -55,32 +53,6 @@ public final class SensorRows {
     /** The value of {@code id} of a sensor row. */
     public static String idOf(RowData row) {
         return row.getString(ID).toString();
-    }
-
-    private static RowType rowType(int timestampPrecision) {
-        return RowType.of(
-                new LogicalType[] {
-                    string(),
-                    string(),
-                    new TimestampType(true, timestampPrecision),
-                    string(),
-                    new DoubleType(true),
-                    new DoubleType(true),
-                    LOCATION_TYPE
-                },
-                new String[] {
-                    "id",
-                    "type",
-                    "timestamp",
-                    "device_id",
-                    "temperature_c",
-                    "humidity_percent",
-                    "location"
-                });
-    }
-
-    private static VarCharType string() {
-        return new VarCharType(true, VarCharType.MAX_LENGTH);
     }
 
     /** A sensor row under construction. */

@@ -6,7 +6,10 @@ import picocli.CommandLine;
 
 import java.time.Duration;
 
-/** Duration options written as in specs: {@code 250ms}, {@code 10s}, {@code 5min}, {@code 1h}. */
+/**
+ * Duration options written as in specs and in Flink's configuration ({@link Durations}, Flink's
+ * syntax): {@code 250ms}, {@code 10s}, {@code 5min}, {@code 1h}.
+ */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override

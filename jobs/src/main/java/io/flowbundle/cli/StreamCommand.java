@@ -1,5 +1,6 @@
 package io.flowbundle.cli;
 
+import io.flowbundle.config.Durations;
 import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.kafka.KafkaConnector;
 import io.flowbundle.jobs.StreamRun;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code flowbundle stream}: a pipeline over Kafka, unbounded or up to the topic's current end. */
@@ -41,9 +43,10 @@ final class StreamCommand implements Callable<Integer> {
 
     @Option(
             names = "--checkpoint-interval",
+            converter = DurationConverter.class,
             paramLabel = "DURATION",
             description = "Checkpoint interval, e.g. 10s (default 10 s, or execution.checkpointing.interval).")
-    String checkpointInterval;
+    Duration checkpointInterval;
 
     @Option(
             names = "--state-backend",
@@ -65,7 +68,7 @@ final class StreamCommand implements Callable<Integer> {
     public Integer call() {
         PipelineSpec spec = withBootstrap(SpecLoader.load(pipeline), bootstrap);
         if (checkpointInterval != null) {
-            runtime.flink.put("execution.checkpointing.interval", checkpointInterval);
+            runtime.flink.put("execution.checkpointing.interval", Durations.format(checkpointInterval));
         }
         if (stateBackend != null) {
             runtime.flink.put("state.backend.type", stateBackend);

@@ -129,10 +129,9 @@ public final class BatchRun {
 
             Instant ended = Instant.now();
             OutputSinks.Targets targets = sinks.targets();
-            audit.graphSteps(
-                    counts, jobStarted, jobEnded, source, spec.dedupe() != null, targets.outputs(),
-                    targets.quarantine(), targets.staging());
-            audit.finish(counts, started, ended, source, AuditRecord.SUCCEEDED, null);
+            audit.graphSteps(counts, jobStarted, jobEnded, new RunAudit.Graph(
+                    source, spec.dedupe() != null, targets.outputs(), targets.quarantine(), targets.staging()));
+            audit.finish(counts, started, ended, source, RunAudit.Outcome.succeeded());
             List<Committed> committed = commit(run, sinks, audit.records(), auditLog);
             Map<String, PartitionCommitter.Result> commits = new HashMap<>();
             committed.forEach(c -> commits.put(c.role(), c.result()));
@@ -156,7 +155,7 @@ public final class BatchRun {
                 }
             }
             String message = Failures.describe(e);
-            audit.finish(null, started, Instant.now(), source, AuditRecord.FAILED, message);
+            audit.finish(null, started, Instant.now(), source, RunAudit.Outcome.failed(message));
             auditLog.append(audit.records());
             lineage.fail(sinks.datasets(), message, e);
             throw new FlowbundleException(
@@ -270,19 +269,14 @@ public final class BatchRun {
                 spec.contract().name(),
                 spec.contract().schemaVersion());
         lineage.input(input.rows(), input.bytes(), input.files());
-        audit.step(
-                "extract",
-                started,
-                Instant.now(),
-                input.locations(),
-                null,
-                input.rows(),
-                input.rows(),
-                null,
-                null,
-                null,
-                AuditRecord.SUCCEEDED,
-                null);
+        audit.step(AuditRecord.builder()
+                .step("extract")
+                .startedAt(started)
+                .endedAt(Instant.now())
+                .sources(input.locations())
+                .rowsIn(input.rows())
+                .rowsOut(input.rows())
+                .status(AuditRecord.SUCCEEDED));
         return plan.events();
     }
 }

@@ -120,7 +120,7 @@ public final class StreamRun {
         }
         auditLog.append(
                 new RunAudit(run, spec.name(), config.actor())
-                        .finish(null, started, null, sourceName, AuditRecord.RUNNING, null)
+                        .finish(null, started, null, sourceName, RunAudit.Outcome.running())
                         .records());
         JobClient client;
         try {
@@ -130,7 +130,7 @@ public final class StreamRun {
             String message = Failures.describe(e);
             auditLog.append(
                     new RunAudit(run, spec.name(), config.actor())
-                            .finish(null, started, Instant.now(), sourceName, AuditRecord.FAILED, message)
+                            .finish(null, started, Instant.now(), sourceName, RunAudit.Outcome.failed(message))
                             .records());
             lineage.fail(sinks.datasets(), message, e);
             lineage.close();
@@ -196,10 +196,10 @@ public final class StreamRun {
         RunAudit audit = new RunAudit(run, spec.name(), config.actor());
         if (counts != null) {
             OutputSinks.Targets targets = sinks.targets();
-            audit.graphSteps(counts, started, ended, sourceName, spec.dedupe() != null,
-                    targets.outputs(), targets.quarantine(), targets.staging());
+            audit.graphSteps(counts, started, ended, new RunAudit.Graph(
+                    sourceName, spec.dedupe() != null, targets.outputs(), targets.quarantine(), targets.staging()));
         }
-        audit.finish(counts, started, ended, sourceName, status, error);
+        audit.finish(counts, started, ended, sourceName, new RunAudit.Outcome(status, error));
         auditLog.append(audit.records());
         if (status.equals(AuditRecord.SUCCEEDED)) {
             lineage.complete(sinks.datasets(), counts, Map.of());

@@ -120,7 +120,8 @@ public final class Scheduler {
         List<String> blocking = step.after().stream().filter(failed::contains).toList();
         if (!blocking.isEmpty()) {
             say(log, "%s %s: not run, %s failed", date, step.name(), String.join(", ", blocking));
-            record(run, step, date, 0, started, AuditRecord.FAILED, "upstream step failed: " + String.join(", ", blocking), null);
+            record(run, step, date, AuditRecord.builder().attempt(0).startedAt(started)
+                    .status(AuditRecord.FAILED).error("upstream step failed: " + String.join(", ", blocking)));
             return new StepResult(date, step.name(), AuditRecord.FAILED, 0, null, "upstream failed", Duration.ZERO);
         }
         if (!force) {
@@ -143,14 +144,16 @@ public final class Scheduler {
                 String runId = runner.run(step, date, attempt);
                 Duration took = Duration.between(started, Instant.now());
                 say(log, "%s %s: succeeded on attempt %d (run %s, %.1f s)", date, step.name(), attempt, runId, took.toMillis() / 1000.0);
-                record(run, step, date, attempt, attemptStarted, AuditRecord.SUCCEEDED, null, runId);
+                record(run, step, date, AuditRecord.builder().attempt(attempt).startedAt(attemptStarted)
+                        .status(AuditRecord.SUCCEEDED).target("run:" + runId));
                 return new StepResult(date, step.name(), AuditRecord.SUCCEEDED, attempt, runId, null, took);
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
                 lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 say(log, "%s %s: attempt %d failed: %s", date, step.name(), attempt, lastError);
-                record(run, step, date, attempt, attemptStarted, AuditRecord.FAILED, lastError, null);
+                record(run, step, date, AuditRecord.builder().attempt(attempt).startedAt(attemptStarted)
+                        .status(AuditRecord.FAILED).error(lastError));
                 if (isConfigError(e)) {
                     say(log, "%s %s: a configuration error; not retrying", date, step.name());
                     return new StepResult(date, step.name(), AuditRecord.FAILED, attempt, null, lastError, Duration.between(started, Instant.now()));
@@ -183,14 +186,21 @@ public final class Scheduler {
         return Optional.ofNullable(found);
     }
 
-    private void record(
-            RunInfo run, Workflow.Step step, LocalDate date, int attempt, Instant started, String status, String error, String pipelineRun) {
+    /**
+     * Appends the record of one attempt of {@code step} for {@code date}, ending now: {@code attempt}
+     * carries the attempt's number, start, status, error and the pipeline run it started (target).
+     */
+    private void record(RunInfo run, Workflow.Step step, LocalDate date, AuditRecord.Builder attempt) {
         audit.append(
-                new AuditRecord(
-                        run.runId(), workflow.name(), "schedule", date.toString(), "schedule:" + step.name(), actor,
-                        started, Instant.now(), List.of(step.pipeline().toString()),
-                        pipelineRun == null ? null : "run:" + pipelineRun,
-                        null, null, null, null, null, status, error, attempt));
+                attempt.runId(run.runId())
+                        .pipeline(workflow.name())
+                        .mode("schedule")
+                        .logicalDate(date.toString())
+                        .step("schedule:" + step.name())
+                        .actor(actor)
+                        .endedAt(Instant.now())
+                        .sources(List.of(step.pipeline().toString()))
+                        .build());
     }
 
     private void say(Path log, String format, Object... args) {
