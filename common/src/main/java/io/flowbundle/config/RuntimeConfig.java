@@ -18,10 +18,39 @@ import java.util.Optional;
  *   parallelism.default: 2
  *   execution.checkpointing.interval: 10s
  * lineage: {namespace: flowbundle}    # see docs/GOVERNANCE.md
+ * kafka:                              # defaults of every Kafka source and sink
+ *   properties: {security.protocol: SASL_SSL, sasl.jaas.config: "${file:kafka-jaas.conf}"}
  * </pre>
+ *
+ * @param kafkaProperties Kafka client properties every Kafka connector of a spec inherits (its own
+ *     {@code properties:} win)
  */
 public record RuntimeConfig(
-        Path auditLog, String actor, Map<String, String> flink, ConfigNode lineage, Path file) {
+        Path auditLog,
+        String actor,
+        Map<String, String> flink,
+        ConfigNode lineage,
+        Path file,
+        Map<String, String> kafkaProperties) {
+
+    public RuntimeConfig {
+        kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    /** A config without Kafka defaults. */
+    public RuntimeConfig(Path auditLog, String actor, Map<String, String> flink, ConfigNode lineage, Path file) {
+        this(auditLog, actor, flink, lineage, file, Map.of());
+    }
+
+    /** This config with other Flink settings. */
+    public RuntimeConfig withFlink(Map<String, String> newFlink) {
+        return new RuntimeConfig(auditLog, actor, newFlink, lineage, file, kafkaProperties);
+    }
+
+    /** Where a key of this config is, for error messages: {@code conf/flowbundle.yaml: kafka.properties}. */
+    public String describe(String keyPath) {
+        return (file == null ? "(built-in defaults)" : file.toString()) + ": " + keyPath;
+    }
 
     public static final String DEFAULT_LOCATION = "conf/flowbundle.yaml";
 
@@ -46,7 +75,7 @@ public record RuntimeConfig(
 
     public static RuntimeConfig load(Path file) {
         ConfigNode root = ConfigNode.load(file);
-        root.allowOnly("audit", "actor", "flink", "lineage");
+        root.allowOnly("audit", "actor", "flink", "lineage", "kafka");
         Path audit = defaults().auditLog();
         if (root.has("audit")) {
             ConfigNode node = root.get("audit");
@@ -59,12 +88,21 @@ public record RuntimeConfig(
                 flink.put(entry.getKey(), entry.getValue().text());
             }
         }
+        Map<String, String> kafka = new LinkedHashMap<>();
+        if (root.has("kafka")) {
+            ConfigNode node = root.get("kafka");
+            node.allowOnly("properties");
+            for (Map.Entry<String, ConfigNode> entry : node.get("properties").entries()) {
+                kafka.put(entry.getKey(), entry.getValue().text());
+            }
+        }
         return new RuntimeConfig(
                 audit,
                 root.text("actor", osUser()),
                 Map.copyOf(flink),
                 root.find("lineage").orElse(null),
-                root.file());
+                root.file(),
+                kafka);
     }
 
     public Optional<ConfigNode> lineageNode() {

@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -34,13 +35,21 @@ public final class EventProducer {
     public record Result(long records, double seconds) {}
 
     private final String bootstrap;
+    private final Map<String, String> properties;
     private final String topic;
     private final Double rate;
     private final PrintStream progress;
     private final JsonFactory json = new JsonFactory();
 
     public EventProducer(String bootstrap, String topic, Double rate, PrintStream progress) {
+        this(bootstrap, Map.of(), topic, rate, progress);
+    }
+
+    /** @param properties Kafka client properties (security settings, ...) on top of the producer's own */
+    public EventProducer(
+            String bootstrap, Map<String, String> properties, String topic, Double rate, PrintStream progress) {
         this.bootstrap = bootstrap;
+        this.properties = Map.copyOf(properties);
         this.topic = topic;
         this.rate = rate;
         this.progress = progress;
@@ -94,6 +103,11 @@ public final class EventProducer {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putAll(properties);
+        // what the records are made of is this producer's business
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicReference<String> key = new AtomicReference<>();
         AtomicReference<byte[]> value = new AtomicReference<>();

@@ -13,6 +13,8 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -157,10 +159,11 @@ public final class KafkaPreflight {
      * should not depend on a broker creating topics on first write: where it does, the first
      * batches of a new topic can land out of order (docs/ARCHITECTURE.md, the Kafka sink).
      */
-    public static boolean createIfMissing(String bootstrap, String topic, int partitions, Duration timeout) {
+    public static boolean createIfMissing(
+            String bootstrap, Map<String, String> properties, String topic, int partitions, Duration timeout) {
         String unreachable = unreachable("", bootstrap, timeout);
-        try (Admin admin = Admin.create(adminProps(bootstrap, Map.of(), timeout))) {
-            if (!existing(admin, Set.of(topic), timeout, unreachable).isEmpty()) {
+        try (Admin admin = Admin.create(adminProps(bootstrap, properties, timeout))) {
+            if (!existing(admin, Set.of(topic), timeout, "", bootstrap).isEmpty()) {
                 return false;
             }
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
@@ -196,10 +199,27 @@ public final class KafkaPreflight {
         Set<String> names = new HashSet<>();
         topics.forEach(t -> names.add(t.name()));
         try (Admin admin = Admin.create(adminProps(bootstrap, properties, timeout))) {
-            Set<String> existing = existing(admin, names, timeout, unreachable(specFile + ": ", bootstrap, timeout));
+            Set<String> existing = existing(admin, names, timeout, specFile + ": ", bootstrap);
             Boolean autoCreate = existing.containsAll(names) ? null : autoCreate(admin, timeout);
             return new Findings(existing, autoCreate);
         }
+    }
+
+    /**
+     * The connection was refused at authentication: wrong credentials, or a TLS handshake that
+     * failed (the broker's certificate is not trusted, or a plaintext client met a TLS listener).
+     */
+    static String refused(String where, String bootstrap, AuthenticationException refused) {
+        String fix =
+                refused instanceof SslAuthenticationException
+                        ? "the TLS handshake failed: check ssl.truststore.location/ssl.truststore.type (the"
+                                + " broker's CA) and security.protocol in the Kafka properties"
+                        : "the credentials were refused: check sasl.mechanism and the user and password of"
+                                + " sasl.jaas.config in the Kafka properties";
+        String reason = refused.getMessage() == null ? refused.getClass().getSimpleName() : refused.getMessage();
+        int end = reason.indexOf('\n');
+        return where + "Kafka at " + bootstrap + " refused the connection ("
+                + (end < 0 ? reason : reason.substring(0, end)).strip() + "); " + fix;
     }
 
     private static String unreachable(String where, String bootstrap, Duration timeout) {
@@ -207,7 +227,9 @@ public final class KafkaPreflight {
                 + " s: is the broker running (scripts/kafka-local start) and is the address right?";
     }
 
-    private static Set<String> existing(Admin admin, Collection<String> names, Duration timeout, String unreachable) {
+    private static Set<String> existing(
+            Admin admin, Collection<String> names, Duration timeout, String where, String bootstrap) {
+        String unreachable = unreachable(where, bootstrap, timeout);
         Set<String> existing = new HashSet<>();
         Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(names).topicNameValues();
         for (Map.Entry<String, KafkaFuture<TopicDescription>> topic : described.entrySet()) {
@@ -220,6 +242,9 @@ public final class KafkaPreflight {
                 }
                 if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                     throw new FlowbundleException(unreachable, e.getCause());
+                }
+                if (e.getCause() instanceof AuthenticationException refused) {
+                    throw new FlowbundleException(refused(where, bootstrap, refused), refused);
                 }
                 // e.g. not authorized to describe it: leave the topic to the job
                 LOG.warn("could not check topic '{}': {}", topic.getKey(), e.getCause().toString());

@@ -1,5 +1,6 @@
 package io.flowbundle.spec;
 
+import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.Preflight;
 import io.flowbundle.connector.Role;
 import io.flowbundle.contract.Contract;
@@ -156,6 +157,20 @@ public record PipelineSpec(
                 .sinks(newSinks)
                 .quarantine(quarantine.withOption(key, value))
                 .staging(staging == null ? null : staging.withOption(key, value))
+                .build();
+    }
+
+    /** This spec with the run configuration's connector defaults applied to every source and sink. */
+    public PipelineSpec withDefaults(RuntimeConfig config) {
+        List<SinkSpec> newSinks = new ArrayList<>();
+        for (SinkSpec sink : sinks) {
+            newSinks.add(sink.withDefaults(config));
+        }
+        return toBuilder()
+                .source(source.withDefaults(config))
+                .sinks(newSinks)
+                .quarantine(quarantine.withDefaults(config))
+                .staging(staging == null ? null : staging.withDefaults(config))
                 .build();
     }
 

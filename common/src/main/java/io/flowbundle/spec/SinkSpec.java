@@ -1,5 +1,6 @@
 package io.flowbundle.spec;
 
+import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.Preflight;
 import io.flowbundle.connector.SinkContext;
 import io.flowbundle.connector.WrittenDataset;
@@ -29,6 +30,14 @@ public interface SinkSpec extends Serializable {
 
     /** This sink with option {@code key} set to {@code value}, or itself if it has no such option. */
     default SinkSpec withOption(String key, String value) {
+        return this;
+    }
+
+    /**
+     * This declaration with the defaults of the run's configuration for its connector ({@code
+     * kafka.properties} of conf/flowbundle.yaml for Kafka); its own settings win.
+     */
+    default SinkSpec withDefaults(RuntimeConfig config) {
         return this;
     }
 

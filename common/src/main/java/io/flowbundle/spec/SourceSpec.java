@@ -1,5 +1,6 @@
 package io.flowbundle.spec;
 
+import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.Preflight;
 import io.flowbundle.connector.SourcePlan;
 import io.flowbundle.lineage.Datasets;
@@ -27,6 +28,14 @@ public interface SourceSpec extends Serializable {
 
     /** This source with option {@code key} set to {@code value}, or itself if it has no such option. */
     default SourceSpec withOption(String key, String value) {
+        return this;
+    }
+
+    /**
+     * This declaration with the defaults of the run's configuration for its connector ({@code
+     * kafka.properties} of conf/flowbundle.yaml for Kafka); its own settings win.
+     */
+    default SourceSpec withDefaults(RuntimeConfig config) {
         return this;
     }
 

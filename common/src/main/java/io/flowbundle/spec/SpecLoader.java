@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads a pipeline spec and the contracts it names. Relative paths resolve against the folder of
@@ -31,6 +32,11 @@ public final class SpecLoader {
 
     public static PipelineSpec load(Path file) {
         return parse(ConfigNode.load(file));
+    }
+
+    /** As {@link #load(Path)}, with {@code environment} answering {@code ${env:NAME}} (tests). */
+    public static PipelineSpec load(Path file, Function<String, String> environment) {
+        return parse(ConfigNode.load(file, environment));
     }
 
     public static PipelineSpec parse(ConfigNode root) {

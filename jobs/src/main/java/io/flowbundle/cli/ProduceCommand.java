@@ -1,6 +1,7 @@
 package io.flowbundle.cli;
 
 import io.flowbundle.UsageException;
+import io.flowbundle.config.Secrets;
 import io.flowbundle.kafka.EventProducer;
 import io.flowbundle.kafka.KafkaPreflight;
 
@@ -13,6 +14,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code flowbundle produce}: sample events (or a JSON Lines file) into a Kafka topic. */
@@ -56,7 +59,19 @@ final class ProduceCommand implements Callable<Integer> {
             description = "Partitions of the topic if it has to be created (default: ${DEFAULT-VALUE}); an existing topic is used as it is.")
     int partitions;
 
+    @Option(
+            names = "--property",
+            paramLabel = "KEY=VALUE",
+            description = {
+                "A Kafka client property, e.g. --property security.protocol=SASL_PLAINTEXT (repeatable;",
+                "on top of kafka.properties of --config). Keep secrets in the config file as",
+                "${env:NAME} or ${file:PATH} references, not on the command line."
+            })
+    Map<String, String> properties = new LinkedHashMap<>();
+
     @Mixin GeneratorOptions generator;
+
+    @Mixin ConfigOption config;
 
     @Spec CommandSpec spec;
 
@@ -66,12 +81,15 @@ final class ProduceCommand implements Callable<Integer> {
             throw new UsageException("--partitions must be at least 1, got " + partitions);
         }
         PrintWriter out = spec.commandLine().getOut();
+        Map<String, String> client = new LinkedHashMap<>(config.resolve().kafkaProperties());
+        client.putAll(properties);
+        properties.forEach(Secrets::registerIfSensitive);
         // created here rather than by the broker on first write, which can reorder the first batches
-        if (KafkaPreflight.createIfMissing(bootstrap, topic, partitions, KafkaPreflight.TIMEOUT)) {
+        if (KafkaPreflight.createIfMissing(bootstrap, client, topic, partitions, KafkaPreflight.TIMEOUT)) {
             out.printf("created topic %s with %d partitions at %s%n", topic, partitions, bootstrap);
             out.flush();
         }
-        EventProducer producer = new EventProducer(bootstrap, topic, rate, System.out);
+        EventProducer producer = new EventProducer(bootstrap, client, topic, rate, System.out);
         EventProducer.Result result =
                 input.file != null
                         ? producer.replay(input.file)

@@ -29,6 +29,6 @@ final class RuntimeOptions {
         if (parallelism != null) {
             merged.put("parallelism.default", String.valueOf(parallelism));
         }
-        return new RuntimeConfig(base.auditLog(), base.actor(), Map.copyOf(merged), base.lineage(), base.file());
+        return base.withFlink(Map.copyOf(merged));
     }
 }

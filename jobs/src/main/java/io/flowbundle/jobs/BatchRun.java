@@ -67,7 +67,7 @@ public final class BatchRun {
      */
     public BatchRun(
             PipelineSpec spec, RuntimeConfig config, LocalDate logicalDate, Integer attempt, Duration progressInterval) {
-        this.spec = spec;
+        this.spec = spec.withDefaults(config);
         this.config = config;
         this.logicalDate = logicalDate;
         this.attempt = attempt;

@@ -70,7 +70,7 @@ public final class StreamRun {
                             + "), which a streaming run cannot read: use a source that streams, such as"
                             + " type: kafka, or `flowbundle batch` for this one");
         }
-        this.spec = spec;
+        this.spec = spec.withDefaults(config);
         this.config = config;
         this.bounded = bounded;
         this.progressInterval = progressInterval;

@@ -1,5 +1,7 @@
 package io.flowbundle.connector.kafka;
 
+import io.flowbundle.config.ConfigException;
+import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.ConnectorOptions;
 import io.flowbundle.connector.Role;
 
@@ -61,6 +63,29 @@ public final class KafkaProperties {
             }
         }
         return properties;
+    }
+
+    /**
+     * {@code own} on top of the run configuration's {@code kafka.properties}, refusing an owned key
+     * there too (in one line naming the configuration file).
+     */
+    static Map<String, String> withDefaults(Map<String, String> own, RuntimeConfig config, Role role) {
+        if (config.kafkaProperties().isEmpty()) {
+            return own;
+        }
+        Map<String, String> merged = new TreeMap<>();
+        for (Map.Entry<String, String> entry : config.kafkaProperties().entrySet()) {
+            String reason = ownedReason(entry.getKey(), role);
+            if (reason != null) {
+                throw new ConfigException(
+                        config.describe("kafka.properties")
+                                + ": '" + entry.getKey() + "' is set by flowbundle and cannot be overridden ("
+                                + reason + ")");
+            }
+            merged.put(entry.getKey(), entry.getValue());
+        }
+        merged.putAll(own);
+        return merged;
     }
 
     /** Why flowbundle owns {@code key} in {@code role}, or null when a user may set it. */

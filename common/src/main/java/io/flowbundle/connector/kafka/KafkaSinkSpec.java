@@ -1,6 +1,8 @@
 package io.flowbundle.connector.kafka;
 
+import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.Preflight;
+import io.flowbundle.connector.Role;
 import io.flowbundle.connector.SinkContext;
 import io.flowbundle.connector.WrittenDataset;
 import io.flowbundle.kafka.KafkaPreflight;
@@ -42,6 +44,11 @@ public record KafkaSinkSpec(String topic, String bootstrap, Map<String, String> 
     @Override
     public SinkSpec withOption(String key, String value) {
         return key.equals(KafkaConnector.BOOTSTRAP.key()) ? new KafkaSinkSpec(topic, value, properties) : this;
+    }
+
+    @Override
+    public SinkSpec withDefaults(RuntimeConfig config) {
+        return new KafkaSinkSpec(topic, bootstrap, KafkaProperties.withDefaults(properties, config, Role.SINK));
     }
 
     @Override

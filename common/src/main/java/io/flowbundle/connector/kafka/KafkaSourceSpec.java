@@ -1,6 +1,8 @@
 package io.flowbundle.connector.kafka;
 
+import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.Preflight;
+import io.flowbundle.connector.Role;
 import io.flowbundle.connector.SourcePlan;
 import io.flowbundle.kafka.KafkaPreflight;
 import io.flowbundle.lineage.Datasets;
@@ -49,6 +51,12 @@ public record KafkaSourceSpec(
         return key.equals(KafkaConnector.BOOTSTRAP.key())
                 ? new KafkaSourceSpec(topic, value, group, start, properties)
                 : this;
+    }
+
+    @Override
+    public SourceSpec withDefaults(RuntimeConfig config) {
+        return new KafkaSourceSpec(
+                topic, bootstrap, group, start, KafkaProperties.withDefaults(properties, config, Role.SOURCE));
     }
 
     @Override
