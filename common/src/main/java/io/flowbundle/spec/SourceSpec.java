@@ -39,6 +39,11 @@ public interface SourceSpec extends Serializable {
         return this;
     }
 
+    /** Where a run without restored state starts reading, and what it therefore reads again (for logs). */
+    default String startWithoutState() {
+        return "the source is read from its start";
+    }
+
     /** Adds what can be checked before the job is built (a topic exists, a server answers). */
     default void preflight(Preflight preflight, String key) {}
 

@@ -1,5 +1,6 @@
 package io.flowbundle.cli;
 
+import io.flowbundle.UsageException;
 import io.flowbundle.config.Durations;
 import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.kafka.KafkaConnector;
@@ -57,8 +58,24 @@ final class StreamCommand implements Callable<Integer> {
     @Option(
             names = "--from-savepoint",
             paramLabel = "PATH",
-            description = "Restore from this savepoint or retained checkpoint.")
+            description = {
+                "Restore from this savepoint or retained checkpoint (a folder with _metadata).",
+                "Without it, a run resumes by itself from the newest complete checkpoint or",
+                "savepoint its pipeline left behind (under .flowbundle/checkpoints/<pipeline>, or",
+                "execution.checkpointing.dir / execution.checkpointing.savepoint-dir when set), so",
+                "a run restarted after a crash carries on where it was."
+            })
     String fromSavepoint;
+
+    @Option(
+            names = "--from-scratch",
+            description = {
+                "Ignore retained checkpoints and start over from the source's start offsets",
+                "(start: earliest reprocesses the whole topic, committed the group's committed",
+                "offsets, latest only new records). Outputs already written are kept: windows",
+                "written before are written again. Cannot be combined with --from-savepoint."
+            })
+    boolean fromScratch;
 
     @Mixin ProgressOption progress;
 
@@ -66,6 +83,11 @@ final class StreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (fromScratch && fromSavepoint != null) {
+            throw new UsageException(
+                    "--from-scratch and --from-savepoint exclude each other: restore the savepoint, or start over"
+                            + " without saved state; drop one of them");
+        }
         PipelineSpec spec = withBootstrap(SpecLoader.load(pipeline), bootstrap);
         if (checkpointInterval != null) {
             runtime.flink.put("execution.checkpointing.interval", Durations.format(checkpointInterval));
@@ -78,7 +100,7 @@ final class StreamCommand implements Callable<Integer> {
         }
         RuntimeConfig config = runtime.resolve();
         StreamRun.Summary summary =
-                new StreamRun(spec, config, bounded, progress.interval).run();
+                new StreamRun(spec, config, bounded, progress.interval, fromScratch).run();
         if (summary.counts() == null) {
             System.out.printf("run %s %s%n  audit      %s%n", summary.run().runId(), summary.status(), config.auditLog());
             return 0;

@@ -13,6 +13,7 @@ import io.flowbundle.spec.PipelineSpec;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -58,8 +59,18 @@ public final class StreamRun {
     private final RuntimeConfig config;
     private final boolean bounded;
     private final Duration progressInterval;
+    private final boolean fromScratch;
 
     public StreamRun(PipelineSpec spec, RuntimeConfig config, boolean bounded, Duration progressInterval) {
+        this(spec, config, bounded, progressInterval, false);
+    }
+
+    /**
+     * @param fromScratch ignore retained checkpoints and start from the source's {@code start}
+     *     offsets; otherwise the run resumes from the pipeline's newest one (see {@link StreamRestore})
+     */
+    public StreamRun(
+            PipelineSpec spec, RuntimeConfig config, boolean bounded, Duration progressInterval, boolean fromScratch) {
         if (!spec.source().streams()) {
             throw new FlowbundleException(
                     spec.file()
@@ -74,6 +85,7 @@ public final class StreamRun {
         this.config = config;
         this.bounded = bounded;
         this.progressInterval = progressInterval;
+        this.fromScratch = fromScratch;
     }
 
     /**
@@ -105,6 +117,10 @@ public final class StreamRun {
         Instant started = Instant.now();
         boolean embedded = Environments.embedded();
         Map<String, String> settings = flinkSettings(embedded);
+        StreamRestore restore =
+                StreamRestore.decide(
+                        settings, embedded ? null : restorePathOfClient(), fromScratch, spec.source(), Instant.now());
+        LOG.info("{}: {}", spec.name(), restore.message());
         // the embedded MiniCluster comes up while the lineage and the job are planned
         EarlyCluster early = Environments.startEarly(RunInfo.Mode.STREAMING, settings);
         OutputSinks sinks = new OutputSinks(spec, run);
@@ -127,13 +143,17 @@ public final class StreamRun {
             client = job.executeAsync(env);
         } catch (Exception e) {
             EarlyCluster.closeIfUnclaimed(early);
-            String message = Failures.describe(e);
+            FlowbundleException unrestorable = restore.failure(e).orElse(null);
+            String message = unrestorable != null ? unrestorable.getMessage() : Failures.describe(e);
             auditLog.append(
                     new RunAudit(run, spec.name(), config.actor())
                             .finish(null, started, Instant.now(), sourceName, RunAudit.Outcome.failed(message))
                             .records());
             lineage.fail(sinks.datasets(), message, e);
             lineage.close();
+            if (unrestorable != null) {
+                throw unrestorable;
+            }
             throw new FlowbundleException("stream run of " + spec.name() + " failed to start: " + message, e);
         }
         lineage.start(sinks.datasets());
@@ -168,6 +188,7 @@ public final class StreamRun {
         String status = AuditRecord.SUCCEEDED;
         String error = null;
         RunCounts counts = null;
+        FlowbundleException unrestorable = null;
         try {
             JobExecutionResult done =
                     JobProgress.await(
@@ -182,6 +203,10 @@ public final class StreamRun {
             JobStatus jobStatus = jobStatus(client);
             status = jobStatus == JobStatus.CANCELED ? AuditRecord.CANCELLED : AuditRecord.FAILED;
             error = status.equals(AuditRecord.FAILED) ? Failures.describe(e) : null;
+            unrestorable = status.equals(AuditRecord.FAILED) ? restore.failure(e).orElse(null) : null;
+            if (unrestorable != null) {
+                error = unrestorable.getMessage();
+            }
             counts = JobProgress.counts(client);
         } finally {
             try {
@@ -209,10 +234,22 @@ public final class StreamRun {
             lineage.fail(sinks.datasets(), error, null);
         }
         lineage.close();
+        if (unrestorable != null) {
+            // exit 2: the same command fails the same way until the user chooses (--from-scratch)
+            throw unrestorable;
+        }
         if (status.equals(AuditRecord.FAILED)) {
             throw new FlowbundleException("stream run " + run.runId() + " of " + spec.name() + " failed: " + error);
         }
         return new Summary(run, counts, Duration.between(started, ended), status);
+    }
+
+    /** The restore path {@code flink run -s} gave the client, or null. */
+    private static String restorePathOfClient() {
+        return StreamExecutionEnvironment.getExecutionEnvironment()
+                .getConfiguration()
+                .getOptional(StateRecoveryOptions.SAVEPOINT_PATH)
+                .orElse(null);
     }
 
     private static JobStatus jobStatus(JobClient client) {

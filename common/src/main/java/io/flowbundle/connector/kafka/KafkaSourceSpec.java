@@ -60,6 +60,18 @@ public record KafkaSourceSpec(
     }
 
     @Override
+    public String startWithoutState() {
+        return switch (start) {
+            case EARLIEST -> "reading " + topic + " from its earliest offsets (start: earliest): everything still"
+                    + " in the topic is processed again";
+            case LATEST -> "reading " + topic + " from its latest offsets (start: latest): records already in"
+                    + " the topic are skipped";
+            case COMMITTED -> "reading " + topic + " from the offsets committed by group " + group
+                    + " (start: committed; earliest where it has none)";
+        };
+    }
+
+    @Override
     public void preflight(Preflight preflight, String key) {
         KafkaPreflight.cluster(preflight, bootstrap, properties).source(key, topic);
     }
