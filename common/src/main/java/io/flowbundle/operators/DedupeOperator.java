@@ -1,6 +1,7 @@
 package io.flowbundle.operators;
 
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -10,6 +11,8 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.utils.ProjectedRowData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streaming dedupe: keeps the first record of each key and drops (and counts) the rest, forgetting
@@ -37,13 +40,16 @@ import org.apache.flink.table.data.utils.ProjectedRowData;
  * slot and all of the second half; about n^2/2^117 for n keys in the retention window).
  *
  * <p>Counts {@code dedupe.in}, {@code .out} and {@code .duplicates}: in = out + duplicates. The
- * bucket count and the slot layout are part of the state layout: changing them makes older
- * savepoints unusable (the operator's uid says which layout it has).
+ * fingerprint, the bucket count and the slot layout are part of the state layout, whose version
+ * the state names carry ({@link DedupeLayout}): a savepoint of an older version is refused on
+ * restore, in one line that says how to drop its keys, never silently started from empty.
  */
 public final class DedupeOperator extends CountingOperator<RowData>
         implements OneInputStreamOperator<RowData, RowData> {
 
     private static final long serialVersionUID = 1L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DedupeOperator.class);
 
     /** Buckets the keys are spread over: many per key group, so any parallelism gets an even share. */
     public static final int BUCKETS = 4096;
@@ -116,12 +122,31 @@ public final class DedupeOperator extends CountingOperator<RowData>
         carried = Fingerprinted.carried(columns);
         KeyedStateBackend<Integer> backend = getKeyedStateBackend();
         int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+        restoreOlderLayouts(backend);
         keys = backend instanceof HeapKeyedStateBackend<Integer> heap
                 ? new DedupeTables(heap, maxParallelism)
                 : new DedupeSlots(backend, maxParallelism, maxHeldKeys);
         in = counters.counter("dedupe", "in");
         out = counters.counter("dedupe", "out");
         duplicates = counters.counter("dedupe", "duplicates");
+    }
+
+    /**
+     * Refuses keys of an older layout, or drops them if the job says so: their fingerprints mean
+     * nothing to this one (why they cannot be carried over: {@link DedupeLayout}). Restarting
+     * would fail the same way, hence no restarts.
+     */
+    private void restoreOlderLayouts(KeyedStateBackend<Integer> backend) throws Exception {
+        if (!DedupeLayout.hasV1Keys(backend)) {
+            return;
+        }
+        String drop = getExecutionConfig().getGlobalJobParameters().toMap().get(DedupeLayout.DROP_V1);
+        if (!"true".equalsIgnoreCase(drop)) {
+            throw new SuppressRestartsException(new IllegalStateException(DedupeLayout.v1Refused(retentionMillis)));
+        }
+        long dropped = DedupeLayout.dropV1Keys(backend);
+        LOG.warn("dedupe dropped {} keys of state layout v1 ({}=true): copies of them pass once more",
+                dropped, DedupeLayout.DROP_V1);
     }
 
     /** For each bucket, its key group (fixed by the max parallelism). */

@@ -38,8 +38,8 @@ import java.util.TreeMap;
  */
 final class DedupeSlots implements DedupeState {
 
-    static final String SEEN = "dedupe-seen";
-    static final String EXPIRING = "dedupe-expiring";
+    static final String SEEN = DedupeLayout.PREFIX + "seen";
+    static final String EXPIRING = DedupeLayout.PREFIX + "expiring";
 
     /**
      * 4 MB of filter per subtask: selective (under 1% false maybes) up to about 200,000 keys held by
@@ -65,8 +65,8 @@ final class DedupeSlots implements DedupeState {
     DedupeSlots(KeyedStateBackend<Integer> backend, int maxParallelism, int maxHeldKeys) throws Exception {
         this.backend = backend;
         this.maxHeldKeys = maxHeldKeys;
-        this.seen = seen(backend);
-        this.expiring = expiring(backend);
+        this.seen = seen(backend, SEEN);
+        this.expiring = expiring(backend, EXPIRING);
         this.representative = DedupeOperator.representatives(maxParallelism);
         try (var restored = backend.<Long>getKeysAndNamespaces(EXPIRING)) {
             restored.forEach(entry -> due.computeIfAbsent(entry.f1, unused -> new BitSet()).set(entry.f0));
@@ -76,20 +76,21 @@ final class DedupeSlots implements DedupeState {
             restored.forEach(entry -> inUse.add(entry.f1));
         }
         // a savepoint taken on the heap: its tables move into this layout
-        DedupeTables.drain(backend, this::remember);
+        DedupeTables.drain(backend, DedupeTables.TABLES, this::remember);
     }
 
     @SuppressWarnings("unchecked")
-    private static InternalValueState<Integer, Long, Long> seen(KeyedStateBackend<Integer> backend) throws Exception {
+    private static InternalValueState<Integer, Long, Long> seen(KeyedStateBackend<Integer> backend, String name)
+            throws Exception {
         return (InternalValueState<Integer, Long, Long>)
-                backend.getOrCreateKeyedState(LongSerializer.INSTANCE, new ValueStateDescriptor<>(SEEN, Types.LONG));
+                backend.getOrCreateKeyedState(LongSerializer.INSTANCE, new ValueStateDescriptor<>(name, Types.LONG));
     }
 
     @SuppressWarnings("unchecked")
-    private static InternalListState<Integer, Long, Long> expiring(KeyedStateBackend<Integer> backend)
+    private static InternalListState<Integer, Long, Long> expiring(KeyedStateBackend<Integer> backend, String name)
             throws Exception {
         return (InternalListState<Integer, Long, Long>)
-                backend.getOrCreateKeyedState(LongSerializer.INSTANCE, new ListStateDescriptor<>(EXPIRING, Types.LONG));
+                backend.getOrCreateKeyedState(LongSerializer.INSTANCE, new ListStateDescriptor<>(name, Types.LONG));
     }
 
     @Override
@@ -201,20 +202,21 @@ final class DedupeSlots implements DedupeState {
     }
 
     /**
-     * Moves the keys of a savepoint taken on RocksDB into {@code into} (the heap layout) and deletes
-     * them from the keyed state. A savepoint holds every key in an expiry list (held keys are written
-     * before each snapshot).
+     * Moves the keys of a savepoint taken on RocksDB, stored under {@code seenName} and {@code
+     * expiringName}, into {@code into} (the heap layout) and deletes them from the keyed state. A
+     * savepoint holds every key in an expiry list (held keys are written before each snapshot).
      */
-    static void drain(KeyedStateBackend<Integer> backend, KeyConsumer into) throws Exception {
+    static void drain(KeyedStateBackend<Integer> backend, String seenName, String expiringName, KeyConsumer into)
+            throws Exception {
         List<Tuple2<Integer, Long>> lists;
-        try (var restored = backend.<Long>getKeysAndNamespaces(EXPIRING)) {
+        try (var restored = backend.<Long>getKeysAndNamespaces(expiringName)) {
             lists = restored.toList();
         }
         if (lists.isEmpty()) {
             return;
         }
-        InternalValueState<Integer, Long, Long> seen = seen(backend);
-        InternalListState<Integer, Long, Long> expiring = expiring(backend);
+        InternalValueState<Integer, Long, Long> seen = seen(backend, seenName);
+        InternalListState<Integer, Long, Long> expiring = expiring(backend, expiringName);
         for (var list : lists) {
             backend.setCurrentKey(list.f0);
             expiring.setCurrentNamespace(list.f1);

@@ -26,7 +26,7 @@ import java.util.List;
  */
 final class DedupeTables implements DedupeState {
 
-    static final String TABLES = "dedupe-tables";
+    static final String TABLES = DedupeLayout.PREFIX + "tables";
 
     private final KeyedStateBackend<Integer> backend;
     private final KeyGroupRange range;
@@ -71,7 +71,7 @@ final class DedupeTables implements DedupeState {
             }
         }
         // a savepoint taken on RocksDB: its keys move into the tables
-        DedupeSlots.drain(backend, this::remember);
+        DedupeSlots.drain(backend, DedupeSlots.SEEN, DedupeSlots.EXPIRING, this::remember);
     }
 
     @Override
@@ -139,12 +139,12 @@ final class DedupeTables implements DedupeState {
     }
 
     /**
-     * Moves the tables of a savepoint taken on the heap into {@code into} (the RocksDB layout) and
-     * deletes them from the keyed state.
+     * Moves the tables of a savepoint taken on the heap, stored under {@code name}, into {@code into}
+     * (the RocksDB layout) and deletes them from the keyed state.
      */
-    static void drain(KeyedStateBackend<Integer> backend, KeyConsumer into) throws Exception {
+    static void drain(KeyedStateBackend<Integer> backend, String name, KeyConsumer into) throws Exception {
         List<Integer> keys;
-        try (var restored = backend.<VoidNamespace>getKeys(TABLES, VoidNamespace.INSTANCE)) {
+        try (var restored = backend.<VoidNamespace>getKeys(name, VoidNamespace.INSTANCE)) {
             keys = restored.toList();
         }
         if (keys.isEmpty()) {
@@ -154,7 +154,7 @@ final class DedupeTables implements DedupeState {
                 backend.getPartitionedState(
                         VoidNamespace.INSTANCE,
                         VoidNamespaceSerializer.INSTANCE,
-                        new ValueStateDescriptor<>(TABLES, LongPrimitiveArraySerializer.INSTANCE));
+                        new ValueStateDescriptor<>(name, LongPrimitiveArraySerializer.INSTANCE));
         for (Integer key : keys) {
             backend.setCurrentKey(key);
             long[] triples = stored.value();

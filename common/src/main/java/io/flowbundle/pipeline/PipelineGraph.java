@@ -145,8 +145,8 @@ public final class PipelineGraph {
                                                 eventsType.getFieldCount(),
                                                 time,
                                                 spec.dedupe().retention().toMillis()))
-                                // names DedupeOperator's state layout (one entry per slot, expiry
-                                // lists per key group); savepoints of earlier layouts do not map onto it
+                                // kept across layout versions, which the state names carry
+                                // (DedupeLayout): the operator refuses an older one in one line
                                 .uid("dedupe-slots");
             }
         } else if (eventsType.getFieldCount() < payloadType.getFieldCount()) {
