@@ -46,8 +46,13 @@ public final class CapturedLogs implements AutoCloseable {
     }
 
     public static CapturedLogs of(Class<?> loggerClass, Level level) {
+        return of(loggerClass.getName(), level);
+    }
+
+    /** What the logger {@code name} and the loggers below it log ({@code io.flowbundle}, ...). */
+    public static CapturedLogs of(String name, Level level) {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        return new CapturedLogs(context.getLogger(loggerClass.getName()), level);
+        return new CapturedLogs(context.getLogger(name), level);
     }
 
     public List<Line> lines() {

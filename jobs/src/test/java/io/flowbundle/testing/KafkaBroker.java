@@ -94,7 +94,13 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Sends records in order; a null key leaves the partition to the producer. */
     public void produce(String topic, List<Map.Entry<String, byte[]>> records) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = producer()) {
+        produce(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()), topic, records);
+    }
+
+    /** As {@link #produce(String, List)}, to any broker, with {@code client} properties. */
+    public static void produce(Map<String, String> client, String topic, List<Map.Entry<String, byte[]>> records)
+            throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer(client)) {
             for (Map.Entry<String, byte[]> record : records) {
                 producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue()));
             }
@@ -104,7 +110,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Sends to one partition. */
     public void produceTo(String topic, int partition, List<byte[]> values) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = producer()) {
+        try (KafkaProducer<String, byte[]> producer =
+                producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
             for (byte[] value : values) {
                 producer.send(new ProducerRecord<>(topic, partition, null, value));
             }
@@ -112,9 +119,9 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    private KafkaProducer<String, byte[]> producer() {
+    private static KafkaProducer<String, byte[]> producer(Map<String, String> client) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.putAll(client);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -127,8 +134,13 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
      * and is not created.
      */
     public List<String> readCommitted(String topic) {
+        return readCommitted(bootstrap(), topic);
+    }
+
+    /** As {@link #readCommitted(String)}, from the broker at {@code bootstrap} (a plaintext listener). */
+    public static List<String> readCommitted(String bootstrap, String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -97,6 +97,14 @@ public final class TestPipelines {
         }
     }
 
+    public static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static String indent(String text) {
         return "  " + text.replace("\n", "\n  ");
     }
