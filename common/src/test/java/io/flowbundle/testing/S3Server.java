@@ -193,7 +193,7 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback, Auto
     /** Retries and timeouts that turn a dead endpoint into an error within seconds, not minutes. */
     public static Map<String, String> failFast() {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("fs.s3a.attempts.maximum", "1");
+        conf.put("fs.s3a.attempts.maximum", "0");
         conf.put("fs.s3a.retry.limit", "1");
         conf.put("fs.s3a.retry.interval", "100ms");
         conf.put("fs.s3a.retry.throttle.limit", "1");
