@@ -4,6 +4,7 @@ import io.flowbundle.FlowbundleException;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.plugin.DefaultPluginManager;
@@ -42,9 +43,19 @@ public final class FileSystems {
 
     private FileSystems() {}
 
-    /** Initializes Flink's file systems with {@code flinkSettings} (the {@code flink:} map and -D options). */
+    /**
+     * Initializes Flink's file systems with {@code flinkSettings} (the {@code flink:} map and -D
+     * options), over the Flink config of {@code $FLINK_CONF_DIR} where one is set (under
+     * {@code flink run}: the CLI's own, so its S3 settings are kept).
+     */
     public static void initialize(Map<String, String> flinkSettings) {
-        initialize(Configuration.fromMap(flinkSettings), pluginsDir().orElse(null));
+        String confDir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
+        Configuration configuration =
+                confDir == null || confDir.isBlank() || !Files.isDirectory(Path.of(confDir))
+                        ? new Configuration()
+                        : GlobalConfiguration.loadConfiguration(confDir);
+        configuration.addAll(Configuration.fromMap(flinkSettings));
+        initialize(configuration, pluginsDir().orElse(null));
     }
 
     /** As {@link #initialize(Map)}, with the plugins from {@code pluginsDir} (null: class path only). */
