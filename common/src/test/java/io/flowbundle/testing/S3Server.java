@@ -171,7 +171,8 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback, Auto
     /**
      * The Flink options that reach this server and nothing else: endpoint, path-style access, the
      * static credentials only (no environment, profile or instance-metadata lookups), a fixed
-     * region (no region lookup) and bounded retries and timeouts (see {@link #failFast}).
+     * region (no region lookup), directory markers kept, and bounded retries and timeouts (see
+     * {@link #failFast}).
      */
     public Map<String, String> flinkConfig() {
         return flinkConfig(endpoint(), accessKey, secretKey);
@@ -186,6 +187,10 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback, Auto
         conf.put("s3.secret-key", secretKey);
         conf.put("fs.s3a.endpoint.region", REGION);
         conf.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        // S3A (Hadoop 3.3.4) otherwise deletes the parents' directory markers after every write: a
+        // multi-object DELETE that jclouds' filesystem store answers after ~10 s of retries (a folder
+        // is not a file there); on real S3 it is a wasted request per file
+        conf.put("fs.s3a.directory.marker.retention", "keep");
         conf.putAll(failFast());
         return conf;
     }
