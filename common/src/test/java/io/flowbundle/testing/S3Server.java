@@ -64,9 +64,9 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback, Auto
             root = Files.createTempDirectory("s3server-");
             blobs = Files.createDirectories(root.resolve("blobs"));
             Path logConfig = Files.createDirectories(root.resolve("logconf"));
-            // S3Proxy's Logback would log every request at DEBUG to stdout without a config
+            // logback-test.xml wins over the logback.xml inside the jar: warnings only, to stderr
             Files.writeString(
-                    logConfig.resolve("logback.xml"),
+                    logConfig.resolve("logback-test.xml"),
                     "<configuration><appender name=\"E\" class=\"ch.qos.logback.core.ConsoleAppender\">"
                             + "<target>System.err</target><encoder><pattern>s3proxy %level %logger{20}: %msg%n"
                             + "</pattern></encoder></appender><root level=\"WARN\"><appender-ref ref=\"E\"/>"
