@@ -26,12 +26,24 @@ public final class ParquetSinks {
 
     public static FileSink<RowData> fileSink(
             Path directory, Partitioning partitioning, String compression, String filePrefix) {
+        return fileSink(
+                new org.apache.flink.core.fs.Path(directory.toUri()), partitioning, compression, filePrefix);
+    }
+
+    /**
+     * A sink into any Flink file system ({@code s3://bucket/out/}, {@code file:///...}). On S3 a
+     * file is a multipart upload completed at commit: nothing is visible before, and no rename.
+     */
+    public static FileSink<RowData> fileSink(
+            org.apache.flink.core.fs.Path directory,
+            Partitioning partitioning,
+            String compression,
+            String filePrefix) {
         BulkWriter.Factory<RowData> writers =
                 new ProjectingWriterFactory(
                         ParquetFormats.writerFactory(partitioning.writtenType(), compression),
                         partitioning);
-        return FileSink.forBulkFormat(
-                        new org.apache.flink.core.fs.Path(directory.toUri()), writers)
+        return FileSink.forBulkFormat(directory, writers)
                 .withBucketAssigner(new PartitionBucketAssigner(partitioning))
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(

@@ -1,6 +1,7 @@
 package io.flowbundle.cli;
 
 import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.fs.FileSystems;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,6 +30,7 @@ final class RuntimeOptions {
         if (parallelism != null) {
             merged.put("parallelism.default", String.valueOf(parallelism));
         }
+        FileSystems.initialize(merged); // s3:// etc. with the run's settings, before any path is touched
         return base.withFlink(Map.copyOf(merged));
     }
 }

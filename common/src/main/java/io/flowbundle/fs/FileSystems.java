@@ -1,0 +1,109 @@
+package io.flowbundle.fs;
+
+import io.flowbundle.FlowbundleException;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.ConfigConstants;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.plugin.DefaultPluginManager;
+import org.apache.flink.core.plugin.DirectoryBasedPluginFinder;
+import org.apache.flink.core.plugin.PluginDescriptor;
+import org.apache.flink.core.plugin.PluginManager;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Makes Flink's file systems ({@code file://}, and {@code s3://}/{@code s3a://} where the S3
+ * plugin is present) available in this JVM with the run's Flink settings, before any path is
+ * touched: the launcher's client code and its embedded MiniCluster share this JVM's file systems.
+ *
+ * <p>Flink's S3 file system ({@code flink-s3-fs-hadoop}) bundles Hadoop 3.3.4 and Guava without
+ * relocating them, so it is never put on the class path (where it would clash with the Hadoop
+ * 3.4 that Parquet uses): it is loaded from a plugins folder in a class loader of its own, as a
+ * Flink cluster does with {@code plugins/s3-fs-hadoop/}. The folder is, in this order:
+ * {@code $FLINK_PLUGINS_DIR} (what Flink's own scripts set), or the {@code plugins} folder beside
+ * the code: {@code launcher/target/plugins} for the launcher, {@code common/target/plugins} for
+ * tests. Without one, only the file systems on the class path are available.
+ *
+ * <p>Under {@code flink run} the CLI has already initialized the file systems with the cluster's
+ * plugins; calling this again there with the same folder (FLINK_PLUGINS_DIR) is harmless.
+ * TaskManagers of a real cluster take their S3 settings from their own config, not from here.
+ */
+public final class FileSystems {
+
+    private FileSystems() {}
+
+    /**
+     * Initializes Flink's file systems with {@code flinkSettings} (the {@code flink:} map and -D
+     * options), over the Flink config of {@code $FLINK_CONF_DIR} where one is set (under
+     * {@code flink run}: the CLI's own, so its S3 settings are kept).
+     */
+    public static void initialize(Map<String, String> flinkSettings) {
+        String confDir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
+        Configuration configuration =
+                confDir == null || confDir.isBlank() || !Files.isDirectory(Path.of(confDir))
+                        ? new Configuration()
+                        : GlobalConfiguration.loadConfiguration(confDir);
+        configuration.addAll(Configuration.fromMap(flinkSettings));
+        initialize(configuration, pluginsDir().orElse(null));
+    }
+
+    /** As {@link #initialize(Map)}, with the plugins from {@code pluginsDir} (null: class path only). */
+    public static void initialize(Configuration configuration, Path pluginsDir) {
+        PluginManager plugins = pluginsDir == null ? null : pluginManager(configuration, pluginsDir);
+        FileSystem.initialize(configuration, plugins);
+    }
+
+    /** The plugins folder of this JVM, if there is one (see the class comment). */
+    public static Optional<Path> pluginsDir() {
+        String fromEnv = System.getenv(ConfigConstants.ENV_FLINK_PLUGINS_DIR);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            Path dir = Path.of(fromEnv);
+            return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+        }
+        return besideCode(FileSystems.class, "plugins");
+    }
+
+    /**
+     * A folder named {@code name} beside where {@code type} was loaded from: next to its jar or
+     * classes folder, or one level up ({@code target/lib/x.jar} finds {@code target/name}).
+     */
+    public static Optional<Path> besideCode(Class<?> type, String name) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return Optional.empty();
+        }
+        try {
+            Path code = Path.of(source.getLocation().toURI());
+            for (Path dir : List.of(code.resolveSibling(name), code.getParent().resolveSibling(name))) {
+                if (Files.isDirectory(dir)) {
+                    return Optional.of(dir);
+                }
+            }
+            return Optional.empty();
+        } catch (URISyntaxException | IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static PluginManager pluginManager(Configuration configuration, Path pluginsDir) {
+        try {
+            Collection<PluginDescriptor> found = new DirectoryBasedPluginFinder(pluginsDir).findPlugins();
+            return new DefaultPluginManager(
+                    found, CoreOptions.getPluginParentFirstLoaderPatterns(configuration));
+        } catch (IOException e) {
+            throw new FlowbundleException(
+                    pluginsDir + ": cannot read the Flink plugins folder: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.flowbundle.fs;
+
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Folder trees (partition folders {@code date=.../}) through Flink's {@link FileSystem}, the same
+ * on a local disk and on object storage. On S3 a "folder" is a key prefix: listing one costs a
+ * LIST request (1,000 keys a page) and deleting a tree costs one request per 1,000 keys: both
+ * are cheap, whereas a rename is a copy of every byte plus a delete (see docs/ARCHITECTURE.md).
+ */
+public final class FileTrees {
+
+    private FileTrees() {}
+
+    /** Every file under {@code root} (recursively), or none when {@code root} does not exist. */
+    public static List<FileStatus> listFiles(Path root) throws IOException {
+        FileSystem fs = root.getFileSystem();
+        List<FileStatus> files = new ArrayList<>();
+        if (fs.exists(root)) {
+            collect(fs, root, files);
+        }
+        return files;
+    }
+
+    private static void collect(FileSystem fs, Path dir, List<FileStatus> out) throws IOException {
+        FileStatus[] children = fs.listStatus(dir);
+        if (children == null) {
+            return;
+        }
+        for (FileStatus child : children) {
+            if (child.isDir()) {
+                collect(fs, child.getPath(), out);
+            } else {
+                out.add(child);
+            }
+        }
+    }
+
+    /** Deletes {@code root} and everything under it; false when there was nothing to delete. */
+    public static boolean deleteRecursively(Path root) throws IOException {
+        FileSystem fs = root.getFileSystem();
+        return fs.exists(root) && fs.delete(root, true);
+    }
+}
