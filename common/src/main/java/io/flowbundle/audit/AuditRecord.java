@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One step of one run, as written to the audit log. Counts reconcile per step:
@@ -32,7 +33,8 @@ public record AuditRecord(
         @JsonProperty("rows_late") Long rowsLate,
         @JsonProperty("status") String status,
         @JsonProperty("error") String error,
-        @JsonProperty("attempt") Integer attempt) {
+        @JsonProperty("attempt") Integer attempt,
+        @JsonProperty("settings") Map<String, String> settings) {
 
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
@@ -78,6 +80,7 @@ public record AuditRecord(
         private String status;
         private String error;
         private Integer attempt;
+        private Map<String, String> settings;
 
         private Builder() {}
 
@@ -175,6 +178,15 @@ public record AuditRecord(
             return this;
         }
 
+        /**
+         * Settings the run was given that the audit should show, by spec key (e.g. {@code
+         * source.properties.security.protocol}); values of secrets already masked.
+         */
+        public Builder settings(Map<String, String> value) {
+            settings = value == null || value.isEmpty() ? null : Map.copyOf(new java.util.TreeMap<>(value));
+            return this;
+        }
+
         /** @throws IllegalStateException naming the first required field that is not set */
         public AuditRecord build() {
             require(runId, "runId");
@@ -183,7 +195,7 @@ public record AuditRecord(
             require(status, "status");
             return new AuditRecord(
                     runId, pipeline, mode, logicalDate, step, actor, startedAt, endedAt, sources, target,
-                    rowsIn, rowsOut, rowsRejected, rowsDuplicates, rowsLate, status, error, attempt);
+                    rowsIn, rowsOut, rowsRejected, rowsDuplicates, rowsLate, status, error, attempt, settings);
         }
 
         private void require(Object value, String name) {

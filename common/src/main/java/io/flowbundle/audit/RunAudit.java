@@ -6,6 +6,7 @@ import io.flowbundle.pipeline.RunInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a run's counts into audit records, one per step, the same way for both modes:
@@ -45,6 +46,7 @@ public final class RunAudit {
     private final String actor;
     private final Integer attempt;
     private final List<AuditRecord> records = new ArrayList<>();
+    private Map<String, String> settings = Map.of();
 
     public RunAudit(RunInfo run, String pipeline, String actor) {
         this(run, pipeline, actor, null);
@@ -139,7 +141,8 @@ public final class RunAudit {
                         .endedAt(ended)
                         .sources(List.of(source))
                         .status(outcome.status())
-                        .error(outcome.error());
+                        .error(outcome.error())
+                        .settings(settings);
         if (counts != null) {
             record.rowsIn(counts.consumed())
                     .rowsOut(counts.transformInput())
@@ -148,6 +151,15 @@ public final class RunAudit {
                     .rowsLate(counts.late());
         }
         return step(record);
+    }
+
+    /**
+     * Settings the closing {@code run} record lists (which client properties were set, with
+     * secrets masked: see {@link io.flowbundle.config.Secrets#redactedView}).
+     */
+    public RunAudit settings(Map<String, String> redacted) {
+        this.settings = Map.copyOf(redacted);
+        return this;
     }
 
     public List<AuditRecord> records() {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -129,6 +130,19 @@ public record PipelineSpec(
         out.add(new DeclaredSink(Role.QUARANTINE.key(), Role.QUARANTINE, 0, quarantine));
         if (staging != null) {
             out.add(new DeclaredSink(Role.STAGING.key(), Role.STAGING, 0, staging));
+        }
+        return out;
+    }
+
+    /**
+     * The client properties of every connector by spec key ({@code source.properties.KEY},
+     * {@code sink[1].properties.KEY}, ...), unmasked: mask before recording.
+     */
+    public Map<String, String> clientProperties() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        source.clientProperties().forEach((k, v) -> out.put(Role.SOURCE.key() + ".properties." + k, v));
+        for (DeclaredSink declared : declaredSinks()) {
+            declared.sink().clientProperties().forEach((k, v) -> out.put(declared.key() + ".properties." + k, v));
         }
         return out;
     }

@@ -11,6 +11,7 @@ import org.apache.flink.table.data.RowData;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,14 @@ public interface SinkSpec extends Serializable {
      */
     default SinkSpec withDefaults(RuntimeConfig config) {
         return this;
+    }
+
+    /**
+     * Client properties set on this declaration (and inherited from the run configuration), for the
+     * audit; values may be secrets, so they are masked before they are recorded.
+     */
+    default Map<String, String> clientProperties() {
+        return Map.of();
     }
 
     /** Adds what can be checked before the job is built. */

@@ -7,6 +7,7 @@ import io.flowbundle.lineage.Datasets;
 
 import java.io.Serializable;
 import java.time.LocalDate;
+import java.util.Map;
 
 /**
  * Where a pipeline's events come from: a connector's declaration, made by its {@link
@@ -42,6 +43,14 @@ public interface SourceSpec extends Serializable {
     /** Where a run without restored state starts reading, and what it therefore reads again (for logs). */
     default String startWithoutState() {
         return "the source is read from its start";
+    }
+
+    /**
+     * Client properties set on this declaration (and inherited from the run configuration), for the
+     * audit; values may be secrets, so they are masked before they are recorded.
+     */
+    default Map<String, String> clientProperties() {
+        return Map.of();
     }
 
     /** Adds what can be checked before the job is built (a topic exists, a server answers). */

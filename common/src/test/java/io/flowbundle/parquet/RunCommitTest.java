@@ -146,7 +146,7 @@ class RunCommitTest {
         Instant at = Instant.parse("2026-11-02T01:00:00Z");
         return new AuditRecord(
                 RUN, "sensor-hourly", "batch", "2026-11-01", step, "test", at, at, List.of(), null,
-                1L, 1L, 0L, 0L, 0L, AuditRecord.SUCCEEDED, null, null);
+                1L, 1L, 0L, 0L, 0L, AuditRecord.SUCCEEDED, null, null, null);
     }
 
     private static void write(Path file, String content) throws IOException {

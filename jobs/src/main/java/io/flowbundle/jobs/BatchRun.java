@@ -3,7 +3,6 @@ package io.flowbundle.jobs;
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
-import io.flowbundle.audit.RunAudit;
 import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.EventSource;
 import io.flowbundle.connector.SourcePlan;
@@ -13,7 +12,6 @@ import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
 
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +27,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One bounded run of a pipeline: extract (list and check the input files), run the shared graph in
- * BATCH mode, commit the outputs partition by partition, and audit every step. A failed run
- * commits nothing and leaves the previous outputs as they were.
+ * One bounded run of a pipeline ({@link PipelineRun}'s lifecycle in BATCH mode): first completes a
+ * commit an earlier run left unfinished, then lists and checks the input files (audited as the
+ * {@code extract} step), runs the shared graph, and commits every dataset the run wrote aside
+ * together with its audit records from one manifest ({@link RunCommit}). A failed run commits
+ * nothing and leaves the previous outputs as they were.
  */
-public final class BatchRun {
+public final class BatchRun extends PipelineRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchRun.class);
 
@@ -51,11 +51,8 @@ public final class BatchRun {
     /** How often a run logs its counts while the job runs, unless told otherwise. */
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(10);
 
-    private final PipelineSpec spec;
-    private final RuntimeConfig config;
     private final LocalDate logicalDate;
     private final Integer attempt;
-    private final Duration progressInterval;
 
     public BatchRun(PipelineSpec spec, RuntimeConfig config, LocalDate logicalDate) {
         this(spec, config, logicalDate, null, DEFAULT_PROGRESS_INTERVAL);
@@ -67,11 +64,9 @@ public final class BatchRun {
      */
     public BatchRun(
             PipelineSpec spec, RuntimeConfig config, LocalDate logicalDate, Integer attempt, Duration progressInterval) {
-        this.spec = spec.withDefaults(config);
-        this.config = config;
+        super(spec, config, progressInterval);
         this.logicalDate = logicalDate;
         this.attempt = attempt;
-        this.progressInterval = progressInterval;
     }
 
     public Summary run() {
@@ -79,89 +74,50 @@ public final class BatchRun {
     }
 
     public Summary run(RunInfo run) {
-        AuditLog auditLog = new AuditLog(config.auditLog());
-        manifestFile().ifPresent(manifest -> recover(manifest, auditLog));
-        RunAudit audit = new RunAudit(run, spec.name(), config.actor(), attempt);
-        Instant started = Instant.now();
-        String source = spec.source().describe();
-        OutputSinks sinks = new OutputSinks(spec, run);
-        // the embedded MiniCluster comes up while the lineage and the job are planned
-        EarlyCluster early = Environments.startEarly(RunInfo.Mode.BATCH, config.flink());
-        RunLineage lineage;
-        try {
-            lineage = new RunLineage(spec, run, config);
-        } catch (RuntimeException e) {
-            EarlyCluster.closeIfUnclaimed(early);
-            throw e;
-        }
-        LOG.info(
-                "run {} of {} ({}): reading {}",
-                run.runId(),
-                spec.name(),
-                logicalDate == null ? "all dates" : "logical date " + logicalDate,
-                source);
-        try {
-            EventSource events = extract(run, audit, started, lineage);
-            PipelineJob job = new PipelineJob(spec, run, events, sinks);
-            StreamExecutionEnvironment env =
-                    Environments.create(RunInfo.Mode.BATCH, config.flink(), early);
-            if (Environments.detached(env)) {
-                throw new FlowbundleException(
-                        "batch runs commit their output and audit after the job ends, so they"
-                                + " cannot be submitted detached; run `flink run` without -d");
-            }
-            job.build(env);
-            lineage.start(sinks.datasets());
-            Instant jobStarted = Instant.now();
-            JobExecutionResult result =
-                    JobProgress.await(
-                            env.executeAsync(job.jobName()),
-                            progressInterval,
-                            progress ->
-                                    LOG.info(
-                                            "run {}: {} s, so far {}",
-                                            run.runId(),
-                                            Duration.between(jobStarted, Instant.now()).toSeconds(),
-                                            progress));
-            Instant jobEnded = Instant.now();
-            RunCounts counts = RunCounts.of(result.getAllAccumulatorResults());
-            LOG.info("run {} job finished in {} ms: {}", run.runId(), result.getNetRuntime(), counts);
+        Result result = execute(run, null);
+        return new Summary(result.run(), result.counts(), result.committed(), result.took(), result.audit());
+    }
 
-            Instant ended = Instant.now();
-            OutputSinks.Targets targets = sinks.targets();
-            audit.graphSteps(counts, jobStarted, jobEnded, new RunAudit.Graph(
-                    source, spec.dedupe() != null, targets.outputs(), targets.quarantine(), targets.staging()));
-            audit.finish(counts, started, ended, source, RunAudit.Outcome.succeeded());
-            List<Committed> committed = commit(run, sinks, audit.records(), auditLog);
-            Map<String, PartitionCommitter.Result> commits = new HashMap<>();
-            committed.forEach(c -> commits.put(c.role(), c.result()));
-            lineage.complete(sinks.datasets(), counts, commits);
-            if (!counts.reconciles()) {
-                // a bug, not a data problem: say so loudly, the audit log has the numbers
-                LOG.error("run {}: counts do not reconcile: {}", run.runId(), counts);
-            }
-            return new Summary(
-                    run, counts, committed, Duration.between(started, ended), audit.records());
-        } catch (CommitInterrupted e) {
-            // the staged files and the manifest stay: the next run of the pipeline completes the commit
-            EarlyCluster.closeIfUnclaimed(early);
-            lineage.fail(sinks.datasets(), e.getMessage(), e);
-            throw new FlowbundleException(e.getMessage(), e.getCause());
-        } catch (Exception e) {
-            EarlyCluster.closeIfUnclaimed(early);
-            for (OutputSinks.Dataset dataset : sinks.datasets()) {
-                if (dataset.stagedDir() != null) {
-                    PartitionCommitter.abort(dataset.stagedDir());
-                }
-            }
-            String message = Failures.describe(e);
-            audit.finish(null, started, Instant.now(), source, RunAudit.Outcome.failed(message));
-            auditLog.append(audit.records());
-            lineage.fail(sinks.datasets(), message, e);
+    @Override
+    RunInfo.Mode mode() {
+        return RunInfo.Mode.BATCH;
+    }
+
+    @Override
+    Map<String, String> flinkSettings(boolean embedded) {
+        return config.flink();
+    }
+
+    @Override
+    Integer attempt() {
+        return attempt;
+    }
+
+    @Override
+    String scope(RunInfo run) {
+        return logicalDate == null ? "all dates" : "logical date " + logicalDate;
+    }
+
+    @Override
+    void prepare(Context context, Map<String, String> settings, boolean embedded) {
+        manifestFile().ifPresent(manifest -> recover(manifest, context.auditLog));
+    }
+
+    @Override
+    void checkEnvironment(StreamExecutionEnvironment env) {
+        if (Environments.detached(env)) {
             throw new FlowbundleException(
-                    "batch run " + run.runId() + " of " + spec.name() + " failed: " + message, e);
-        } finally {
-            lineage.close();
+                    "batch runs commit their output and audit after the job ends, so they"
+                            + " cannot be submitted detached; run `flink run` without -d");
+        }
+    }
+
+    @Override
+    void discard(Context context) {
+        for (OutputSinks.Dataset dataset : context.sinks.datasets()) {
+            if (dataset.stagedDir() != null) {
+                PartitionCommitter.abort(dataset.stagedDir());
+            }
         }
     }
 
@@ -193,20 +149,15 @@ public final class BatchRun {
                                         String.join(", ", recovered.targets())));
     }
 
-    /** A commit that failed after its manifest was written: the next run completes it. */
-    private static final class CommitInterrupted extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        CommitInterrupted(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     /**
      * Commits every staged dataset of the run in one manifest with the run's audit records, so the
      * datasets and the audit agree after a crash anywhere in it ({@link RunCommit}).
      */
-    private List<Committed> commit(RunInfo run, OutputSinks sinks, List<AuditRecord> records, AuditLog auditLog) {
+    @Override
+    List<Committed> commit(Context context, List<AuditRecord> records) {
+        RunInfo run = context.run;
+        OutputSinks sinks = context.sinks;
+        AuditLog auditLog = context.auditLog;
         List<RunCommit.Staged> staged = new ArrayList<>();
         Map<String, String> targets = new HashMap<>();
         for (OutputSinks.Dataset dataset : sinks.datasets()) {
@@ -230,7 +181,8 @@ public final class BatchRun {
         try {
             results = RunCommit.commit(manifest, new RunCommit.Manifest(run.runId(), spec.name(), staged, records), auditLog);
         } catch (RuntimeException e) {
-            throw new CommitInterrupted(
+            // the staged files and the manifest stay: the next run of the pipeline completes the commit
+            throw new FlowbundleException(
                     "batch run " + run.runId() + " of " + spec.name() + ": the job succeeded but its commit failed ("
                             + Failures.describe(e) + "); the next run of " + spec.name()
                             + " completes it from " + manifest,
@@ -253,7 +205,10 @@ public final class BatchRun {
         return committed;
     }
 
-    private EventSource extract(RunInfo run, RunAudit audit, Instant started, RunLineage lineage) {
+    /** Lists and checks the input before the job (for files), audited as the {@code extract} step. */
+    @Override
+    EventSource plan(Context context) {
+        RunInfo run = context.run;
         SourcePlan plan = spec.source().plan(spec, true, logicalDate);
         SourcePlan.Input input = plan.input();
         if (input == null) {
@@ -268,10 +223,10 @@ public final class BatchRun {
                 input.bytes(),
                 spec.contract().name(),
                 spec.contract().schemaVersion());
-        lineage.input(input.rows(), input.bytes(), input.files());
-        audit.step(AuditRecord.builder()
+        context.lineage.input(input.rows(), input.bytes(), input.files());
+        context.audit.step(AuditRecord.builder()
                 .step("extract")
-                .startedAt(started)
+                .startedAt(context.started)
                 .endedAt(Instant.now())
                 .sources(input.locations())
                 .rowsIn(input.rows())

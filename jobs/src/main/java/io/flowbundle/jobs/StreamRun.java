@@ -1,17 +1,14 @@
 package io.flowbundle.jobs;
 
 import io.flowbundle.FlowbundleException;
-import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.audit.RunAudit;
 import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.EventSource;
-import io.flowbundle.connector.Preflight;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
 
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -23,15 +20,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One streaming run of a pipeline over Kafka: the shared graph in STREAMING mode with checkpoints,
- * until the input ends ({@code bounded}) or the job is cancelled. Counts are logged while it runs
- * and audited when it ends.
+ * One streaming run of a pipeline ({@link PipelineRun}'s lifecycle in STREAMING mode): the shared
+ * graph with checkpoints, resumed from the pipeline's newest retained checkpoint unless told
+ * otherwise ({@link StreamRestore}), until the input ends ({@code bounded}) or the job is
+ * cancelled. Counts are logged and sent to lineage while it runs and audited when it ends; {@code
+ * flink run -d} leaves the job to its cluster.
  */
-public final class StreamRun {
+public final class StreamRun extends PipelineRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamRun.class);
 
@@ -55,11 +56,10 @@ public final class StreamRun {
     /** What a run did. */
     public record Summary(RunInfo run, RunCounts counts, Duration took, String status) {}
 
-    private final PipelineSpec spec;
-    private final RuntimeConfig config;
     private final boolean bounded;
-    private final Duration progressInterval;
     private final boolean fromScratch;
+    private StreamRestore restore;
+    private Thread cancelOnExit;
 
     public StreamRun(PipelineSpec spec, RuntimeConfig config, boolean bounded, Duration progressInterval) {
         this(spec, config, bounded, progressInterval, false);
@@ -71,6 +71,12 @@ public final class StreamRun {
      */
     public StreamRun(
             PipelineSpec spec, RuntimeConfig config, boolean bounded, Duration progressInterval, boolean fromScratch) {
+        super(streaming(spec), config, progressInterval);
+        this.bounded = bounded;
+        this.fromScratch = fromScratch;
+    }
+
+    private static PipelineSpec streaming(PipelineSpec spec) {
         if (!spec.source().streams()) {
             throw new FlowbundleException(
                     spec.file()
@@ -81,11 +87,7 @@ public final class StreamRun {
                             + "), which a streaming run cannot read: use a source that streams, such as"
                             + " type: kafka, or `flowbundle batch` for this one");
         }
-        this.spec = spec.withDefaults(config);
-        this.config = config;
-        this.bounded = bounded;
-        this.progressInterval = progressInterval;
-        this.fromScratch = fromScratch;
+        return spec;
     }
 
     /**
@@ -93,6 +95,7 @@ public final class StreamRun {
      * folder per pipeline (a cluster's own configuration decides where its checkpoints go), then
      * the runtime config.
      */
+    @Override
     Map<String, String> flinkSettings(boolean embedded) {
         Map<String, String> settings = new LinkedHashMap<>(STREAMING_DEFAULTS);
         if (embedded) {
@@ -105,72 +108,70 @@ public final class StreamRun {
     }
 
     public Summary run() {
-        return run(spec.source().plan(spec, bounded, null).events());
+        return run(null);
     }
 
+    /** @param source replaces the spec's source (tests wrap the real one), or null */
     public Summary run(EventSource source) {
-        // a stopped broker or a misspelt topic fails here in one line, not as a job failure
-        spec.preflight(Preflight.DEFAULT_TIMEOUT).run(spec.file());
-        RunInfo run = RunInfo.start(RunInfo.Mode.STREAMING, null);
-        AuditLog auditLog = new AuditLog(config.auditLog());
-        String sourceName = spec.source().describe();
-        Instant started = Instant.now();
-        boolean embedded = Environments.embedded();
-        Map<String, String> settings = flinkSettings(embedded);
-        StreamRestore restore =
+        Result result = execute(RunInfo.start(RunInfo.Mode.STREAMING, null), source);
+        return new Summary(result.run(), result.counts(), result.took(), result.status());
+    }
+
+    @Override
+    RunInfo.Mode mode() {
+        return RunInfo.Mode.STREAMING;
+    }
+
+    @Override
+    String scope(RunInfo run) {
+        return bounded ? "up to its current end" : "until cancelled";
+    }
+
+    /** Chooses where the job starts: the user's savepoint, the newest retained checkpoint, or scratch. */
+    @Override
+    void prepare(Context context, Map<String, String> settings, boolean embedded) {
+        restore =
                 StreamRestore.decide(
                         settings, embedded ? null : restorePathOfClient(), fromScratch, spec.source(), Instant.now());
         LOG.info("{}: {}", spec.name(), restore.message());
-        // the embedded MiniCluster comes up while the lineage and the job are planned
-        EarlyCluster early = Environments.startEarly(RunInfo.Mode.STREAMING, settings);
-        OutputSinks sinks = new OutputSinks(spec, run);
-        PipelineJob job = new PipelineJob(spec, run, source, sinks);
-        RunLineage lineage;
-        StreamExecutionEnvironment env;
-        try {
-            lineage = new RunLineage(spec, run, config);
-            env = Environments.create(RunInfo.Mode.STREAMING, settings, early);
-        } catch (RuntimeException e) {
-            EarlyCluster.closeIfUnclaimed(early);
-            throw e;
-        }
-        auditLog.append(
-                new RunAudit(run, spec.name(), config.actor())
-                        .finish(null, started, null, sourceName, RunAudit.Outcome.running())
+    }
+
+    @Override
+    EventSource plan(Context context) {
+        return spec.source().plan(spec, bounded, null).events();
+    }
+
+    @Override
+    void beforeSubmit(Context context) {
+        context.auditLog.append(
+                new RunAudit(context.run, spec.name(), config.actor())
+                        .finish(null, context.started, null, context.source, RunAudit.Outcome.running())
                         .records());
-        JobClient client;
-        try {
-            client = job.executeAsync(env);
-        } catch (Exception e) {
-            EarlyCluster.closeIfUnclaimed(early);
-            FlowbundleException unrestorable = restore.failure(e).orElse(null);
-            String message = unrestorable != null ? unrestorable.getMessage() : Failures.describe(e);
-            auditLog.append(
-                    new RunAudit(run, spec.name(), config.actor())
-                            .finish(null, started, Instant.now(), sourceName, RunAudit.Outcome.failed(message))
-                            .records());
-            lineage.fail(sinks.datasets(), message, e);
-            lineage.close();
-            if (unrestorable != null) {
-                throw unrestorable;
-            }
-            throw new FlowbundleException("stream run of " + spec.name() + " failed to start: " + message, e);
+    }
+
+    @Override
+    Optional<Result> afterSubmit(Context context, StreamExecutionEnvironment env, JobClient client) {
+        if (!Environments.detached(env)) {
+            return Optional.empty();
         }
-        lineage.start(sinks.datasets());
-        if (Environments.detached(env)) {
-            // flink run -d: the cluster owns the job now; stop it with `flink stop` or `flink cancel`
-            LOG.info("run {} of {}: submitted detached as job {}", run.runId(), spec.name(), client.getJobID());
-            lineage.close();
-            return new Summary(run, null, Duration.between(started, Instant.now()), "submitted");
+        // flink run -d: the cluster owns the job now; stop it with `flink stop` or `flink cancel`
+        LOG.info("run {} of {}: submitted detached as job {}", context.run.runId(), spec.name(), client.getJobID());
+        return Optional.of(
+                new Result(context.run, null, List.of(), Duration.between(context.started, Instant.now()), "submitted",
+                        List.of()));
+    }
+
+    /**
+     * On the embedded MiniCluster the job cannot outlive this JVM: it is cancelled cleanly on
+     * Ctrl-C. A job on a cluster keeps running when an attached client goes away, as with Flink's
+     * CLI.
+     */
+    @Override
+    void attach(Context context, JobClient client, boolean embedded) {
+        if (!embedded) {
+            return;
         }
-        LOG.info(
-                "run {} of {}: job {} reading {}{}",
-                run.runId(),
-                spec.name(),
-                client.getJobID(),
-                sourceName,
-                bounded ? " up to its current end" : " until cancelled");
-        Thread cancelOnExit =
+        cancelOnExit =
                 new Thread(
                         () -> {
                             try {
@@ -180,68 +181,41 @@ public final class StreamRun {
                             }
                         },
                         "flowbundle-cancel");
-        // on the embedded MiniCluster the job cannot outlive this JVM: cancel it cleanly on Ctrl-C;
-        // a job on a cluster keeps running when an attached client goes away, as Flink's CLI does
-        if (embedded) {
-            Runtime.getRuntime().addShutdownHook(cancelOnExit);
+        Runtime.getRuntime().addShutdownHook(cancelOnExit);
+    }
+
+    @Override
+    void detach(Context context) {
+        if (cancelOnExit == null) {
+            return;
         }
-        String status = AuditRecord.SUCCEEDED;
-        String error = null;
-        RunCounts counts = null;
-        FlowbundleException unrestorable = null;
         try {
-            JobExecutionResult done =
-                    JobProgress.await(
-                            client,
-                            progressInterval,
-                            progress -> {
-                                LOG.info("run {}: {}", run.runId(), progress);
-                                lineage.running(sinks.datasets(), progress);
-                            });
-            counts = RunCounts.of(done.getAllAccumulatorResults());
-        } catch (Exception e) {
-            JobStatus jobStatus = jobStatus(client);
-            status = jobStatus == JobStatus.CANCELED ? AuditRecord.CANCELLED : AuditRecord.FAILED;
-            error = status.equals(AuditRecord.FAILED) ? Failures.describe(e) : null;
-            unrestorable = status.equals(AuditRecord.FAILED) ? restore.failure(e).orElse(null) : null;
-            if (unrestorable != null) {
-                error = unrestorable.getMessage();
-            }
-            counts = JobProgress.counts(client);
-        } finally {
-            try {
-                if (embedded) {
-                    Runtime.getRuntime().removeShutdownHook(cancelOnExit);
-                }
-            } catch (IllegalStateException shuttingDown) {
-                // already running: nothing to remove
-            }
+            Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // already running: nothing to remove
         }
-        Instant ended = Instant.now();
-        RunAudit audit = new RunAudit(run, spec.name(), config.actor());
-        if (counts != null) {
-            OutputSinks.Targets targets = sinks.targets();
-            audit.graphSteps(counts, started, ended, new RunAudit.Graph(
-                    sourceName, spec.dedupe() != null, targets.outputs(), targets.quarantine(), targets.staging()));
-        }
-        audit.finish(counts, started, ended, sourceName, new RunAudit.Outcome(status, error));
-        auditLog.append(audit.records());
-        if (status.equals(AuditRecord.SUCCEEDED)) {
-            lineage.complete(sinks.datasets(), counts, Map.of());
-        } else if (status.equals(AuditRecord.CANCELLED)) {
-            lineage.abort(sinks.datasets(), counts == null ? RunCounts.of(Map.of()) : counts);
-        } else {
-            lineage.fail(sinks.datasets(), error, null);
-        }
-        lineage.close();
-        if (unrestorable != null) {
-            // exit 2: the same command fails the same way until the user chooses (--from-scratch)
-            throw unrestorable;
-        }
-        if (status.equals(AuditRecord.FAILED)) {
-            throw new FlowbundleException("stream run " + run.runId() + " of " + spec.name() + " failed: " + error);
-        }
-        return new Summary(run, counts, Duration.between(started, ended), status);
+        cancelOnExit = null;
+    }
+
+    @Override
+    void progress(Context context, RunCounts counts) {
+        context.lineage.running(context.sinks.datasets(), counts);
+    }
+
+    @Override
+    String endedStatus(JobClient client) {
+        return jobStatus(client) == JobStatus.CANCELED ? AuditRecord.CANCELLED : AuditRecord.FAILED;
+    }
+
+    @Override
+    boolean auditsCountsOfUnfinishedJobs() {
+        return true;
+    }
+
+    /** A checkpoint that cannot be restored: exit 2, the same command fails the same way until the user chooses. */
+    @Override
+    Optional<FlowbundleException> explain(Exception failure) {
+        return restore == null ? Optional.empty() : restore.failure(failure).map(FlowbundleException.class::cast);
     }
 
     /** The restore path {@code flink run -s} gave the client, or null. */

@@ -4,6 +4,9 @@ import static io.flowbundle.testing.SecuredKafkaBroker.Listener.SASL_PLAINTEXT;
 import static io.flowbundle.testing.SecuredKafkaBroker.Listener.SASL_SSL;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowbundle.audit.AuditLog;
+import io.flowbundle.audit.AuditRecord;
+import io.flowbundle.config.Secrets;
 import io.flowbundle.jobs.StreamRun;
 import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
@@ -96,6 +99,18 @@ class SecuredKafkaITCase {
         assertThat(summary.counts().rejectedOnInput()).isPositive();
         assertThat(KafkaBroker.readCommitted(KAFKA.adminBootstrap(), "secure-dlq")).isNotEmpty();
         assertThat(logged).as("the run logged").isNotEmpty();
+        // the audit says which client properties were set, secrets masked
+        AuditRecord closing =
+                new AuditLog(dir.resolve("audit/audit.jsonl")).read().stream()
+                        .filter(r -> r.runId().equals(summary.run().runId()) && r.step().equals("run")
+                                && !r.status().equals(AuditRecord.RUNNING))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(closing.settings())
+                .containsEntry("source.properties.security.protocol", "SASL_SSL")
+                .containsEntry("source.properties.sasl.jaas.config", Secrets.MASK)
+                .containsEntry("sink[0].properties.ssl.truststore.password", Secrets.MASK)
+                .containsEntry("quarantine.properties.sasl.mechanism", "SCRAM-SHA-512");
         for (String secret : List.of(KAFKA.password(), KAFKA.truststorePassword())) {
             assertThat(logged).noneMatch(line -> line.contains(secret));
             assertThat(filesContaining(dir, secret)).as("files the run wrote that hold a secret").isEmpty();

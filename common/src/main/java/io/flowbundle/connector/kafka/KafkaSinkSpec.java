@@ -52,6 +52,11 @@ public record KafkaSinkSpec(String topic, String bootstrap, Map<String, String> 
     }
 
     @Override
+    public Map<String, String> clientProperties() {
+        return properties;
+    }
+
+    @Override
     public void preflight(Preflight preflight, String key) {
         KafkaPreflight.cluster(preflight, bootstrap, properties).sink(key, topic);
     }

@@ -72,6 +72,11 @@ public record KafkaSourceSpec(
     }
 
     @Override
+    public Map<String, String> clientProperties() {
+        return properties;
+    }
+
+    @Override
     public void preflight(Preflight preflight, String key) {
         KafkaPreflight.cluster(preflight, bootstrap, properties).source(key, topic);
     }
