@@ -60,6 +60,8 @@ abstract class PipelineRun {
         final String source;
         RunLineage lineage;
         Instant jobStarted;
+        /** The submitted job's id (hex), null before submission. */
+        String jobId;
 
         Context(RunInfo run, AuditLog auditLog, RunAudit audit, OutputSinks sinks, String source) {
             this.run = run;
@@ -210,6 +212,7 @@ abstract class PipelineRun {
             context.lineage.start(sinks.datasets());
             context.jobStarted = Instant.now();
             client = env.executeAsync(job.jobName());
+            context.jobId = client.getJobID().toHexString();
         } catch (Exception e) {
             EarlyCluster.closeIfUnclaimed(early);
             throw failed(context, new JobEnd(null, AuditRecord.FAILED, e));

@@ -56,6 +56,23 @@ public final class RetainedCheckpoints {
         return Optional.ofNullable(newest);
     }
 
+    /**
+     * Removes what job {@code jobId} retained under {@code checkpointDir} (its {@code <job-id>}
+     * folder); a folder that cannot be removed is logged, not fatal: the run itself succeeded.
+     */
+    static void deleteJob(String checkpointDir, String jobId) {
+        Path folder = new Path(new Path(checkpointDir), jobId);
+        try {
+            FileSystem fs = folder.getFileSystem();
+            if (fs.exists(folder)) {
+                fs.delete(folder, true);
+            }
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(RetainedCheckpoints.class)
+                    .warn("could not remove the finished job's checkpoints {}: {}", folder, e.toString());
+        }
+    }
+
     private static ResumePoint newestIn(String configured, Path folder, Pattern names, ResumePoint.Kind kind) {
         ResumePoint newest = null;
         for (FileStatus candidate : list(configured, folder)) {

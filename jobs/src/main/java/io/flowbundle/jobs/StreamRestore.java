@@ -82,6 +82,24 @@ final class StreamRestore {
                         : "no complete checkpoint" + where(settings) + " yet; " + reprocessed(source));
     }
 
+    /**
+     * Where a bounded run ({@code --bounded}) starts: a savepoint the user gave, else the source's
+     * {@code start} offsets. It does not resume retained checkpoints: they are for an unbounded run
+     * restarted after a crash, and a Kafka source restored from one keeps the stopping offsets of
+     * its saved splits (none, for an unbounded run's), so the bounded run would never end.
+     */
+    static StreamRestore forBounded(Map<String, String> settings, String givenToClient, SourceSpec source) {
+        String given = settings.getOrDefault(RESTORE_KEY, givenToClient);
+        if (given != null) {
+            return new StreamRestore(Origin.GIVEN, given, "restoring from " + given + " as given");
+        }
+        return new StreamRestore(
+                Origin.SCRATCH,
+                null,
+                "a bounded run does not resume retained checkpoints (they are for unbounded runs restarted"
+                        + " after a crash); " + reprocessed(source));
+    }
+
     Origin origin() {
         return origin;
     }

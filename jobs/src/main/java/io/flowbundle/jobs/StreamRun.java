@@ -10,6 +10,7 @@ import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
 
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -60,6 +61,7 @@ public final class StreamRun extends PipelineRun {
     private final boolean fromScratch;
     private StreamRestore restore;
     private Thread cancelOnExit;
+    private String checkpointDir;
 
     public StreamRun(PipelineSpec spec, RuntimeConfig config, boolean bounded, Duration progressInterval) {
         this(spec, config, bounded, progressInterval, false);
@@ -130,10 +132,13 @@ public final class StreamRun extends PipelineRun {
     /** Chooses where the job starts: the user's savepoint, the newest retained checkpoint, or scratch. */
     @Override
     void prepare(Context context, Map<String, String> settings, boolean embedded) {
+        String givenToClient = embedded ? null : restorePathOfClient();
         restore =
-                StreamRestore.decide(
-                        settings, embedded ? null : restorePathOfClient(), fromScratch, spec.source(), Instant.now());
+                bounded && !fromScratch
+                        ? StreamRestore.forBounded(settings, givenToClient, spec.source())
+                        : StreamRestore.decide(settings, givenToClient, fromScratch, spec.source(), Instant.now());
         LOG.info("{}: {}", spec.name(), restore.message());
+        checkpointDir = settings.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key());
     }
 
     @Override
@@ -195,6 +200,22 @@ public final class StreamRun extends PipelineRun {
             // already running: nothing to remove
         }
         cancelOnExit = null;
+    }
+
+    /**
+     * A bounded job that finished leaves its final checkpoint behind (its tasks are recorded as
+     * finished in it); an unbounded run resumed from it would restore finished sources and read
+     * nothing. So a successful bounded run removes its own job's checkpoints; the consumer group's
+     * offsets, committed with each checkpoint, say where it got to.
+     */
+    @Override
+    List<BatchRun.Committed> commit(Context context, List<AuditRecord> records) {
+        List<BatchRun.Committed> committed = super.commit(context, records);
+        String dir = checkpointDir;
+        if (bounded && dir != null && context.jobId != null) {
+            RetainedCheckpoints.deleteJob(dir, context.jobId);
+        }
+        return committed;
     }
 
     @Override

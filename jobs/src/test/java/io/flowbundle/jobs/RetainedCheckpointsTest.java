@@ -134,6 +134,28 @@ class RetainedCheckpointsTest {
     }
 
     @Test
+    void aBoundedRunDoesNotResumeRetainedCheckpointsButTakesAGivenSavepoint(@TempDir Path dir) throws IOException {
+        checkpoint(dir, JOB_A, 3, T0);
+        Map<String, String> settings = settings(dir);
+
+        StreamRestore bounded = StreamRestore.forBounded(settings, null, KAFKA);
+
+        assertThat(bounded.origin()).isEqualTo(StreamRestore.Origin.SCRATCH);
+        assertThat(settings).doesNotContainKey("execution.state-recovery.path");
+        assertThat(bounded.message()).startsWith("a bounded run does not resume retained checkpoints");
+        assertThat(StreamRestore.forBounded(settings, "/savepoints/sp-1", KAFKA).path()).isEqualTo("/savepoints/sp-1");
+    }
+
+    @Test
+    void aFinishedJobsCheckpointsAreRemovedAndNothingIsLeftToResume(@TempDir Path dir) throws IOException {
+        checkpoint(dir, JOB_A, 3, T0);
+
+        RetainedCheckpoints.deleteJob(settings(dir).get("execution.checkpointing.dir"), JOB_A);
+
+        assertThat(RetainedCheckpoints.latest(settings(dir).get("execution.checkpointing.dir"), null)).isEmpty();
+    }
+
+    @Test
     void aCheckpointWhoseOperatorsAreGoneFailsInOneLineNamingItAndFromScratch(@TempDir Path dir) throws IOException {
         checkpoint(dir, JOB_A, 3, T0);
         StreamRestore restore = StreamRestore.decide(settings(dir), null, false, KAFKA, T0);

@@ -105,7 +105,8 @@ class StreamRestartITCase {
                 dir.resolve("changed/stream-spec.yaml"),
                 Files.readString(spec).replace("dedupe: {key: id, retention: 1h}\n", ""));
 
-        CliProcess refused = CliProcess.start(dir, log("changed-refused"), stream(changed, "--bounded"));
+        // unbounded: a bounded run would not resume at all (StreamRestore.forBounded)
+        CliProcess refused = CliProcess.start(dir, log("changed-refused"), stream(changed));
         try {
             assertThat(refused.awaitExit(TIMEOUT)).as(refused.tail()).isEqualTo(2);
         } finally {
