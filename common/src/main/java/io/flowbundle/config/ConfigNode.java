@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -79,7 +80,12 @@ public final class ConfigNode {
             throw new ConfigException(absolute + ": cannot read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new ConfigException(absolute + ": expected a YAML mapping of keys at the top");
+            throw new ConfigException(
+                    absolute
+                            + ": expected a YAML mapping of keys at the top, got "
+                            + (root == null || root.isMissingNode() || root.isNull()
+                                    ? "an empty file"
+                                    : describe(root)));
         }
         ConfigNode loaded = new ConfigNode(root, "", absolute);
         loaded.resolveReferences(new SecretReferences(environment, loaded.baseDir()));
@@ -141,6 +147,12 @@ public final class ConfigNode {
     /** One line: SnakeYAML's messages go on with a source excerpt and a caret line. */
     private static String yamlProblem(JsonProcessingException e) {
         String message = firstLine(e.getOriginalMessage());
+        if (e instanceof StreamConstraintsException) {
+            // Jackson's limits (nesting depth): say what, not which Jackson setting
+            return "not valid YAML: "
+                    + message.replaceAll(", from `StreamReadConstraints\\.[A-Za-z]+\\(\\)`", "")
+                    + "; a spec or contract nests only a few levels";
+        }
         if (message.startsWith(DUPLICATE_FIELD) && e.getProcessor() instanceof JsonParser parser) {
             return "key '"
                     + keyPathOf(parser.getParsingContext())

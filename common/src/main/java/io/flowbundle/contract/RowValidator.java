@@ -138,7 +138,7 @@ public final class RowValidator implements Serializable {
             if (allowed != null) {
                 Object value = getter.getFieldOrNull(row);
                 if (!isAllowed(value)) {
-                    String text = String.valueOf(value);
+                    String text = Violation.quote(String.valueOf(value));
                     return new Violation(
                             Violation.ALLOWED,
                             column.name(),

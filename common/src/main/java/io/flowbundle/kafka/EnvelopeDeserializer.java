@@ -12,6 +12,11 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
 /**
  * Decodes Kafka records into {@link Envelope}s inside the source, so timestamps and watermarks are
  * taken per partition from the decoded event time. A record that does not decode is not an error
@@ -56,7 +61,7 @@ public final class EnvelopeDeserializer implements KafkaRecordDeserializationSch
         if (value == null) {
             out.collect(
                     Envelope.ofFailure(
-                            new Violation(Violation.PARSE, null, "record has no value (tombstone)"),
+                            new Violation(Violation.PARSE, null, tombstone(record.key())),
                             new byte[0],
                             record.partition(),
                             record.offset()));
@@ -75,6 +80,23 @@ public final class EnvelopeDeserializer implements KafkaRecordDeserializationSch
             out.collect(
                     Envelope.ofFailure(e.violation(), value, record.partition(), record.offset()));
         }
+    }
+
+    /**
+     * A tombstone deletes its key, and the dead-letter record has no value to carry it: the reason
+     * names the key, so what was deleted is not lost.
+     */
+    private static String tombstone(byte[] key) {
+        if (key == null) {
+            return "record has no value (tombstone)";
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(key)).toString();
+        } catch (CharacterCodingException e) {
+            text = "base64:" + Base64.getEncoder().encodeToString(key);
+        }
+        return "record has no value (tombstone of key '" + Violation.quote(text) + "')";
     }
 
     /** The partition's watermark if the row is at or behind it, else null (and track its time). */

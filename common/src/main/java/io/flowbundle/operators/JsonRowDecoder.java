@@ -3,10 +3,12 @@ package io.flowbundle.operators;
 import io.flowbundle.contract.Violation;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.RecyclerPool;
@@ -61,40 +63,64 @@ public final class JsonRowDecoder implements Serializable {
                     new Violation(Violation.PARSE, null, "empty record (no JSON object)"));
         }
         try (JsonParser parser = factory.createParser(bytes)) {
-            JsonToken first = parser.nextToken();
-            if (first != JsonToken.START_OBJECT) {
+            try {
+                return readRecord(parser);
+            } catch (StreamConstraintsException e) {
+                // a limit (nesting depth, length of a number or string) has no location of its own
                 throw new DecodeException(
-                        new Violation(
-                                Violation.PARSE,
-                                null,
-                                "expected a JSON object, got " + describe(first, parser)));
+                        notValidJson(e.getOriginalMessage(), parser.currentLocation()));
             }
-            RowData row = root.read(parser);
-            JsonToken trailing = parser.nextToken();
-            if (trailing != null) {
-                throw new DecodeException(
-                        new Violation(
-                                Violation.PARSE,
-                                null,
-                                "unexpected content after the JSON object at column "
-                                        + parser.currentLocation().getColumnNr()));
-            }
-            return row;
         } catch (JsonParseException e) {
-            throw new DecodeException(
-                    new Violation(
-                            Violation.PARSE,
-                            null,
-                            "not valid JSON: "
-                                    + e.getOriginalMessage()
-                                    + " at line "
-                                    + e.getLocation().getLineNr()
-                                    + ", column "
-                                    + e.getLocation().getColumnNr()));
+            throw new DecodeException(notValidJson(e.getOriginalMessage(), e.getLocation()));
         } catch (IOException e) {
             throw new DecodeException(
                     new Violation(Violation.PARSE, null, "not valid JSON: " + e.getMessage()));
         }
+    }
+
+    private RowData readRecord(JsonParser parser) throws IOException, DecodeException {
+        JsonToken first = parser.nextToken();
+        if (first != JsonToken.START_OBJECT) {
+            throw new DecodeException(
+                    new Violation(
+                            Violation.PARSE,
+                            null,
+                            "expected a JSON object, got " + describe(first, parser)));
+        }
+        RowData row = root.read(parser);
+        JsonToken trailing = parser.nextToken();
+        if (trailing != null) {
+            throw new DecodeException(
+                    new Violation(
+                            Violation.PARSE,
+                            null,
+                            "unexpected content after the JSON object at column "
+                                    + parser.currentLocation().getColumnNr()));
+        }
+        return row;
+    }
+
+    /**
+     * Jackson's message in the words of a producer of JSON, not of a Jackson user: without the
+     * Jackson settings it names, which a producer cannot change and which this decoder keeps.
+     */
+    private static Violation notValidJson(String jacksonMessage, JsonLocation location) {
+        String message =
+                jacksonMessage
+                        .replace(
+                                "enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow",
+                                "JSON has no NaN or Infinity; write \"NaN\", \"Infinity\" or"
+                                        + " \"-Infinity\" as a string")
+                        .replaceAll(", from `StreamReadConstraints\\.[A-Za-z]+\\(\\)`", "");
+        return new Violation(
+                Violation.PARSE,
+                null,
+                "not valid JSON: "
+                        + message
+                        + " at line "
+                        + location.getLineNr()
+                        + ", column "
+                        + location.getColumnNr());
     }
 
     private static String describe(JsonToken token, JsonParser parser) throws IOException {
@@ -197,7 +223,7 @@ public final class JsonRowDecoder implements Serializable {
                     if (token != JsonToken.VALUE_STRING) {
                         throw typeError(path, "a string", token, parser);
                     }
-                    return utf8(parser);
+                    return utf8(path, parser);
                 };
             case INTEGER:
                 return (parser, token) -> {
@@ -234,7 +260,20 @@ public final class JsonRowDecoder implements Serializable {
                             && token != JsonToken.VALUE_NUMBER_INT) {
                         throw typeError(path, "a number", token, parser);
                     }
-                    return parser.getDoubleValue();
+                    double value = parser.getDoubleValue();
+                    if (Double.isInfinite(value)) {
+                        // 1e400 would otherwise be read as Infinity, a value the producer never sent
+                        throw new DecodeException(
+                                new Violation(
+                                        Violation.TYPE,
+                                        path,
+                                        path
+                                                + ": "
+                                                + Violation.quote(parser.getText())
+                                                + " is out of range for a double (write \"Infinity\""
+                                                + " if infinity is meant)"));
+                    }
+                    return value;
                 };
             case BOOLEAN:
                 return (parser, token) -> {
@@ -248,14 +287,16 @@ public final class JsonRowDecoder implements Serializable {
                     if (token != JsonToken.VALUE_STRING) {
                         throw typeError(path, "a date string (YYYY-MM-DD)", token, parser);
                     }
+                    String text = parser.getText();
                     try {
-                        return (int) LocalDate.parse(parser.getText()).toEpochDay();
-                    } catch (DateTimeParseException e) {
+                        // a year such as +999999999 parses, but its day count does not fit an int
+                        return Math.toIntExact(LocalDate.parse(text).toEpochDay());
+                    } catch (DateTimeParseException | ArithmeticException e) {
                         throw new DecodeException(
                                 new Violation(
                                         Violation.TYPE,
                                         path,
-                                        path + ": '" + parser.getText() + "' is not a date (YYYY-MM-DD)"));
+                                        path + ": '" + Violation.quote(text) + "' is not a date (YYYY-MM-DD)"));
                     }
                 };
             case TIMESTAMP_WITHOUT_TIME_ZONE:
@@ -277,7 +318,7 @@ public final class JsonRowDecoder implements Serializable {
                                         path,
                                         path
                                                 + ": '"
-                                                + text
+                                                + Violation.quote(text)
                                                 + "' is not an ISO-8601 timestamp"
                                                 + " (e.g. 2026-11-01T10:15:30Z)"));
                     }
@@ -295,7 +336,8 @@ public final class JsonRowDecoder implements Serializable {
      * no {@code String} in between, and nothing to encode later when the row is fingerprinted or
      * serialized. ASCII, the usual case, is copied byte by byte; anything else goes through String.
      */
-    private static StringData utf8(JsonParser parser) throws IOException {
+    private static StringData utf8(String path, JsonParser parser)
+            throws IOException, DecodeException {
         char[] chars = parser.getTextCharacters();
         int offset = parser.getTextOffset();
         int length = parser.getTextLength();
@@ -303,11 +345,36 @@ public final class JsonRowDecoder implements Serializable {
         for (int i = 0; i < length; i++) {
             char c = chars[offset + i];
             if (c >= 0x80) {
+                rejectUnpairedSurrogate(path, chars, offset, offset + length);
                 return StringData.fromString(new String(chars, offset, length));
             }
             bytes[i] = (byte) c;
         }
         return StringData.fromBytes(bytes);
+    }
+
+    /**
+     * A {@code \\uD800} escape without its other half is no character: UTF-8 cannot hold it and
+     * the string would be stored with a '?' in its place, a value the producer never sent.
+     */
+    private static void rejectUnpairedSurrogate(String path, char[] chars, int from, int to)
+            throws DecodeException {
+        for (int i = from; i < to; i++) {
+            char c = chars[i];
+            if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(chars[i + 1])) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new DecodeException(
+                        new Violation(
+                                Violation.TYPE,
+                                path,
+                                String.format(
+                                        "%s: \\u%04X at character %d is half of a UTF-16 surrogate"
+                                                + " pair, not a character; escape both halves or"
+                                                + " write the character as UTF-8",
+                                        path, (int) c, i - from + 1)));
+            }
+        }
     }
 
     /**

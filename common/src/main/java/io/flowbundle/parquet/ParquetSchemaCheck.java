@@ -13,6 +13,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,22 +75,32 @@ public final class ParquetSchemaCheck {
             rows = reader.getRecordCount();
             bytes = java.nio.file.Files.size(file);
         } catch (Exception e) {
-            return new FileSchema(
-                    file,
-                    0,
-                    0,
-                    List.of(
-                            file
-                                    + ": not a readable Parquet file ("
-                                    // Parquet names the file by its reader object's identity
-                                    + rootMessage(e).replaceAll("\\b[\\w.$]+@\\p{XDigit}+\\b", "the file")
-                                    + "); move it out of the source folder or replace it"));
+            return new FileSchema(file, 0, 0, List.of(unreadable(file, e)));
         }
         List<String> problems = new ArrayList<>();
         for (Column column : contract.columns()) {
             checkColumn(file, schema, column.name(), column.type(), column.required(), contract, problems);
         }
         return new FileSchema(file, rows, bytes, problems);
+    }
+
+    /** Why a file's footer cannot be read, and what to do; one line. */
+    private static String unreadable(Path file, Exception e) {
+        // the local reader reports both as a FileNotFoundException naming the path
+        if (!Files.exists(file)) {
+            return file
+                    + ": disappeared after the source was listed (deleted or moved while the run"
+                    + " started); rerun once nothing writes to or cleans up the source folder";
+        }
+        if (!Files.isReadable(file)) {
+            return file
+                    + ": cannot be read (permission denied); let the user running flowbundle read it";
+        }
+        return file
+                + ": not a readable Parquet file ("
+                // Parquet names the file by its reader object's identity
+                + rootMessage(e).replaceAll("\\b[\\w.$]+@\\p{XDigit}+\\b", "the file")
+                + "); move it out of the source folder or replace it";
     }
 
     private static void checkColumn(
