@@ -14,11 +14,11 @@ import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -207,12 +207,12 @@ public final class BatchRun {
      * datasets and the audit agree after a crash anywhere in it ({@link RunCommit}).
      */
     private List<Committed> commit(RunInfo run, OutputSinks sinks, List<AuditRecord> records, AuditLog auditLog) {
-        List<RunCommit.Staged> staged = new ArrayList<>();
+        List<RunCommit.Dataset> staged = new ArrayList<>();
         Map<String, String> targets = new HashMap<>();
         for (OutputSinks.Dataset dataset : sinks.datasets()) {
             if (dataset.stagedDir() != null) {
                 staged.add(
-                        RunCommit.Staged.of(
+                        RunCommit.stage(
                                 dataset.role(),
                                 dataset.target(),
                                 dataset.stagedDir(),
@@ -228,7 +228,7 @@ public final class BatchRun {
         Path manifest = manifestFile().orElseThrow();
         Map<String, PartitionCommitter.Result> results;
         try {
-            results = RunCommit.commit(manifest, new RunCommit.Manifest(run.runId(), spec.name(), staged, records), auditLog);
+            results = RunCommit.commit(manifest, RunCommit.Manifest.of(run.runId(), spec.name(), staged, records), auditLog);
         } catch (RuntimeException e) {
             throw new CommitInterrupted(
                     "batch run " + run.runId() + " of " + spec.name() + ": the job succeeded but its commit failed ("
