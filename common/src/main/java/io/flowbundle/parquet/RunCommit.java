@@ -442,6 +442,10 @@ public final class RunCommit {
                     return Optional.empty();
                 }
             } catch (IOException e) {
+                if (StorageErrors.isMissingBucket(e)) {
+                    // no bucket, so no interrupted commit in it: the run's own checks name the spec key
+                    return Optional.empty();
+                }
                 throw new UncheckedIOException(
                         "cannot look for an interrupted commit: " + StorageErrors.describe(location, e), e);
             }
