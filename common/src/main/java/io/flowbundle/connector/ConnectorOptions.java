@@ -2,6 +2,7 @@ package io.flowbundle.connector;
 
 import io.flowbundle.config.ConfigException;
 import io.flowbundle.config.ConfigNode;
+import io.flowbundle.fs.Locations;
 
 import org.apache.flink.configuration.ConfigOption;
 
@@ -103,6 +104,14 @@ public final class ConnectorOptions {
     /** A path option; relative paths resolve against the folder of the spec file. */
     public Path path(ConfigOption<String> option) {
         return node.get(option.key()).path();
+    }
+
+    /**
+     * A dataset location option: a URI with a scheme ({@code s3://bucket/x}) as it is, a path
+     * without one resolved against the folder of the spec file ({@link Locations#resolve}).
+     */
+    public org.apache.flink.core.fs.Path location(ConfigOption<String> option) {
+        return Locations.resolve(node.get(option.key()));
     }
 
     /** An error located at the option's key (or at the declaration when the key is absent). */

@@ -4,6 +4,7 @@ import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,14 @@ public final class FileTrees {
     }
 
     private static void collect(FileSystem fs, Path dir, List<FileStatus> out) throws IOException {
-        FileStatus[] children = fs.listStatus(dir);
+        FileStatus[] children;
+        try {
+            children = fs.listStatus(dir);
+        } catch (FileNotFoundException e) {
+            // deleted since its parent was listed (a commit or cleanup at work; on S3Proxy's
+            // filesystem store, the empty folder a deleted prefix leaves behind)
+            return;
+        }
         if (children == null) {
             return;
         }

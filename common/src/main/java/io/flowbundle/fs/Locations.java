@@ -61,6 +61,30 @@ public final class Locations {
         return new Path(uri);
     }
 
+    /** The location of a local file or folder, absolute and normalized. */
+    public static Path local(java.nio.file.Path path) {
+        return new Path(path.toAbsolutePath().normalize().toUri());
+    }
+
+    /** Whether {@code location} is on the local disk ({@code file:} or no scheme). */
+    public static boolean isLocal(Path location) {
+        String scheme = location.toUri().getScheme();
+        return scheme == null || scheme.equalsIgnoreCase("file");
+    }
+
+    /** The local file or folder at {@code location} ({@link #isLocal} must hold). */
+    public static java.nio.file.Path toLocal(Path location) {
+        if (!isLocal(location)) {
+            throw new IllegalArgumentException(location + " is not on the local disk");
+        }
+        return java.nio.file.Path.of(location.toUri().getPath());
+    }
+
+    /** The location as people and the audit name it: a local path as a path, else its URI. */
+    public static String describe(Path location) {
+        return isLocal(location) ? toLocal(location).toString() : location.toString();
+    }
+
     /** Fails with a one-line message when no file system of this JVM serves {@code uri}'s scheme. */
     static void requireFileSystem(URI uri, String where) {
         try {

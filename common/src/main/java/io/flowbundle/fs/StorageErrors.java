@@ -22,6 +22,17 @@ public final class StorageErrors {
 
     private StorageErrors() {}
 
+    /** Whether {@code error} says that the bucket does not exist (S3's 404 NoSuchBucket). */
+    public static boolean isMissingBucket(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause.getClass().getSimpleName().equals("UnknownStoreException")
+                    || String.valueOf(cause.getMessage()).contains("NoSuchBucket")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What went wrong at {@code location}, in one line. */
     public static String describe(Path location, Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {

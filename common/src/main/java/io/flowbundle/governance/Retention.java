@@ -4,8 +4,12 @@ import io.flowbundle.FlowbundleException;
 import io.flowbundle.UsageException;
 import io.flowbundle.connector.Role;
 import io.flowbundle.contract.Contract;
+import io.flowbundle.fs.Locations;
 import io.flowbundle.parquet.PartitionCommitter;
 import io.flowbundle.spec.PipelineSpec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +41,8 @@ public final class Retention {
 
     private static final Pattern DATE_VALUE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+
     private Retention() {}
 
     /**
@@ -67,11 +73,18 @@ public final class Retention {
         List<Dataset> out = new ArrayList<>();
         for (Role role : List.of(Role.SINK, Role.STAGING, Role.QUARANTINE)) {
             for (PipelineSpec.DeclaredSink declared : spec.declaredSinks()) {
-                Optional<Path> folder = declared.sink().retainedFolder();
-                if (declared.role() == role && folder.isPresent()) {
-                    Contract contract = role == Role.SINK ? spec.outputContract() : spec.contract();
-                    out.add(new Dataset(spec.name(), declared.dataset(), folder.get(), contract));
+                Optional<org.apache.flink.core.fs.Path> folder = declared.sink().retainedFolder();
+                if (declared.role() != role || folder.isEmpty()) {
+                    continue;
                 }
+                if (!Locations.isLocal(folder.get())) {
+                    // listing and deleting dated prefixes on object storage is not built yet
+                    LOG.warn("retention: {} of {} is on object storage ({}); not managed by retention yet, left as it is",
+                            declared.dataset(), spec.name(), folder.get());
+                    continue;
+                }
+                Contract contract = role == Role.SINK ? spec.outputContract() : spec.contract();
+                out.add(new Dataset(spec.name(), declared.dataset(), Locations.toLocal(folder.get()), contract));
             }
         }
         return out;

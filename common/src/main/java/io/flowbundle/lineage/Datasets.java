@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 /**
  * OpenLineage dataset identifiers, following its naming conventions: a local file or folder is
  * namespace {@code file}, name = its absolute path; a Kafka topic is namespace
- * {@code kafka://host:port} (the first bootstrap server), name = the topic.
+ * {@code kafka://host:port} (the first bootstrap server), name = the topic; an object-store
+ * prefix is namespace {@code s3://bucket} (the scheme as written: s3, s3a, gs, hdfs://host:port),
+ * name = the key prefix without its leading slash.
  *
  * <p>Written as text (by {@link Id#toString()}, and by users: {@link #parse}), a dataset is
  * {@code NAMESPACE:NAME}: {@code file:/data/sensor-events},
@@ -70,6 +72,16 @@ public final class Datasets {
 
     public static Id file(Path path) {
         return new Id(FILE, path.toAbsolutePath().normalize().toString());
+    }
+
+    /** The dataset at a Flink file system location: {@link #file} for {@code file:}, else by its URI. */
+    public static Id location(org.apache.flink.core.fs.Path location) {
+        URI uri = location.toUri();
+        if (uri.getScheme() == null || uri.getScheme().equals(FILE)) {
+            return file(Path.of(uri.getPath()));
+        }
+        String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/+", "");
+        return new Id(uri.getScheme() + "://" + uri.getAuthority(), key);
     }
 
     public static Id kafka(String bootstrap, String topic) {

@@ -4,8 +4,10 @@ import io.flowbundle.FlowbundleException;
 import io.flowbundle.contract.Column;
 import io.flowbundle.contract.ColumnType;
 import io.flowbundle.contract.Contract;
+import io.flowbundle.fs.Locations;
 
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -13,6 +15,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +40,7 @@ public final class ParquetSchemaCheck {
     /**
      * What one file's footer says against the contract.
      *
+     * @param file the local file (null for a file on object storage: the problems name it)
      * @param rows the footer's row count (0 when the footer cannot be read)
      * @param problems one line each, naming the file and the column; empty when the file is fine
      */
@@ -65,21 +69,66 @@ public final class ParquetSchemaCheck {
         return new Stats(files.size(), rows, bytes);
     }
 
+    /**
+     * As {@link #check}, for files on any Flink file system: local ones as there, object-store ones
+     * with their footers read through Flink's input streams (a few ranged GETs each).
+     */
+    public static Stats checkLocations(List<org.apache.flink.core.fs.Path> files, Contract contract) {
+        long rows = 0;
+        long bytes = 0;
+        for (org.apache.flink.core.fs.Path file : files) {
+            FileSchema schema =
+                    Locations.isLocal(file)
+                            ? inspect(Locations.toLocal(file), contract)
+                            : inspect(file.toString(), null, () -> FlinkInputFile.open(file), contract);
+            if (!schema.ok()) {
+                throw new FlowbundleException(schema.problems().get(0));
+            }
+            rows += schema.rows();
+            bytes += schema.bytes();
+        }
+        return new Stats(files.size(), rows, bytes);
+    }
+
     /** Every problem of one file (a missing or mistyped column each), without failing. */
     public static FileSchema inspect(Path file, Contract contract) {
+        return inspect(file.toString(), file, () -> new LocalInputFile(file), contract);
+    }
+
+    /** Opens a Parquet file, or fails. */
+    interface Opener {
+        InputFile open() throws IOException;
+    }
+
+    private static FileSchema inspect(String name, Path file, Opener opener, Contract contract) {
         MessageType schema;
         long rows;
         long bytes;
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
-            schema = reader.getFooter().getFileMetaData().getSchema();
-            rows = reader.getRecordCount();
-            bytes = java.nio.file.Files.size(file);
+        try {
+            InputFile input = opener.open();
+            try (ParquetFileReader reader = ParquetFileReader.open(input)) {
+                schema = reader.getFooter().getFileMetaData().getSchema();
+                rows = reader.getRecordCount();
+                bytes = input.getLength();
+            }
         } catch (Exception e) {
-            return new FileSchema(file, 0, 0, List.of(unreadable(file, e)));
+            if (file != null) {
+                return new FileSchema(file, 0, 0, List.of(unreadable(file, e)));
+            }
+            return new FileSchema(
+                    file,
+                    0,
+                    0,
+                    List.of(
+                            name
+                                    + ": not a readable Parquet file ("
+                                    // Parquet names the file by its reader object's identity
+                                    + rootMessage(e).replaceAll("\\b[\\w.$]+@\\p{XDigit}+\\b", "the file")
+                                    + "); move it out of the source folder or replace it"));
         }
         List<String> problems = new ArrayList<>();
         for (Column column : contract.columns()) {
-            checkColumn(file, schema, column.name(), column.type(), column.required(), contract, problems);
+            checkColumn(name, schema, column.name(), column.type(), column.required(), contract, problems);
         }
         return new FileSchema(file, rows, bytes, problems);
     }
@@ -104,7 +153,7 @@ public final class ParquetSchemaCheck {
     }
 
     private static void checkColumn(
-            Path file,
+            String file,
             GroupType group,
             String path,
             ColumnType expected,
@@ -199,7 +248,7 @@ public final class ParquetSchemaCheck {
     }
 
     private static String mismatch(
-            Path file, String path, String actual, ColumnType expected, Contract contract) {
+            String file, String path, String actual, ColumnType expected, Contract contract) {
         return file
                 + ": column '"
                 + path

@@ -1,5 +1,9 @@
 package io.flowbundle.parquet;
 
+import io.flowbundle.fs.FileTrees;
+import io.flowbundle.fs.Locations;
+import io.flowbundle.fs.StorageErrors;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -34,6 +38,18 @@ public final class PartitionCommitter {
         return target.toAbsolutePath()
                 .getParent()
                 .resolve("." + target.getFileName() + ".staging-" + runId);
+    }
+
+    /**
+     * As {@link #stagingDir(Path, String)}, on any Flink file system: on object storage a hidden
+     * sibling prefix of the dataset (readers skip {@code .} entries), in the same bucket, so that
+     * moving a file in at commit is a server-side copy.
+     */
+    public static org.apache.flink.core.fs.Path stagingDir(org.apache.flink.core.fs.Path target, String runId) {
+        if (Locations.isLocal(target)) {
+            return Locations.local(stagingDir(Locations.toLocal(target), runId));
+        }
+        return new org.apache.flink.core.fs.Path(target.getParent(), "." + target.getName() + ".staging-" + runId);
     }
 
     /**
@@ -91,6 +107,19 @@ public final class PartitionCommitter {
             deleteRecursively(staged);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As {@link #abort(Path)}, on any Flink file system. */
+    public static void abort(org.apache.flink.core.fs.Path staged) {
+        if (Locations.isLocal(staged)) {
+            abort(Locations.toLocal(staged));
+            return;
+        }
+        try {
+            FileTrees.deleteRecursively(staged);
+        } catch (IOException e) {
+            throw new UncheckedIOException(StorageErrors.describe(staged, e), e);
         }
     }
 

@@ -6,11 +6,11 @@ import io.flowbundle.connector.SinkContext;
 import io.flowbundle.connector.WrittenDataset;
 import io.flowbundle.lineage.Datasets;
 
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,7 +54,8 @@ public interface SinkSpec extends Serializable {
     default void preflight(Preflight preflight, String key) {}
 
     /**
-     * The folder of dated partitions that {@code flowbundle retention} manages; empty for a store
+     * The folder (or object-store prefix) of dated partitions that {@code flowbundle retention}
+     * manages and beside which a batch run's commit manifest lives; empty for a store
      * that expires data by its own settings (a Kafka topic's retention).
      */
     default Optional<Path> retainedFolder() {

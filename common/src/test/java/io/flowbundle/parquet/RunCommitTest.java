@@ -144,9 +144,19 @@ class RunCommitTest {
 
     private static AuditRecord record(String step) {
         Instant at = Instant.parse("2026-11-02T01:00:00Z");
-        return new AuditRecord(
-                RUN, "sensor-hourly", "batch", "2026-11-01", step, "test", at, at, List.of(), null,
-                1L, 1L, 0L, 0L, 0L, AuditRecord.SUCCEEDED, null, null, null);
+        return AuditRecord.builder()
+                .runId(RUN)
+                .pipeline("sensor-hourly")
+                .mode("batch")
+                .logicalDate("2026-11-01")
+                .step(step)
+                .actor("test")
+                .startedAt(at)
+                .endedAt(at)
+                .rowsIn(1L)
+                .rowsOut(1L)
+                .status(AuditRecord.SUCCEEDED)
+                .build();
     }
 
     private static void write(Path file, String content) throws IOException {

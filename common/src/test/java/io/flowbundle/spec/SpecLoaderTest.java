@@ -8,6 +8,7 @@ import io.flowbundle.connector.kafka.KafkaSinkSpec;
 import io.flowbundle.connector.kafka.KafkaSourceSpec;
 import io.flowbundle.connector.parquet.ParquetSinkSpec;
 import io.flowbundle.connector.parquet.ParquetSourceSpec;
+import io.flowbundle.fs.Locations;
 import io.flowbundle.contract.ContractLoader;
 import io.flowbundle.testing.ConfFixture;
 
@@ -104,7 +105,7 @@ class SpecLoaderTest {
         PipelineSpec spec = SpecLoader.load(roundabout);
 
         assertThat(((ParquetSourceSpec) spec.source()).path())
-                .isEqualTo(dir.toAbsolutePath().resolve("data/sensor-events"));
+                .isEqualTo(Locations.local(dir.toAbsolutePath().resolve("data/sensor-events")));
         assertThat(spec.contract().location()).isEqualTo(conf.contract("sensor_events").toString());
     }
 

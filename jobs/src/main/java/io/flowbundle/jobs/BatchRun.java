@@ -12,11 +12,11 @@ import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
 
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -158,12 +158,12 @@ public final class BatchRun extends PipelineRun {
         RunInfo run = context.run;
         OutputSinks sinks = context.sinks;
         AuditLog auditLog = context.auditLog;
-        List<RunCommit.Staged> staged = new ArrayList<>();
+        List<RunCommit.Dataset> staged = new ArrayList<>();
         Map<String, String> targets = new HashMap<>();
         for (OutputSinks.Dataset dataset : sinks.datasets()) {
             if (dataset.stagedDir() != null) {
                 staged.add(
-                        RunCommit.Staged.of(
+                        RunCommit.stage(
                                 dataset.role(),
                                 dataset.target(),
                                 dataset.stagedDir(),
@@ -179,7 +179,7 @@ public final class BatchRun extends PipelineRun {
         Path manifest = manifestFile().orElseThrow();
         Map<String, PartitionCommitter.Result> results;
         try {
-            results = RunCommit.commit(manifest, new RunCommit.Manifest(run.runId(), spec.name(), staged, records), auditLog);
+            results = RunCommit.commit(manifest, RunCommit.Manifest.of(run.runId(), spec.name(), staged, records), auditLog);
         } catch (RuntimeException e) {
             // the staged files and the manifest stay: the next run of the pipeline completes the commit
             throw new FlowbundleException(

@@ -10,11 +10,11 @@ import io.flowbundle.pipeline.PipelineGraph;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
 
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -37,14 +37,17 @@ public final class ParquetConnector implements ConnectorFactory {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "A Parquet file or a folder, relative to the spec's folder: every Parquet"
-                                    + " file below it is read (links followed, hidden entries skipped).");
+                            "A Parquet file or a folder: a path relative to the spec's folder, or a URI"
+                                    + " such as s3://bucket/prefix; every Parquet file below it is read"
+                                    + " (local links followed, hidden entries skipped).");
 
     public static final ConfigOption<String> SINK_PATH =
             ConfigOptions.key("path")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("The folder written, relative to the spec's folder.");
+                    .withDescription(
+                            "The folder written: a path relative to the spec's folder, or a URI such"
+                                    + " as s3://bucket/prefix.");
 
     public static final ConfigOption<String> DATE_PARTITION =
             ConfigOptions.key("date_partition")
@@ -90,7 +93,7 @@ public final class ParquetConnector implements ConnectorFactory {
 
     @Override
     public SourceSpec createSource(ConnectorOptions options) {
-        return new ParquetSourceSpec(options.path(PATH), options.get(DATE_PARTITION));
+        return new ParquetSourceSpec(options.location(PATH), options.get(DATE_PARTITION));
     }
 
     @Override
@@ -99,6 +102,6 @@ public final class ParquetConnector implements ConnectorFactory {
         if (partitionBy == null) {
             partitionBy = role == Role.STAGING ? List.of("date") : List.of();
         }
-        return new ParquetSinkSpec(options.path(SINK_PATH), partitionBy, options.get(COMPRESSION).codec());
+        return new ParquetSinkSpec(options.location(SINK_PATH), partitionBy, options.get(COMPRESSION).codec());
     }
 }

@@ -15,24 +15,25 @@ import org.apache.flink.table.types.logical.RowType;
 
 import java.util.List;
 
-/** Parquet files read column by column into the pipeline's row type, as envelopes. */
+/** Parquet files (on any Flink file system) read column by column into the pipeline's row type, as envelopes. */
 public final class ParquetEventSource implements EventSource {
 
-    private final List<java.nio.file.Path> files;
+    private final List<Path> files;
     private final RowType payloadType;
     private final String name;
 
-    public ParquetEventSource(List<java.nio.file.Path> files, RowType payloadType, String name) {
+    /** @param name the source as people name it; its last segment names the operator */
+    public ParquetEventSource(List<Path> files, RowType payloadType, String name) {
         this.files = List.copyOf(files);
         this.payloadType = payloadType;
-        this.name = java.nio.file.Path.of(name).getFileName().toString();
+        this.name = new Path(name).getName();
     }
 
     @Override
     public DataStream<RowData> envelopes(StreamExecutionEnvironment env) {
-        Path[] paths = files.stream().map(f -> new Path(f.toUri())).toArray(Path[]::new);
         FileSource<RowData> source =
-                FileSource.forBulkFileFormat(ParquetFormats.inputFormat(payloadType), paths).build();
+                FileSource.forBulkFileFormat(ParquetFormats.inputFormat(payloadType), files.toArray(Path[]::new))
+                        .build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "parquet " + name)
                 .uid("source")
                 .map(new ToEnvelope())

@@ -1,8 +1,11 @@
 package io.flowbundle.connector.parquet;
 
+import io.flowbundle.FlowbundleException;
 import io.flowbundle.connector.Role;
 import io.flowbundle.connector.SinkContext;
 import io.flowbundle.connector.WrittenDataset;
+import io.flowbundle.fs.Locations;
+import io.flowbundle.fs.StorageErrors;
 import io.flowbundle.lineage.Datasets;
 import io.flowbundle.parquet.ParquetSinks;
 import io.flowbundle.parquet.PartitionCommitter;
@@ -10,15 +13,17 @@ import io.flowbundle.parquet.Partitioning;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.SinkSpec;
 
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
 
-import java.nio.file.Path;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Parquet files under {@code path}, in Hive partitions named by {@code partitionBy}.
+ * Parquet files under {@code path} (a local folder or an object-store prefix), in Hive partitions
+ * named by {@code partitionBy}.
  *
  * <p>Bounded runs write aside ({@link PartitionCommitter#stagingDir}) and the run commits the
  * files when the job has succeeded, replacing the partitions it owns. Streaming runs write in
@@ -32,6 +37,11 @@ public record ParquetSinkSpec(Path path, List<String> partitionBy, String compre
         partitionBy = List.copyOf(partitionBy);
     }
 
+    /** A sink on the local disk. */
+    public ParquetSinkSpec(java.nio.file.Path path, List<String> partitionBy, String compression) {
+        this(Locations.local(path), partitionBy, compression);
+    }
+
     @Override
     public String type() {
         return ParquetConnector.TYPE;
@@ -39,12 +49,12 @@ public record ParquetSinkSpec(Path path, List<String> partitionBy, String compre
 
     @Override
     public String describe() {
-        return path.toString();
+        return Locations.describe(path);
     }
 
     @Override
     public Datasets.Id dataset() {
-        return Datasets.file(path);
+        return Datasets.location(path);
     }
 
     @Override
@@ -66,13 +76,29 @@ public record ParquetSinkSpec(Path path, List<String> partitionBy, String compre
         Path target = path;
         if (context.role() == Role.QUARANTINE && run.logicalDate() != null) {
             // one folder per logical date, replaced by a rerun of that date
-            target = path.resolve("date=" + run.logicalDate());
+            target = new Path(path, "date=" + run.logicalDate());
+        }
+        if (!Locations.isLocal(target)) {
+            probe(target, context);
         }
         Path dir = run.isBatch() ? PartitionCommitter.stagingDir(target, run.runId()) : target;
         rows.sinkTo(ParquetSinks.fileSink(dir, partitioning, compression, "part-" + run.shortId()))
-                .name(context.dataset() + ": parquet " + target.getFileName())
+                .name(context.dataset() + ": parquet " + target.getName())
                 .uid(context.uid());
         return new WrittenDataset(
-                Datasets.file(target), target.toString(), target, run.isBatch() ? dir : null, partitioning);
+                Datasets.location(target), Locations.describe(target), target, run.isBatch() ? dir : null, partitioning);
+    }
+
+    /**
+     * One request to the object store before the job is built, so that a missing bucket or a
+     * wrong key fails the run in one line naming the spec key rather than in the job's first write.
+     */
+    private static void probe(Path target, SinkContext context) {
+        try {
+            target.getFileSystem().exists(target);
+        } catch (IOException e) {
+            throw new FlowbundleException(
+                    context.spec().file() + ": " + context.key() + ".path: " + StorageErrors.describe(target, e), e);
+        }
     }
 }
