@@ -35,16 +35,37 @@ public final class PipelineLineage {
     /** What the run read. */
     public record Input(Long rows, Long bytes, Long files) {}
 
-    /** What the run wrote into one dataset. */
-    public record Output(
-            String role,
-            Datasets.Id dataset,
-            RowType rowType,
-            Contract contract,
-            Long rows,
-            Long bytes,
-            Long files,
-            boolean overwrote) {}
+    /**
+     * One dataset the run writes, and what it wrote there.
+     *
+     * @param contract null when none applies (the quarantine)
+     */
+    public record Output(String role, Datasets.Id dataset, RowType rowType, Contract contract, Written written) {
+        public Long rows() {
+            return written.rows();
+        }
+
+        public Long bytes() {
+            return written.bytes();
+        }
+
+        public Long files() {
+            return written.files();
+        }
+
+        public boolean overwrote() {
+            return written.overwrote();
+        }
+    }
+
+    /**
+     * What a run wrote into a dataset; null counts where unknown (not yet, or not by this sink).
+     *
+     * @param overwrote whether it replaced data that was there (a rerun's partition)
+     */
+    public record Written(Long rows, Long bytes, Long files, boolean overwrote) {
+        public static final Written NOTHING_YET = new Written(null, null, null, false);
+    }
 
     private final OpenLineage ol = new OpenLineage(PRODUCER);
     private final DatasetFacets datasetFacets = new DatasetFacets(ol);

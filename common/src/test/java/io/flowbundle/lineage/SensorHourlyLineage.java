@@ -53,12 +53,12 @@ final class SensorHourlyLineage {
         return List.of(
                 new PipelineLineage.Output(
                         "output", spec.sinks().get(0).dataset(), spec.outputContract().rowType(), spec.outputContract(),
-                        committed ? 12L : null, committed ? 4_096L : null, committed ? 1L : null, committed),
+                        committed ? new PipelineLineage.Written(12L, 4_096L, 1L, true) : PipelineLineage.Written.NOTHING_YET),
                 new PipelineLineage.Output(
                         "quarantine", spec.quarantine().dataset(), Rejected.TYPE, null,
-                        committed ? 3L : null, null, null, false),
+                        new PipelineLineage.Written(committed ? 3L : null, null, null, false)),
                 new PipelineLineage.Output(
                         "staging", spec.staging().dataset(), PipelineGraph.payloadType(spec), spec.contract(),
-                        committed ? 97L : null, null, null, false));
+                        new PipelineLineage.Written(committed ? 97L : null, null, null, false)));
     }
 }

@@ -143,9 +143,14 @@ class RunCommitTest {
     }
 
     private static AuditRecord record(String step) {
+        return record(RUN, step);
+    }
+
+    /** A step of run {@code runId} as a commit's manifest carries it (S3RunCommitITCase too). */
+    static AuditRecord record(String runId, String step) {
         Instant at = Instant.parse("2026-11-02T01:00:00Z");
         return AuditRecord.builder()
-                .runId(RUN)
+                .runId(runId)
                 .pipeline("sensor-hourly")
                 .mode("batch")
                 .logicalDate("2026-11-01")

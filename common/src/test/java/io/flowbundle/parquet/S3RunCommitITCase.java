@@ -165,20 +165,7 @@ class S3RunCommitITCase {
     }
 
     private AuditRecord record(String step) {
-        Instant at = Instant.parse("2026-11-02T01:00:00Z");
-        return AuditRecord.builder()
-                .runId(run)
-                .pipeline("sensor-hourly")
-                .mode("batch")
-                .logicalDate("2026-11-01")
-                .step(step)
-                .actor("test")
-                .startedAt(at)
-                .endedAt(at)
-                .rowsIn(1L)
-                .rowsOut(1L)
-                .status(AuditRecord.SUCCEEDED)
-                .build();
+        return RunCommitTest.record(run, step);
     }
 
     private static void write(Path file, String text) throws IOException {

@@ -90,7 +90,7 @@ public final class OutputSinks implements PipelineSinks {
     private void write(
             DataStream<RowData> rows, RowType rowType, Contract contract, PipelineSpec.DeclaredSink declared) {
         SinkContext context =
-                new SinkContext(spec, run, declared.role(), declared.key(), declared.dataset(), rowType);
+                new SinkContext(spec, run, declared, rowType);
         WrittenDataset written = declared.sink().attach(rows, context);
         datasets.add(new Dataset(declared.dataset(), written, rowType, contract));
     }

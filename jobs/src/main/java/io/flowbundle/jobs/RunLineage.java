@@ -103,10 +103,11 @@ final class RunLineage implements AutoCloseable {
                             dataset.id(),
                             dataset.rowType(),
                             dataset.contract(),
-                            rows,
-                            commit == null ? null : commit.bytes(),
-                            commit == null ? null : commit.files(),
-                            commit != null && !commit.replaced().isEmpty()));
+                            new PipelineLineage.Written(
+                                    rows,
+                                    commit == null ? null : commit.bytes(),
+                                    commit == null ? null : commit.files(),
+                                    commit != null && !commit.replaced().isEmpty())));
         }
         return out;
     }

@@ -34,7 +34,7 @@ final class PostgresTable {
         columns.put("source", "text");
         columns.put("loaded_at", "timestamp with time zone");
         columns.put("run_id", "text");
-        return Map.copyOf(columns);
+        return java.util.Collections.unmodifiableMap(columns); // in table order (Map.copyOf has none)
     }
 
     static String createTable(PostgresTarget target) {

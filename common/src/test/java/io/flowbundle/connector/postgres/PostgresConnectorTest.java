@@ -178,7 +178,8 @@ class PostgresConnectorTest {
     void aRecordIsADocumentWithItsPrimaryKeyAsIdAndItsEventTime() throws Exception {
         PipelineSpec loaded = load("staging: {type: postgres, url: 'jdbc:postgresql://h/db', table: t}");
         SinkContext context = new SinkContext(
-                loaded, RunInfo.start(RunInfo.Mode.BATCH, null), Role.STAGING, "staging", "staging",
+                loaded, RunInfo.start(RunInfo.Mode.BATCH, null),
+                new PipelineSpec.DeclaredSink("staging", Role.STAGING, 0, loaded.staging()),
                 loaded.contract().rowType(loaded.eventTime()));
         PostgresDocuments documents = PostgresDocuments.of(context);
         Instant at = Instant.parse("2026-11-01T10:01:30.250Z");
@@ -202,7 +203,8 @@ class PostgresConnectorTest {
     void aRejectedRecordIsKeyedByRunStageAndSourcePosition() throws Exception {
         PipelineSpec loaded = load("staging: {type: postgres, url: 'jdbc:postgresql://h/db', table: t}");
         SinkContext context = new SinkContext(
-                loaded, RunInfo.start(RunInfo.Mode.STREAMING, null), Role.QUARANTINE, "quarantine", "quarantine",
+                loaded, RunInfo.start(RunInfo.Mode.STREAMING, null),
+                new PipelineSpec.DeclaredSink("quarantine", Role.QUARANTINE, 0, loaded.quarantine()),
                 Rejected.TYPE);
         PostgresDocuments documents = PostgresDocuments.of(context);
         Violation range = new Violation("range", "temperature_c", "temperature_c: 150.0 is above 100");
