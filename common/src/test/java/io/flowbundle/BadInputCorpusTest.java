@@ -5,6 +5,9 @@ import static io.flowbundle.testing.SensorRows.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flowbundle.config.ConfigNode;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.ContractLoader;
@@ -22,10 +25,20 @@ import io.flowbundle.testing.HarnessAccumulators;
 import io.flowbundle.testing.ParquetFiles;
 import io.flowbundle.testing.RejectedRecord;
 import io.flowbundle.testing.SensorRows;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -42,21 +55,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Runs the bad-input corpus ({@code bad-inputs/cases.yaml}): every case's input through the code
@@ -114,7 +112,9 @@ class BadInputCorpusTest {
                 missing.add(c.get("id").asText());
             }
         }
-        assertThat(missing).as("cases of bad-inputs/cases.yaml not in docs/RELIABILITY.md").isEmpty();
+        assertThat(missing)
+                .as("cases of bad-inputs/cases.yaml not in docs/RELIABILITY.md")
+                .isEmpty();
     }
 
     // --- records: EnvelopeDeserializer, then the input ContractGate ---
@@ -136,30 +136,47 @@ class BadInputCorpusTest {
 
         OneInputStreamOperatorTestHarness<RowData, RowData> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(
-                        new ContractGate("input", new RowValidator(contract), type, "run-1", "corpus", SOURCE));
+                        new ContractGate(
+                                "input",
+                                new RowValidator(contract),
+                                type,
+                                "run-1",
+                                "corpus",
+                                SOURCE));
         try {
             harness.processElement(envelopes.get(0), 0L);
             List<RowData> passed = harness.extractOutputValues();
             List<RejectedRecord> rejected = sideOutput(harness, ContractGate.REJECTED);
             Map<String, Long> counts = HarnessAccumulators.of(harness);
             assertThat(counts.get("input.in")).isEqualTo(1L);
-            assertThat(counts.get("input.out") + counts.get("input.rejected") + counts.get("late.events"))
+            assertThat(
+                            counts.get("input.out")
+                                    + counts.get("input.rejected")
+                                    + counts.get("late.events"))
                     .as("nothing lost: in = out + rejected + late")
                     .isEqualTo(counts.get("input.in"));
             assertThat(sideOutput(harness, ContractGate.LATE)).isEmpty();
             if (c.has("passed")) {
                 assertThat(rejected).as("rejected").isEmpty();
                 assertThat(passed).hasSize(1);
-                JsonNode row = JSON.readTree(new JsonRowEncoder(type).encodeToString(passed.get(0)));
-                c.get("passed").fields().forEachRemaining(
-                        field -> assertThat(row.get(field.getKey())).as(field.getKey()).isEqualTo(field.getValue()));
+                JsonNode row =
+                        JSON.readTree(new JsonRowEncoder(type).encodeToString(passed.get(0)));
+                c.get("passed")
+                        .fields()
+                        .forEachRemaining(
+                                field ->
+                                        assertThat(row.get(field.getKey()))
+                                                .as(field.getKey())
+                                                .isEqualTo(field.getValue()));
                 assertThat(counts).containsEntry("input.out", 1L);
             } else {
                 JsonNode expected = c.get("rejected");
                 assertThat(passed).isEmpty();
                 assertThat(rejected).hasSize(1);
                 RejectedRecord r = rejected.get(0);
-                assertThat(r.reason()).isEqualTo(expected.get("reason").asText()).doesNotContain("\n", "\r");
+                assertThat(r.reason())
+                        .isEqualTo(expected.get("reason").asText())
+                        .doesNotContain("\n", "\r");
                 assertThat(r.rule()).isEqualTo(expected.get("rule").asText());
                 assertThat(r.column()).isEqualTo(expected.path("column").asText(null));
                 assertThat(r.stage()).isEqualTo(Rejected.STAGE_INPUT);
@@ -169,13 +186,19 @@ class BadInputCorpusTest {
                 byte[] raw = value == null ? new byte[0] : value;
                 if (c.path("encoding").asText("utf-8").equals("base64")) {
                     assertThat(r.recordEncoding()).isEqualTo("base64");
-                    assertThat(Base64.getDecoder().decode(r.record())).as("the record as sent").isEqualTo(raw);
+                    assertThat(Base64.getDecoder().decode(r.record()))
+                            .as("the record as sent")
+                            .isEqualTo(raw);
                 } else {
                     assertThat(r.recordEncoding()).isEqualTo("utf-8");
-                    assertThat(r.record()).as("the record as sent").isEqualTo(new String(raw, StandardCharsets.UTF_8));
+                    assertThat(r.record())
+                            .as("the record as sent")
+                            .isEqualTo(new String(raw, StandardCharsets.UTF_8));
                 }
                 String ruleId = r.column() == null ? r.rule() : r.rule() + ":" + r.column();
-                assertThat(counts).containsEntry("input.rejected", 1L).containsEntry("input.rule." + ruleId, 1L);
+                assertThat(counts)
+                        .containsEntry("input.rejected", 1L)
+                        .containsEntry("input.rule." + ruleId, 1L);
             }
         } finally {
             harness.close();
@@ -186,23 +209,49 @@ class BadInputCorpusTest {
             OneInputStreamOperatorTestHarness<RowData, RowData> harness,
             org.apache.flink.util.OutputTag<RowData> tag) {
         var side = harness.getSideOutput(tag);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).map(RejectedRecord::of).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).map(RejectedRecord::of).toList();
     }
 
     private static byte[] value(JsonNode c) {
         if (!c.has("generated")) {
             return c.get("value").isNull() ? null : utf8(c.get("value").asText());
         }
-        String valid = "\"type\": \"reading\", \"timestamp\": \"2026-11-01T10:00:00Z\", \"device_id\": \"device-001\"";
+        String valid =
+                "\"type\": \"reading\", \"timestamp\": \"2026-11-01T10:00:00Z\", \"device_id\": \"device-001\"";
         return switch (c.get("generated").asText()) {
-            case "invalid-utf8" -> concat(utf8("{\"id\": \"evt-1\u00e9"), new byte[] {(byte) 0xC3, (byte) 0x28}, utf8("\"}"));
+            case "invalid-utf8" ->
+                    concat(
+                            utf8("{\"id\": \"evt-1\u00e9"),
+                            new byte[] {(byte) 0xC3, (byte) 0x28},
+                            utf8("\"}"));
             case "latin1" -> "{\"id\": \"caf\u00e9-1\"}".getBytes(StandardCharsets.ISO_8859_1);
-            case "utf16" -> ("{\"id\": \"evt-1\", " + valid + "}").getBytes(StandardCharsets.UTF_16);
-            case "ten-megabytes" -> utf8("{\"id\": \"evt-big\", " + valid + ", \"notes\": \"" + "x".repeat(TEN_MEGABYTES) + "\"}");
-            case "ten-megabyte-timestamp" -> utf8("{\"id\": \"evt-1\", \"timestamp\": \"" + "x".repeat(TEN_MEGABYTES) + "\"}");
-            case "depth-10000" -> utf8("{\"id\": \"evt-1\", \"firmware\": " + "{\"a\": ".repeat(10_000) + "1" + "}".repeat(10_001));
-            case "long-number" -> utf8("{\"id\": \"evt-1\", \"temperature_c\": " + "9".repeat(2000) + "}");
-            default -> throw new IllegalArgumentException("unknown generated record " + c.get("generated"));
+            case "utf16" ->
+                    ("{\"id\": \"evt-1\", " + valid + "}").getBytes(StandardCharsets.UTF_16);
+            case "ten-megabytes" ->
+                    utf8(
+                            "{\"id\": \"evt-big\", "
+                                    + valid
+                                    + ", \"notes\": \""
+                                    + "x".repeat(TEN_MEGABYTES)
+                                    + "\"}");
+            case "ten-megabyte-timestamp" ->
+                    utf8(
+                            "{\"id\": \"evt-1\", \"timestamp\": \""
+                                    + "x".repeat(TEN_MEGABYTES)
+                                    + "\"}");
+            case "depth-10000" ->
+                    utf8(
+                            "{\"id\": \"evt-1\", \"firmware\": "
+                                    + "{\"a\": ".repeat(10_000)
+                                    + "1"
+                                    + "}".repeat(10_001));
+            case "long-number" ->
+                    utf8("{\"id\": \"evt-1\", \"temperature_c\": " + "9".repeat(2000) + "}");
+            default ->
+                    throw new IllegalArgumentException(
+                            "unknown generated record " + c.get("generated"));
         };
     }
 
@@ -213,23 +262,33 @@ class BadInputCorpusTest {
         Path source = dir.resolve("sensor-events");
         List<Path> files = new ArrayList<>();
         for (int day = 1; day <= 3; day++) {
-            files.add(ParquetFiles.write(
-                    source.resolve("date=2026-11-0" + day + "/part-0.parquet"),
-                    SensorRows.TYPE,
-                    List.of(reading("evt-" + day + "a").build(), reading("evt-" + day + "b").build())));
+            files.add(
+                    ParquetFiles.write(
+                            source.resolve("date=2026-11-0" + day + "/part-0.parquet"),
+                            SensorRows.TYPE,
+                            List.of(
+                                    reading("evt-" + day + "a").build(),
+                                    reading("evt-" + day + "b").build())));
         }
         Path culprit = files.get(1);
         boolean deleteAfterListing = false;
         switch (c.get("scenario").asText()) {
             case "truncated" -> ParquetFiles.truncatedCopy(files.get(0), culprit, 0.6);
             case "zero-bytes" -> Files.write(culprit, new byte[0]);
-            case "text" -> Files.writeString(culprit, "id,type,timestamp\nevt-1,reading,2026-11-02T10:00:00Z\n");
+            case "text" ->
+                    Files.writeString(
+                            culprit, "id,type,timestamp\nevt-1,reading,2026-11-02T10:00:00Z\n");
             case "footer-only" -> rewrite(culprit, SensorRows.TYPE, List.of());
             case "required-column-missing" -> rewrite(culprit, replacing("device_id", null));
             case "optional-column-missing" -> rewrite(culprit, replacing("humidity_percent", null));
-            case "type-changed" -> rewrite(culprit, replacing("temperature_c", new VarCharType(VarCharType.MAX_LENGTH)));
+            case "type-changed" ->
+                    rewrite(
+                            culprit,
+                            replacing("temperature_c", new VarCharType(VarCharType.MAX_LENGTH)));
             case "deleted" -> deleteAfterListing = true;
-            case "unreadable" -> Files.setPosixFilePermissions(culprit, PosixFilePermissions.fromString("---------"));
+            case "unreadable" ->
+                    Files.setPosixFilePermissions(
+                            culprit, PosixFilePermissions.fromString("---------"));
             case "no-files" -> {
                 for (Path file : files) {
                     Files.move(file, file.resolveSibling("part-0.csv"));
@@ -239,13 +298,15 @@ class BadInputCorpusTest {
         }
         boolean deleted = deleteAfterListing;
         ParquetSchemaCheck.Stats[] stats = new ParquetSchemaCheck.Stats[1];
-        Throwable thrown = catchThrowable(() -> {
-            List<Path> listed = ParquetInputs.list(source, "date", null);
-            if (deleted) {
-                Files.delete(culprit);
-            }
-            stats[0] = ParquetSchemaCheck.check(listed, SensorRows.contract());
-        });
+        Throwable thrown =
+                catchThrowable(
+                        () -> {
+                            List<Path> listed = ParquetInputs.list(source, "date", null);
+                            if (deleted) {
+                                Files.delete(culprit);
+                            }
+                            stats[0] = ParquetSchemaCheck.check(listed, SensorRows.contract());
+                        });
 
         JsonNode passed = c.has("passed") ? c.get("passed") : null;
         if (c.has("as_root") && Files.isReadable(culprit)) {
@@ -260,9 +321,11 @@ class BadInputCorpusTest {
             assertThat(thrown).isInstanceOf(FlowbundleException.class);
             assertThat(thrown.getMessage())
                     .doesNotContain("\n")
-                    .isEqualTo(c.get("error").asText()
-                            .replace("{file}", culprit.toString())
-                            .replace("{source}", source.toString()));
+                    .isEqualTo(
+                            c.get("error")
+                                    .asText()
+                                    .replace("{file}", culprit.toString())
+                                    .replace("{source}", source.toString()));
         }
     }
 
@@ -277,7 +340,9 @@ class BadInputCorpusTest {
 
     private record Variant(RowType type, RowData row) {}
 
-    /** The sensor row type with {@code column} of another type (null: without it), and a row of it. */
+    /**
+     * The sensor row type with {@code column} of another type (null: without it), and a row of it.
+     */
     private static Variant replacing(String column, LogicalType newType) {
         List<RowType.RowField> fields = new ArrayList<>();
         List<Object> values = new ArrayList<>();
@@ -300,22 +365,33 @@ class BadInputCorpusTest {
     private static void configFile(JsonNode c, Path dir) throws IOException {
         boolean spec = c.get("kind").asText().equals("spec");
         ConfFixture conf = ConfFixture.copyTo(dir);
-        Path file = spec ? conf.pipeline(c.get("id").asText()) : conf.contract(c.get("id").asText());
+        Path file =
+                spec ? conf.pipeline(c.get("id").asText()) : conf.contract(c.get("id").asText());
         if (c.has("generated")) {
-            Files.writeString(file, spec
-                    ? "name: deep\nsource: " + "{a: ".repeat(10_000) + "1" + "}".repeat(10_000) + "\n"
-                    : "name: deep\nschema_version: 1\ncolumns:\n  - {name: a, type: "
-                            + "{f: ".repeat(10_000) + "string" + "}".repeat(10_000) + "}\n");
+            Files.writeString(
+                    file,
+                    spec
+                            ? "name: deep\nsource: "
+                                    + "{a: ".repeat(10_000)
+                                    + "1"
+                                    + "}".repeat(10_000)
+                                    + "\n"
+                            : "name: deep\nschema_version: 1\ncolumns:\n  - {name: a, type: "
+                                    + "{f: ".repeat(10_000)
+                                    + "string"
+                                    + "}".repeat(10_000)
+                                    + "}\n");
         } else {
             Files.copy(corpus(c.get("file").asText()), file);
         }
         String expected = c.get("error").asText().replace("{file}", file.toString());
-        String message = expectConfigError(
-                spec
-                        ? () -> SpecLoader.load(file, name -> null)
-                        : () -> ContractLoader.parse(ConfigNode.load(file, name -> null)),
-                file,
-                expected);
+        String message =
+                expectConfigError(
+                        spec
+                                ? () -> SpecLoader.load(file, name -> null)
+                                : () -> ContractLoader.parse(ConfigNode.load(file, name -> null)),
+                        file,
+                        expected);
         assertThat(message).isEqualTo(expected);
     }
 
@@ -335,7 +411,8 @@ class BadInputCorpusTest {
         try {
             var url = BadInputCorpusTest.class.getResource("/bad-inputs/" + relative);
             if (url == null) {
-                throw new IllegalStateException("bad-inputs/" + relative + " is not on the test class path");
+                throw new IllegalStateException(
+                        "bad-inputs/" + relative + " is not on the test class path");
             }
             return Path.of(url.toURI());
         } catch (URISyntaxException e) {

@@ -4,11 +4,6 @@ import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.jobs.BatchRun;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
-
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.table.api.EnvironmentSettings;
-import org.apache.flink.table.api.TableEnvironment;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,10 +12,14 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
 
 /**
  * The batch benchmark's engines, each computing the hourly per-device aggregate (readings, average
  * temperature) of the same Parquet files into Parquet:
+ *
  * <ul>
  *   <li>{@code flowbundle}: the whole pipeline: schema check, contract validation, dedupe, the SQL,
  *       output contract, partitioned write and commit, audit and lineage;
@@ -41,7 +40,8 @@ final class BatchEngines {
 
     private BatchEngines() {}
 
-    static Measurement run(String engine, Path data, Path out, long rows, int parallelism, String managedMemory)
+    static Measurement run(
+            String engine, Path data, Path out, long rows, int parallelism, String managedMemory)
             throws Exception {
         Map<String, String> flink = flinkSettings(parallelism, managedMemory);
         switch (engine) {
@@ -50,7 +50,8 @@ final class BatchEngines {
             case "flink-sql":
                 return flinkSql(data, out, rows, flink);
             case "java-floor":
-                return JavaFloor.run(data, rows, parallelism, Path.of("conf/contracts/sensor_events.yaml"));
+                return JavaFloor.run(
+                        data, rows, parallelism, Path.of("conf/contracts/sensor_events.yaml"));
             case "duckdb-1":
                 return duckdb(engine, data, out, rows, 1);
             case "duckdb-all":
@@ -60,20 +61,34 @@ final class BatchEngines {
         }
     }
 
-    private static Measurement flowbundle(Path data, Path out, long rows, Map<String, String> flink) throws Exception {
+    private static Measurement flowbundle(Path data, Path out, long rows, Map<String, String> flink)
+            throws Exception {
         Path conf = Path.of("conf").toAbsolutePath();
         Path spec = out.resolve("bench-hourly.yaml");
         Files.createDirectories(out);
-        Files.writeString(spec,
+        Files.writeString(
+                spec,
                 "name: bench-hourly\n"
-                        + "contract: " + conf.resolve("contracts/sensor_events.yaml") + "\n"
-                        + "source: {type: parquet, path: " + data + "}\n"
+                        + "contract: "
+                        + conf.resolve("contracts/sensor_events.yaml")
+                        + "\n"
+                        + "source: {type: parquet, path: "
+                        + data
+                        + "}\n"
                         + "event_time: timestamp\n"
                         + "dedupe: {key: id, retention: 1h}\n"
-                        + "transform: {file: " + conf.resolve("sql/sensor-hourly.sql") + "}\n"
-                        + "output_contract: " + conf.resolve("contracts/sensor_hourly.yaml") + "\n"
-                        + "sink: {type: parquet, path: " + out.resolve("hourly") + ", partition_by: [window_date]}\n"
-                        + "quarantine: " + out.resolve("quarantine") + "\n");
+                        + "transform: {file: "
+                        + conf.resolve("sql/sensor-hourly.sql")
+                        + "}\n"
+                        + "output_contract: "
+                        + conf.resolve("contracts/sensor_hourly.yaml")
+                        + "\n"
+                        + "sink: {type: parquet, path: "
+                        + out.resolve("hourly")
+                        + ", partition_by: [window_date]}\n"
+                        + "quarantine: "
+                        + out.resolve("quarantine")
+                        + "\n");
         PipelineSpec pipeline = SpecLoader.load(spec);
         RuntimeConfig config =
                 new RuntimeConfig(out.resolve("audit/audit.jsonl"), "bench", flink, null, null);
@@ -81,37 +96,66 @@ final class BatchEngines {
         BatchRun.Summary summary = new BatchRun(pipeline, config, null).run();
         double seconds = (System.nanoTime() - started) / 1e9;
         if (summary.counts().consumed() != rows) {
-            throw new IllegalStateException("flowbundle read " + summary.counts().consumed() + " of " + rows + " rows");
+            throw new IllegalStateException(
+                    "flowbundle read " + summary.counts().consumed() + " of " + rows + " rows");
         }
-        return new Measurement("flowbundle", rows, seconds, summary.counts().loaded(), Measurement.currentPeakRssMb(),
-                Measurement.extra("job_seconds", summary.took().toMillis() / 1000.0,
-                        "managed_memory", flink.get("taskmanager.memory.managed.size"),
-                        "rejected", summary.counts().rejectedOnInput(), "duplicates", summary.counts().duplicates()));
+        return new Measurement(
+                "flowbundle",
+                rows,
+                seconds,
+                summary.counts().loaded(),
+                Measurement.currentPeakRssMb(),
+                Measurement.extra(
+                        "job_seconds",
+                        summary.took().toMillis() / 1000.0,
+                        "managed_memory",
+                        flink.get("taskmanager.memory.managed.size"),
+                        "rejected",
+                        summary.counts().rejectedOnInput(),
+                        "duplicates",
+                        summary.counts().duplicates()));
     }
 
-    private static Measurement flinkSql(Path data, Path out, long rows, Map<String, String> flink) throws Exception {
+    private static Measurement flinkSql(Path data, Path out, long rows, Map<String, String> flink)
+            throws Exception {
         Configuration conf = Configuration.fromMap(flink);
         TableEnvironment tables =
-                TableEnvironment.create(EnvironmentSettings.newInstance().inBatchMode().withConfiguration(conf).build());
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance()
+                                .inBatchMode()
+                                .withConfiguration(conf)
+                                .build());
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
-        tables.executeSql("CREATE TABLE events (id STRING, `timestamp` TIMESTAMP(3), device_id STRING,"
-                + " temperature_c DOUBLE) WITH ('connector' = 'filesystem', 'path' = '" + data.toUri()
-                + "', 'format' = 'parquet', 'parquet.utc-timezone' = 'true')");
-        tables.executeSql("CREATE TABLE hourly (device_id STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3),"
-                + " readings BIGINT, avg_temp DOUBLE) WITH ('connector' = 'filesystem', 'path' = '"
-                + out.resolve("flink-sql").toUri() + "', 'format' = 'parquet',"
-                + " 'parquet.write.int64.timestamp' = 'true', 'parquet.timestamp.time.unit' = 'micros',"
-                + " 'parquet.utc-timezone' = 'true')");
+        tables.executeSql(
+                "CREATE TABLE events (id STRING, `timestamp` TIMESTAMP(3), device_id STRING,"
+                        + " temperature_c DOUBLE) WITH ('connector' = 'filesystem', 'path' = '"
+                        + data.toUri()
+                        + "', 'format' = 'parquet', 'parquet.utc-timezone' = 'true')");
+        tables.executeSql(
+                "CREATE TABLE hourly (device_id STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3),"
+                        + " readings BIGINT, avg_temp DOUBLE) WITH ('connector' = 'filesystem', 'path' = '"
+                        + out.resolve("flink-sql").toUri()
+                        + "', 'format' = 'parquet',"
+                        + " 'parquet.write.int64.timestamp' = 'true', 'parquet.timestamp.time.unit' = 'micros',"
+                        + " 'parquet.utc-timezone' = 'true')");
         String sql = Files.readString(Path.of("conf/sql/sensor-hourly.sql"));
         long started = System.nanoTime();
         tables.executeSql("INSERT INTO hourly " + sql).await();
         double seconds = (System.nanoTime() - started) / 1e9;
-        long results = duckdbCount("SELECT count(*) FROM read_parquet('" + out.resolve("flink-sql") + "/**')");
-        return new Measurement("flink-sql", rows, seconds, results, Measurement.currentPeakRssMb(),
+        long results =
+                duckdbCount(
+                        "SELECT count(*) FROM read_parquet('" + out.resolve("flink-sql") + "/**')");
+        return new Measurement(
+                "flink-sql",
+                rows,
+                seconds,
+                results,
+                Measurement.currentPeakRssMb(),
                 Measurement.extra("managed_memory", flink.get("taskmanager.memory.managed.size")));
     }
 
-    private static Measurement duckdb(String engine, Path data, Path out, long rows, int threads) throws Exception {
+    private static Measurement duckdb(String engine, Path data, Path out, long rows, int threads)
+            throws Exception {
         Files.createDirectories(out);
         Path target = out.resolve(engine + ".parquet");
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
@@ -119,15 +163,26 @@ final class BatchEngines {
             statement.execute("SET threads = " + threads);
             statement.execute("SET TimeZone = 'UTC'");
             long started = System.nanoTime();
-            statement.execute("COPY (" + String.format(HOURLY_SQL_DUCKDB, data) + ") TO '" + target
-                    + "' (FORMAT PARQUET, COMPRESSION SNAPPY)");
+            statement.execute(
+                    "COPY ("
+                            + String.format(HOURLY_SQL_DUCKDB, data)
+                            + ") TO '"
+                            + target
+                            + "' (FORMAT PARQUET, COMPRESSION SNAPPY)");
             double seconds = (System.nanoTime() - started) / 1e9;
             long results;
-            try (ResultSet count = statement.executeQuery("SELECT count(*) FROM read_parquet('" + target + "')")) {
+            try (ResultSet count =
+                    statement.executeQuery("SELECT count(*) FROM read_parquet('" + target + "')")) {
                 count.next();
                 results = count.getLong(1);
             }
-            return new Measurement(engine, rows, seconds, results, Measurement.currentPeakRssMb(), Measurement.extra("threads", threads));
+            return new Measurement(
+                    engine,
+                    rows,
+                    seconds,
+                    results,
+                    Measurement.currentPeakRssMb(),
+                    Measurement.extra("threads", threads));
         }
     }
 
@@ -143,8 +198,11 @@ final class BatchEngines {
     /** The same Flink settings for flowbundle and bare Flink SQL. */
     static Map<String, String> flinkSettings(int parallelism, String managedMemory) {
         return Map.of(
-                "parallelism.default", String.valueOf(parallelism),
-                "taskmanager.memory.managed.size", managedMemory,
-                "taskmanager.network.compression.codec", "NONE");
+                "parallelism.default",
+                String.valueOf(parallelism),
+                "taskmanager.memory.managed.size",
+                managedMemory,
+                "taskmanager.network.compression.codec",
+                "NONE");
     }
 }

@@ -1,7 +1,8 @@
 package io.flowbundle.bench;
 
 import io.flowbundle.operators.DedupeKey;
-
+import java.util.List;
+import java.util.UUID;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -12,16 +13,14 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.VarCharType;
 
-import java.util.List;
-import java.util.UUID;
-
 /**
  * A timed loop over {@link DedupeKey#fingerprint} alone, for comparing two builds' key hashing
  * where a whole benchmark run is too noisy to show it: one string key (a UUID, as the benchmark's
  * ids) and a composite (string, timestamp) key, read from serialized rows as the pipeline reads
  * them. Prints nanoseconds per key, best of the rounds.
  *
- * <p>{@code java -cp bench/target/flowbundle-bench.jar io.flowbundle.bench.FingerprintBench [rounds]}
+ * <p>{@code java -cp bench/target/flowbundle-bench.jar io.flowbundle.bench.FingerprintBench
+ * [rounds]}
  */
 public final class FingerprintBench {
 
@@ -32,14 +31,17 @@ public final class FingerprintBench {
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        RowType type = RowType.of(
-                new LogicalType[] {VarCharType.STRING_TYPE, new TimestampType(3)}, new String[] {"id", "at"});
+        RowType type =
+                RowType.of(
+                        new LogicalType[] {VarCharType.STRING_TYPE, new TimestampType(3)},
+                        new String[] {"id", "at"});
         RowDataSerializer serializer = new RowDataSerializer(type);
         RowData[] rows = new RowData[ROWS];
         for (int i = 0; i < ROWS; i++) {
-            GenericRowData row = GenericRowData.of(
-                    StringData.fromString(UUID.randomUUID().toString()),
-                    TimestampData.fromEpochMillis(1_790_000_000_000L + i));
+            GenericRowData row =
+                    GenericRowData.of(
+                            StringData.fromString(UUID.randomUUID().toString()),
+                            TimestampData.fromEpochMillis(1_790_000_000_000L + i));
             rows[i] = serializer.toBinaryRow(row).copy();
         }
         measure("id (one string column)", new DedupeKey(type, List.of("id")), rows, rounds);
@@ -60,6 +62,7 @@ public final class FingerprintBench {
             }
             best = Math.min(best, (System.nanoTime() - start) / (double) (PASSES * ROWS));
         }
-        System.out.printf("%-24s %6.1f ns/key (best of %d rounds; %d)%n", name, best, rounds, sink & 1);
+        System.out.printf(
+                "%-24s %6.1f ns/key (best of %d rounds; %d)%n", name, best, rounds, sink & 1);
     }
 }

@@ -7,12 +7,6 @@ import io.flowbundle.operators.DedupeKey;
 import io.flowbundle.operators.FingerprintSet;
 import io.flowbundle.parquet.ParquetInputs;
 import io.flowbundle.parquet.ParquetRows;
-
-import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.data.binary.BinaryStringData;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.binary.BinaryStringData;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * The {@code java-floor} batch engine: the per-row work of the batch pipeline hand-fused into one
@@ -75,17 +73,37 @@ final class JavaFloor {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             if (read != rows) {
-                throw new IllegalStateException("java-floor read " + read + " of " + rows + " rows");
+                throw new IllegalStateException(
+                        "java-floor read " + read + " of " + rows + " rows");
             }
             long counted = merged.readings();
             if (counted != read - rejected - duplicates) {
                 throw new IllegalStateException(
-                        "java-floor counted " + counted + " readings of " + read + " read, " + rejected
-                                + " rejected, " + duplicates + " duplicates");
+                        "java-floor counted "
+                                + counted
+                                + " readings of "
+                                + read
+                                + " read, "
+                                + rejected
+                                + " rejected, "
+                                + duplicates
+                                + " duplicates");
             }
-            return new Measurement("java-floor", rows, seconds, merged.size(), Measurement.currentPeakRssMb(),
-                    Measurement.extra("threads", threads, "rejected", rejected, "duplicates", duplicates,
-                            "writes_output", false));
+            return new Measurement(
+                    "java-floor",
+                    rows,
+                    seconds,
+                    merged.size(),
+                    Measurement.currentPeakRssMb(),
+                    Measurement.extra(
+                            "threads",
+                            threads,
+                            "rejected",
+                            rejected,
+                            "duplicates",
+                            duplicates,
+                            "writes_output",
+                            false));
         } finally {
             pool.shutdownNow();
         }
@@ -172,7 +190,9 @@ final class JavaFloor {
             }
             long hour = Math.floorDiv(row.getTimestamp(time, 3).getMillisecond(), HOUR_MILLIS);
             boolean hasTemperature = !row.isNullAt(temperature);
-            groups.add(((long) number << 32) | (hour & 0xFFFF_FFFFL), hasTemperature,
+            groups.add(
+                    ((long) number << 32) | (hour & 0xFFFF_FFFFL),
+                    hasTemperature,
                     hasTemperature ? row.getDouble(temperature) : 0);
         }
     }
@@ -192,7 +212,8 @@ final class JavaFloor {
             int at = slot(key);
             table[at + 1]++;
             if (hasValue) {
-                table[at + 2] = Double.doubleToRawLongBits(Double.longBitsToDouble(table[at + 2]) + value);
+                table[at + 2] =
+                        Double.doubleToRawLongBits(Double.longBitsToDouble(table[at + 2]) + value);
                 table[at + 3]++;
             }
         }
@@ -202,8 +223,10 @@ final class JavaFloor {
                 if (other.table[at] != 0) {
                     int into = slot(other.table[at] - 1);
                     table[into + 1] += other.table[at + 1];
-                    table[into + 2] = Double.doubleToRawLongBits(
-                            Double.longBitsToDouble(table[into + 2]) + Double.longBitsToDouble(other.table[at + 2]));
+                    table[into + 2] =
+                            Double.doubleToRawLongBits(
+                                    Double.longBitsToDouble(table[into + 2])
+                                            + Double.longBitsToDouble(other.table[at + 2]));
                     table[into + 3] += other.table[at + 3];
                 }
             }
@@ -221,13 +244,19 @@ final class JavaFloor {
             return readings;
         }
 
-        /** The average of a group's temperatures, or NaN if it has none (SQL's NULL) or is absent. */
+        /**
+         * The average of a group's temperatures, or NaN if it has none (SQL's NULL) or is absent.
+         */
         double average(long key) {
             int mask = capacity - 1;
-            for (int slot = (int) mix(key) & mask; table[slot * STRIDE] != 0; slot = (slot + 1) & mask) {
+            for (int slot = (int) mix(key) & mask;
+                    table[slot * STRIDE] != 0;
+                    slot = (slot + 1) & mask) {
                 int at = slot * STRIDE;
                 if (table[at] == key + 1) {
-                    return table[at + 3] == 0 ? Double.NaN : Double.longBitsToDouble(table[at + 2]) / table[at + 3];
+                    return table[at + 3] == 0
+                            ? Double.NaN
+                            : Double.longBitsToDouble(table[at + 2]) / table[at + 3];
                 }
             }
             return Double.NaN;

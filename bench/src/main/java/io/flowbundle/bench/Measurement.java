@@ -1,7 +1,6 @@
 package io.flowbundle.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,11 +9,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One engine's run of one benchmark: how many records in how long, what it produced (so results
- * can be checked equal across engines), and its peak resident memory.
+ * One engine's run of one benchmark: how many records in how long, what it produced (so results can
+ * be checked equal across engines), and its peak resident memory.
  */
 public record Measurement(
-        String engine, long records, double seconds, long results, long peakRssMb, Map<String, Object> extra) {
+        String engine,
+        long records,
+        double seconds,
+        long results,
+        long peakRssMb,
+        Map<String, Object> extra) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,8 +58,10 @@ public record Measurement(
 
     /** CPU time this JVM has used, all threads, in seconds. */
     public static double processCpuSeconds() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime() / 1e9;
+        return ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime()
+                / 1e9;
     }
 
     public static Map<String, Object> extra(Object... keyValues) {

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs each engine in a fresh JVM, so no engine profits from another's JIT warm-up or pays for
- * its garbage, and peak memory is the engine's own.
+ * Runs each engine in a fresh JVM, so no engine profits from another's JIT warm-up or pays for its
+ * garbage, and peak memory is the engine's own.
  */
 final class Workers {
 
@@ -33,16 +33,25 @@ final class Workers {
      */
     static void recordClassData(String engine, String input, String heap, String... args)
             throws IOException, InterruptedException {
-        System.out.printf("%s: recording its class-data archive (an unmeasured run over %s) ...%n", engine, input);
+        System.out.printf(
+                "%s: recording its class-data archive (an unmeasured run over %s) ...%n",
+                engine, input);
         Path archive = ClassDataArchives.archive(engine);
         Files.createDirectories(archive.getParent());
         Path partial = archive.resolveSibling(archive.getFileName() + ".tmp");
         try {
             run(ClassDataArchives.recording(partial), heap, args);
             if (!Files.isRegularFile(partial) || Files.size(partial) == 0) {
-                throw new IllegalStateException("the JVM wrote no class-data archive for " + engine + "; rerun with --no-cds");
+                throw new IllegalStateException(
+                        "the JVM wrote no class-data archive for "
+                                + engine
+                                + "; rerun with --no-cds");
             }
-            Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    partial,
+                    archive,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
             ClassDataArchives.deleteOthers(engine);
         } finally {
             Files.deleteIfExists(partial);
@@ -61,7 +70,8 @@ final class Workers {
         command.add("-Xmx" + heap);
         command.add("-XX:+UseParallelGC");
         command.addAll(jvmOptions);
-        // e.g. BENCH_WORKER_OPTS=-XX:StartFlightRecording=filename=/tmp/w.jfr to profile the engines
+        // e.g. BENCH_WORKER_OPTS=-XX:StartFlightRecording=filename=/tmp/w.jfr to profile the
+        // engines
         String extra = System.getenv("BENCH_WORKER_OPTS");
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
@@ -70,10 +80,13 @@ final class Workers {
         command.add(jar().toString());
         command.add("worker");
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         process.getOutputStream().close();
         String result = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("{\"engine\"")) {
@@ -85,7 +98,8 @@ final class Workers {
         }
         int exit = process.waitFor();
         if (exit != 0 || result == null) {
-            throw new IllegalStateException("worker " + String.join(" ", args) + " failed (exit " + exit + ")");
+            throw new IllegalStateException(
+                    "worker " + String.join(" ", args) + " failed (exit " + exit + ")");
         }
         return Measurement.fromJson(result);
     }

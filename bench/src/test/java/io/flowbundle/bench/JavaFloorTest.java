@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
 import io.flowbundle.sample.SensorEventGenerator.Kind;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,13 +13,16 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JavaFloorTest {
 
     private static final Path CONTRACT = Path.of("../conf/contracts/sensor_events.yaml");
 
     @Test
-    void findsTheSameHourlyGroupsAsDuckDbOnTheBenchmarksCleanData(@TempDir Path dir) throws Exception {
+    void findsTheSameHourlyGroupsAsDuckDbOnTheBenchmarksCleanData(@TempDir Path dir)
+            throws Exception {
         SampleData.Counts written = SampleData.writeParquet(dir, Bench.settings(30_000), "zstd");
 
         Measurement floor = JavaFloor.run(dir, written.total(), 2, CONTRACT);
@@ -34,8 +33,13 @@ class JavaFloorTest {
 
     @Test
     void rejectsInvalidRowsAndDropsDuplicatesAcrossThreads(@TempDir Path dir) throws Exception {
-        SensorEventGenerator.Settings mixed = SensorEventGenerator.Settings.defaults()
-                .withEvents(20_000).withSeed(7).withStart(LocalDate.of(2026, 11, 1)).withDays(2).withDevices(50);
+        SensorEventGenerator.Settings mixed =
+                SensorEventGenerator.Settings.defaults()
+                        .withEvents(20_000)
+                        .withSeed(7)
+                        .withStart(LocalDate.of(2026, 11, 1))
+                        .withDays(2)
+                        .withDevices(50);
         SampleData.Counts written = SampleData.writeParquet(dir, mixed, "zstd");
         Measurement alone = JavaFloor.run(dir, written.total(), 2, CONTRACT);
         assertThat(written.of(Kind.INVALID)).isPositive();
@@ -45,7 +49,9 @@ class JavaFloorTest {
 
         // a whole day delivered twice: whichever thread reads the copy, its rows are all duplicates
         Path day = dir.resolve("date=2026-11-01/part-00000.parquet");
-        Path copy = Files.createDirectories(dir.resolve("date=2026-11-01-again")).resolve("part-00000.parquet");
+        Path copy =
+                Files.createDirectories(dir.resolve("date=2026-11-01-again"))
+                        .resolve("part-00000.parquet");
         Files.copy(day, copy);
         long dayRows = rows(day);
 
@@ -53,7 +59,10 @@ class JavaFloorTest {
 
         assertThat(twice.results()).isEqualTo(alone.results());
         assertThat((Long) twice.extra().get("rejected") + (Long) twice.extra().get("duplicates"))
-                .isEqualTo((Long) alone.extra().get("rejected") + (Long) alone.extra().get("duplicates") + dayRows);
+                .isEqualTo(
+                        (Long) alone.extra().get("rejected")
+                                + (Long) alone.extra().get("duplicates")
+                                + dayRows);
     }
 
     @Test
@@ -73,7 +82,8 @@ class JavaFloorTest {
 
         assertThat(groups.size()).isEqualTo(200_002);
         assertThat(groups.readings()).isEqualTo(200_000 + 3 + 2);
-        assertThat(groups.average(7)).isCloseTo(3.0, within(1e-12)); // (1 + 3 + 5) / 3, the null left out
+        assertThat(groups.average(7))
+                .isCloseTo(3.0, within(1e-12)); // (1 + 3 + 5) / 3, the null left out
         assertThat(groups.average(300_000)).isEqualTo(2.0);
         assertThat(groups.average(400_000)).isNaN();
         assertThat(groups.average(500_000)).isNaN();
@@ -81,7 +91,10 @@ class JavaFloorTest {
     }
 
     private static long duckDbGroups(Path dir) throws Exception {
-        return duckDb("SELECT count(*) FROM (" + String.format(BatchEngines.HOURLY_SQL_DUCKDB, dir) + ")");
+        return duckDb(
+                "SELECT count(*) FROM ("
+                        + String.format(BatchEngines.HOURLY_SQL_DUCKDB, dir)
+                        + ")");
     }
 
     private static long rows(Path file) throws Exception {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,7 +99,8 @@ public final class AuditLog {
                     out.add(JSON.readValue(line, AuditRecord.class));
                 } catch (IOException e) {
                     throw new UncheckedIOException(
-                            file + " line " + number + ": not an audit record: " + e.getMessage(), e);
+                            file + " line " + number + ": not an audit record: " + e.getMessage(),
+                            e);
                 }
             }
         } catch (IOException e) {

@@ -2,14 +2,13 @@ package io.flowbundle.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One step of one run, as written to the audit log. Counts reconcile per step:
- * {@code rows_in = rows_out + rows_rejected + rows_duplicates + rows_late}.
+ * One step of one run, as written to the audit log. Counts reconcile per step: {@code rows_in =
+ * rows_out + rows_rejected + rows_duplicates + rows_late}.
  *
  * <p>Built with {@link #builder()}: most steps leave most fields null, and eighteen positional
  * arguments, five of them counts of one type, are too easy to shift by one.
@@ -42,8 +41,8 @@ public record AuditRecord(
     public static final String CANCELLED = "cancelled";
 
     /**
-     * Whether the counts add up. Steps without counts reconcile trivially, and so does
-     * {@code transform}: a SQL aggregate turns many rows into few by design.
+     * Whether the counts add up. Steps without counts reconcile trivially, and so does {@code
+     * transform}: a SQL aggregate turns many rows into few by design.
      */
     public boolean reconciles() {
         if (rowsIn == null || rowsOut == null || "transform".equals(step)) {
@@ -183,25 +182,51 @@ public record AuditRecord(
          * source.properties.security.protocol}); values of secrets already masked.
          */
         public Builder settings(Map<String, String> value) {
-            settings = value == null || value.isEmpty() ? null : Map.copyOf(new java.util.TreeMap<>(value));
+            settings =
+                    value == null || value.isEmpty()
+                            ? null
+                            : Map.copyOf(new java.util.TreeMap<>(value));
             return this;
         }
 
-        /** @throws IllegalStateException naming the first required field that is not set */
+        /**
+         * @throws IllegalStateException naming the first required field that is not set
+         */
         public AuditRecord build() {
             require(runId, "runId");
             require(pipeline, "pipeline");
             require(step, "step");
             require(status, "status");
             return new AuditRecord(
-                    runId, pipeline, mode, logicalDate, step, actor, startedAt, endedAt, sources, target,
-                    rowsIn, rowsOut, rowsRejected, rowsDuplicates, rowsLate, status, error, attempt, settings);
+                    runId,
+                    pipeline,
+                    mode,
+                    logicalDate,
+                    step,
+                    actor,
+                    startedAt,
+                    endedAt,
+                    sources,
+                    target,
+                    rowsIn,
+                    rowsOut,
+                    rowsRejected,
+                    rowsDuplicates,
+                    rowsLate,
+                    status,
+                    error,
+                    attempt,
+                    settings);
         }
 
         private void require(Object value, String name) {
             if (value == null) {
                 throw new IllegalStateException(
-                        "an audit record needs " + name + "; set it with " + name + "(...)"
+                        "an audit record needs "
+                                + name
+                                + "; set it with "
+                                + name
+                                + "(...)"
                                 + (step == null ? "" : " (step " + step + ")"));
             }
         }

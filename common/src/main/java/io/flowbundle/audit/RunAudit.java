@@ -2,16 +2,15 @@ package io.flowbundle.audit;
 
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a run's counts into audit records, one per step, the same way for both modes:
- * extract (batch), validate, dedupe, transform, load, stage, quarantine, and a closing
- * {@code run} record whose counts reconcile the whole run.
+ * Turns a run's counts into audit records, one per step, the same way for both modes: extract
+ * (batch), validate, dedupe, transform, load, stage, quarantine, and a closing {@code run} record
+ * whose counts reconcile the whole run.
  */
 public final class RunAudit {
 
@@ -24,7 +23,12 @@ public final class RunAudit {
      * @param quarantine where rejected rows go (the validate and late steps' target)
      * @param staging the staging (landing) layer, or null if the pipeline has none
      */
-    public record Graph(String source, boolean dedupe, List<String> outputs, String quarantine, String staging) {}
+    public record Graph(
+            String source,
+            boolean dedupe,
+            List<String> outputs,
+            String quarantine,
+            String staging) {}
 
     /** How a run ended, or that it is running: a status and, for a failure, its message. */
     public record Outcome(String status, String error) {
@@ -52,7 +56,9 @@ public final class RunAudit {
         this(run, pipeline, actor, null);
     }
 
-    /** @param attempt which attempt of a scheduled step this run is, or null */
+    /**
+     * @param attempt which attempt of a scheduled step this run is, or null
+     */
     public RunAudit(RunInfo run, String pipeline, String actor, Integer attempt) {
         this.run = run;
         this.pipeline = pipeline;
@@ -69,15 +75,20 @@ public final class RunAudit {
                 step.runId(run.runId())
                         .pipeline(pipeline)
                         .mode(run.mode().name().toLowerCase())
-                        .logicalDate(run.logicalDate() == null ? null : run.logicalDate().toString())
+                        .logicalDate(
+                                run.logicalDate() == null ? null : run.logicalDate().toString())
                         .actor(actor)
                         .attempt(attempt)
                         .build());
         return this;
     }
 
-    /** A step of this run that succeeded between {@code started} and {@code ended}, reading {@code source}. */
-    private static AuditRecord.Builder succeeded(String step, Instant started, Instant ended, String source) {
+    /**
+     * A step of this run that succeeded between {@code started} and {@code ended}, reading {@code
+     * source}.
+     */
+    private static AuditRecord.Builder succeeded(
+            String step, Instant started, Instant ended, String source) {
         return AuditRecord.builder()
                 .step(step)
                 .startedAt(started)
@@ -89,40 +100,46 @@ public final class RunAudit {
     /** The steps of the shared graph, from its counts. */
     public RunAudit graphSteps(RunCounts counts, Instant started, Instant ended, Graph graph) {
         String source = graph.source();
-        step(succeeded("validate", started, ended, source)
-                .target(graph.quarantine())
-                .rowsIn(counts.consumed())
-                .rowsOut(counts.valid())
-                .rowsRejected(counts.rejectedOnInput())
-                .rowsLate(run.isBatch() ? null : counts.lateAtSource()));
+        step(
+                succeeded("validate", started, ended, source)
+                        .target(graph.quarantine())
+                        .rowsIn(counts.consumed())
+                        .rowsOut(counts.valid())
+                        .rowsRejected(counts.rejectedOnInput())
+                        .rowsLate(run.isBatch() ? null : counts.lateAtSource()));
         long deduped = counts.valid();
         if (graph.dedupe()) {
             deduped = counts.get("dedupe", "out");
-            step(succeeded("dedupe", started, ended, source)
-                    .rowsIn(counts.get("dedupe", "in"))
-                    .rowsOut(deduped)
-                    .rowsDuplicates(counts.duplicates()));
+            step(
+                    succeeded("dedupe", started, ended, source)
+                            .rowsIn(counts.get("dedupe", "in"))
+                            .rowsOut(deduped)
+                            .rowsDuplicates(counts.duplicates()));
         }
         if (!run.isBatch()) {
-            step(succeeded("late", started, ended, source)
-                    .target(graph.quarantine())
-                    .rowsIn(deduped)
-                    .rowsOut(counts.transformInput())
-                    .rowsLate(counts.lateBehindWatermark()));
+            step(
+                    succeeded("late", started, ended, source)
+                            .target(graph.quarantine())
+                            .rowsIn(deduped)
+                            .rowsOut(counts.transformInput())
+                            .rowsLate(counts.lateBehindWatermark()));
         }
-        step(succeeded("transform", started, ended, source)
-                .rowsIn(counts.transformInput())
-                .rowsOut(counts.transformOutput()));
-        step(succeeded("load", started, ended, "transform")
-                .target(String.join(", ", graph.outputs()))
-                .rowsIn(counts.transformOutput())
-                .rowsOut(counts.loaded())
-                .rowsRejected(counts.rejectedOnOutput()));
+        step(
+                succeeded("transform", started, ended, source)
+                        .rowsIn(counts.transformInput())
+                        .rowsOut(counts.transformOutput()));
+        step(
+                succeeded("load", started, ended, "transform")
+                        .target(String.join(", ", graph.outputs()))
+                        .rowsIn(counts.transformOutput())
+                        .rowsOut(counts.loaded())
+                        .rowsRejected(counts.rejectedOnOutput()));
         if (graph.staging() != null) {
-            step(succeeded("stage", started, ended, source)
-                    .target(graph.staging())
-                    .rowsIn(counts.valid() + counts.lateAtSource())
-                    .rowsOut(counts.valid() + counts.lateAtSource()));
+            step(
+                    succeeded("stage", started, ended, source)
+                            .target(graph.staging())
+                            .rowsIn(counts.valid() + counts.lateAtSource())
+                            .rowsOut(counts.valid() + counts.lateAtSource()));
         }
         return this;
     }
@@ -130,10 +147,12 @@ public final class RunAudit {
     /**
      * The closing record: the whole run reconciles as consumed = into transform + the rest.
      *
-     * @param counts the run's counts, or null if it has none (it failed before its job ran, or is running)
+     * @param counts the run's counts, or null if it has none (it failed before its job ran, or is
+     *     running)
      * @param ended null while the run is running
      */
-    public RunAudit finish(RunCounts counts, Instant started, Instant ended, String source, Outcome outcome) {
+    public RunAudit finish(
+            RunCounts counts, Instant started, Instant ended, String source, Outcome outcome) {
         AuditRecord.Builder record =
                 AuditRecord.builder()
                         .step("run")
@@ -154,8 +173,8 @@ public final class RunAudit {
     }
 
     /**
-     * Settings the closing {@code run} record lists (which client properties were set, with
-     * secrets masked: see {@link io.flowbundle.config.Secrets#redactedView}).
+     * Settings the closing {@code run} record lists (which client properties were set, with secrets
+     * masked: see {@link io.flowbundle.config.Secrets#redactedView}).
      */
     public RunAudit settings(Map<String, String> redacted) {
         this.settings = Map.copyOf(redacted);

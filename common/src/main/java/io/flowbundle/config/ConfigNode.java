@@ -13,8 +13,6 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A node of a YAML configuration file that knows where it is: every error names the file and the
@@ -45,7 +44,9 @@ public final class ConfigNode {
                             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                             .build());
 
-    /** How Jackson's duplicate detection starts its message; it has no exception type of its own. */
+    /**
+     * How Jackson's duplicate detection starts its message; it has no exception type of its own.
+     */
     private static final String DUPLICATE_FIELD = "Duplicate field '";
 
     private final JsonNode node;
@@ -59,8 +60,8 @@ public final class ConfigNode {
     }
 
     /**
-     * Reads a YAML file whose top level must be a mapping, resolving {@code ${env:NAME}} and
-     * {@code ${file:PATH}} references in its values (see {@link SecretReferences}).
+     * Reads a YAML file whose top level must be a mapping, resolving {@code ${env:NAME}} and {@code
+     * ${file:PATH}} references in its values (see {@link SecretReferences}).
      */
     public static ConfigNode load(Path file) {
         return load(file, System::getenv);
@@ -94,8 +95,8 @@ public final class ConfigNode {
 
     /**
      * Replaces references in every value below this node, once at load time, so every accessor
-     * ({@link #text()}, {@link #path()}, {@link #raw()}) sees resolved values; registers the
-     * values of sensitive keys ({@link Secrets#isSensitiveKey}) as secrets.
+     * ({@link #text()}, {@link #path()}, {@link #raw()}) sees resolved values; registers the values
+     * of sensitive keys ({@link Secrets#isSensitiveKey}) as secrets.
      */
     private void resolveReferences(SecretReferences references) {
         if (node instanceof ObjectNode object) {
@@ -181,7 +182,9 @@ public final class ConfigNode {
         if (context.inArray()) {
             return parent + "[" + context.getCurrentIndex() + "]";
         }
-        return parent.isEmpty() ? context.getCurrentName() : parent + "." + context.getCurrentName();
+        return parent.isEmpty()
+                ? context.getCurrentName()
+                : parent + "." + context.getCurrentName();
     }
 
     /** Wraps a tree that did not come from a file (tests, flags); errors name {@code origin}. */
@@ -252,7 +255,9 @@ public final class ConfigNode {
         return out;
     }
 
-    /** A list, or a single value read as a list of one (so {@code key: id} == {@code key: [id]}). */
+    /**
+     * A list, or a single value read as a list of one (so {@code key: id} == {@code key: [id]}).
+     */
     public List<ConfigNode> elementsOrSingle() {
         return node.isArray() ? elements() : List.of(this);
     }
@@ -370,7 +375,10 @@ public final class ConfigNode {
         return has(key) ? get(key).booleanValue() : defaultValue;
     }
 
-    /** Reads a duration in Flink's syntax ({@link Durations}): {@code 10s}, {@code 5 min}, {@code 1h}, {@code 7d}, {@code 250ms}. */
+    /**
+     * Reads a duration in Flink's syntax ({@link Durations}): {@code 10s}, {@code 5 min}, {@code
+     * 1h}, {@code 7d}, {@code 250ms}.
+     */
     public Duration duration() {
         try {
             return Durations.parse(text());

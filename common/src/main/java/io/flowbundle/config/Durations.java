@@ -1,16 +1,15 @@
 package io.flowbundle.config;
 
-import org.apache.flink.util.TimeUtils;
-
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.apache.flink.util.TimeUtils;
 
 /**
- * Durations in specs, conf files and command-line options, in Flink's own syntax
- * ({@link TimeUtils#parseDuration}: {@code 250ms}, {@code 10s}, {@code 10 sec}, {@code 5min},
- * {@code 1h}, {@code 7d}, {@code 2 days}), so a duration reads the same here as in Flink's
- * configuration ({@code execution.checkpointing.interval}). What this class adds is the error a user
- * can act on, with examples, and two refusals: a number without a unit (Flink reads {@code 3600} as
+ * Durations in specs, conf files and command-line options, in Flink's own syntax ({@link
+ * TimeUtils#parseDuration}: {@code 250ms}, {@code 10s}, {@code 10 sec}, {@code 5min}, {@code 1h},
+ * {@code 7d}, {@code 2 days}), so a duration reads the same here as in Flink's configuration
+ * ({@code execution.checkpointing.interval}). What this class adds is the error a user can act on,
+ * with examples, and two refusals: a number without a unit (Flink reads {@code 3600} as
  * milliseconds, which in a retention or a lateness is far more likely meant as seconds), and a
  * duration beyond a long of milliseconds (durations end up as millisecond offsets of event time).
  */
@@ -25,11 +24,17 @@ public final class Durations {
 
     private Durations() {}
 
-    /** @throws IllegalArgumentException naming the text, examples of valid forms and Flink's reason */
+    /**
+     * @throws IllegalArgumentException naming the text, examples of valid forms and Flink's reason
+     */
     public static Duration parse(String text) {
         if (NUMBER_ONLY.matcher(text).matches()) {
             throw new IllegalArgumentException(
-                    "expected a duration such as " + EXAMPLES + ", got '" + text + "' (a number needs a unit)");
+                    "expected a duration such as "
+                            + EXAMPLES
+                            + ", got '"
+                            + text
+                            + "' (a number needs a unit)");
         }
         Duration duration;
         try {
@@ -39,7 +44,14 @@ public final class Durations {
                 throw tooLong(text);
             }
             throw new IllegalArgumentException(
-                    "expected a duration such as " + EXAMPLES + ", got '" + text + "' (" + e.getMessage() + ")", e);
+                    "expected a duration such as "
+                            + EXAMPLES
+                            + ", got '"
+                            + text
+                            + "' ("
+                            + e.getMessage()
+                            + ")",
+                    e);
         }
         if (duration.compareTo(LONGEST) > 0) {
             throw tooLong(text);
@@ -47,13 +59,20 @@ public final class Durations {
         return duration;
     }
 
-    /** A duration for people and for Flink's configuration, in its largest exact unit: {@code 90 s}, {@code 1 h}. */
+    /**
+     * A duration for people and for Flink's configuration, in its largest exact unit: {@code 90 s},
+     * {@code 1 h}.
+     */
     public static String format(Duration duration) {
         return TimeUtils.formatWithHighestUnit(duration);
     }
 
     private static IllegalArgumentException tooLong(String text) {
         return new IllegalArgumentException(
-                "'" + text.trim() + "' is too long for a duration; the longest is " + LONGEST.toDays() + "d");
+                "'"
+                        + text.trim()
+                        + "' is too long for a duration; the longest is "
+                        + LONGEST.toDays()
+                        + "d");
     }
 }

@@ -1,5 +1,6 @@
 package io.flowbundle.config;
 
+import java.util.List;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.plugins.Plugin;
@@ -10,16 +11,14 @@ import org.apache.logging.log4j.core.pattern.PatternConverter;
 import org.apache.logging.log4j.core.pattern.PatternFormatter;
 import org.apache.logging.log4j.status.StatusLogger;
 
-import java.util.List;
-
 /**
  * The log4j2 pattern {@code %redact{%msg%n}}: formats the inner pattern, then masks every
  * registered secret ({@link Secrets#redact}). A safety net: code should not log secrets in the
  * first place, but a client library that prints its configuration or an exception that quotes a
  * property would otherwise put a password into a log file.
  *
- * <p>The inner pattern always writes the event's exception (as a layout does at its end), so
- * stack traces are masked too and the layout does not print them a second time unmasked.
+ * <p>The inner pattern always writes the event's exception (as a layout does at its end), so stack
+ * traces are masked too and the layout does not print them a second time unmasked.
  */
 @Plugin(name = "RedactingConverter", category = PatternConverter.CATEGORY)
 @ConverterKeys({"redact"})

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * How and where pipelines run, as opposed to what they do (the pipeline spec): the audit log, the
- * acting principal, Flink settings, lineage. Read from {@code conf/flowbundle.yaml} (or
- * {@code --config}); relative paths resolve against that file's folder.
+ * acting principal, Flink settings, lineage. Read from {@code conf/flowbundle.yaml} (or {@code
+ * --config}); relative paths resolve against that file's folder.
  *
  * <pre>
  * audit: {path: ../out/audit/audit.jsonl}
@@ -38,7 +38,8 @@ public record RuntimeConfig(
     }
 
     /** A config without Kafka defaults. */
-    public RuntimeConfig(Path auditLog, String actor, Map<String, String> flink, ConfigNode lineage, Path file) {
+    public RuntimeConfig(
+            Path auditLog, String actor, Map<String, String> flink, ConfigNode lineage, Path file) {
         this(auditLog, actor, flink, lineage, file, Map.of());
     }
 
@@ -47,7 +48,10 @@ public record RuntimeConfig(
         return new RuntimeConfig(auditLog, actor, newFlink, lineage, file, kafkaProperties);
     }
 
-    /** Where a key of this config is, for error messages: {@code conf/flowbundle.yaml: kafka.properties}. */
+    /**
+     * Where a key of this config is, for error messages: {@code conf/flowbundle.yaml:
+     * kafka.properties}.
+     */
     public String describe(String keyPath) {
         return (file == null ? "(built-in defaults)" : file.toString()) + ": " + keyPath;
     }

@@ -27,7 +27,9 @@ final class SecretReferences {
     private final Function<String, String> environment;
     private final Path baseDir;
 
-    /** {@code baseDir} is the folder of the YAML file, against which {@code ${file:}} paths resolve. */
+    /**
+     * {@code baseDir} is the folder of the YAML file, against which {@code ${file:}} paths resolve.
+     */
     SecretReferences(Function<String, String> environment, Path baseDir) {
         this.environment = environment;
         this.baseDir = baseDir;
@@ -38,7 +40,10 @@ final class SecretReferences {
         return value.contains(START);
     }
 
-    /** {@code value} with its references replaced; throws {@link IllegalArgumentException} to be located. */
+    /**
+     * {@code value} with its references replaced; throws {@link IllegalArgumentException} to be
+     * located.
+     */
     String resolve(String value) {
         if (!mayContainReference(value)) {
             return value;

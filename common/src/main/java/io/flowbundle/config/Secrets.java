@@ -1,13 +1,12 @@
 package io.flowbundle.config;
 
-import org.apache.flink.configuration.GlobalConfiguration;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
  * Which settings are secret and what their values are, so that no password, token or JAAS line
@@ -21,7 +20,9 @@ import java.util.Map;
  */
 public final class Secrets {
 
-    /** What a secret is replaced with (as Flink masks its own): never its length or any part of it. */
+    /**
+     * What a secret is replaced with (as Flink masks its own): never its length or any part of it.
+     */
     public static final String MASK = GlobalConfiguration.HIDDEN_CONTENT;
 
     /**
@@ -61,7 +62,10 @@ public final class Secrets {
         return false;
     }
 
-    /** Remembers {@code value} as secret for {@link #redact}; blank and very short values are ignored. */
+    /**
+     * Remembers {@code value} as secret for {@link #redact}; blank and very short values are
+     * ignored.
+     */
     public static void register(String value) {
         if (value == null) {
             return;
@@ -87,7 +91,9 @@ public final class Secrets {
         return value;
     }
 
-    /** {@code text} with every registered secret value replaced by {@link #MASK}; null stays null. */
+    /**
+     * {@code text} with every registered secret value replaced by {@link #MASK}; null stays null.
+     */
     public static String redact(String text) {
         List<String> secrets = registered;
         if (text == null || secrets.isEmpty()) {
@@ -112,7 +118,9 @@ public final class Secrets {
         for (Map.Entry<String, ?> entry : settings.entrySet()) {
             Object value = entry.getValue();
             String text = value == null ? null : String.valueOf(value);
-            view.put(entry.getKey(), isSensitiveKey(entry.getKey()) && text != null ? MASK : redact(text));
+            view.put(
+                    entry.getKey(),
+                    isSensitiveKey(entry.getKey()) && text != null ? MASK : redact(text));
         }
         return view;
     }

@@ -2,17 +2,16 @@ package io.flowbundle.connector;
 
 import io.flowbundle.spec.SinkSpec;
 import io.flowbundle.spec.SourceSpec;
-
 import java.util.Optional;
 
 /**
  * A connector, found by its {@code type} through Java's service loader (as Flink finds its table
- * factories): it declares the options it takes in each role, and turns a validated declaration
- * into a {@link SourceSpec} or a {@link SinkSpec}, which then build the Flink source or sink, name
- * the dataset for lineage and audit, and check what can be checked before a job starts.
+ * factories): it declares the options it takes in each role, and turns a validated declaration into
+ * a {@link SourceSpec} or a {@link SinkSpec}, which then build the Flink source or sink, name the
+ * dataset for lineage and audit, and check what can be checked before a job starts.
  *
- * <p>Adding a connector is one class implementing this interface, listed in
- * {@code META-INF/services/io.flowbundle.connector.ConnectorFactory}, plus its tests: nothing else
+ * <p>Adding a connector is one class implementing this interface, listed in {@code
+ * META-INF/services/io.flowbundle.connector.ConnectorFactory}, plus its tests: nothing else
  * switches on connector types.
  */
 public interface ConnectorFactory {

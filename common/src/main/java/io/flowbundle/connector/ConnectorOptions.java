@@ -3,14 +3,12 @@ package io.flowbundle.connector;
 import io.flowbundle.config.ConfigException;
 import io.flowbundle.config.ConfigNode;
 import io.flowbundle.fs.Locations;
-
-import org.apache.flink.configuration.ConfigOption;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
 
 /**
  * One connector declaration of a spec, checked against its factory's {@link OptionSet}: unknown
@@ -64,7 +62,8 @@ public final class ConnectorOptions {
     @SuppressWarnings("unchecked")
     public <T> T get(ConfigOption<T> option) {
         if (!options.all().contains(option)) {
-            throw new IllegalArgumentException(option.key() + " is not an option of this connector");
+            throw new IllegalArgumentException(
+                    option.key() + " is not an option of this connector");
         }
         if (!node.has(option.key())) {
             return option.hasDefaultValue() ? option.defaultValue() : null;
@@ -98,7 +97,8 @@ public final class ConnectorOptions {
         if (type.isEnum()) {
             return (T) enumValue(value, type);
         }
-        throw new IllegalStateException("option " + option.key() + " has an unsupported type " + type);
+        throw new IllegalStateException(
+                "option " + option.key() + " has an unsupported type " + type);
     }
 
     /** A path option; relative paths resolve against the folder of the spec file. */
@@ -116,7 +116,10 @@ public final class ConnectorOptions {
 
     /** An error located at the option's key (or at the declaration when the key is absent). */
     public ConfigException error(ConfigOption<?> option, String message) {
-        String key = node.has(option.key()) ? node.get(option.key()).keyPath() : keyPath() + "." + option.key();
+        String key =
+                node.has(option.key())
+                        ? node.get(option.key()).keyPath()
+                        : keyPath() + "." + option.key();
         return node.error(key + ": " + message);
     }
 

@@ -1,11 +1,10 @@
 package io.flowbundle.connector;
 
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.description.HtmlFormatter;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.description.HtmlFormatter;
 
 /**
  * The reference of every connector's options (docs/CONNECTORS.md), written from the options
@@ -21,9 +20,12 @@ public final class ConnectorReference {
                 .append("<!-- Generated from the connectors' options by ConnectorReference; ")
                 .append("ConnectorReferenceTest fails when it is out of date and rewrites it with ")
                 .append("FLOWBUNDLE_WRITE_DOCS=1. -->\n\n")
-                .append("A source, sink, quarantine or staging declaration names its connector with `type`;")
-                .append(" the other keys are the connector's options. Unknown keys and missing required")
-                .append(" keys are errors naming the file and the key. `quarantine` and `staging` may also")
+                .append(
+                        "A source, sink, quarantine or staging declaration names its connector with `type`;")
+                .append(
+                        " the other keys are the connector's options. Unknown keys and missing required")
+                .append(
+                        " keys are errors naming the file and the key. `quarantine` and `staging` may also")
                 .append(" be a folder, short for `{type: parquet, path: FOLDER}`.\n");
         for (ConnectorFactory factory : factories) {
             out.append("\n## `type: ").append(factory.type()).append("`\n\n");
@@ -34,7 +36,10 @@ public final class ConnectorReference {
                     continue;
                 }
                 out.append("\n### As ")
-                        .append(role == Role.SOURCE ? "`source`" : "`sink`, `quarantine` or `staging`")
+                        .append(
+                                role == Role.SOURCE
+                                        ? "`source`"
+                                        : "`sink`, `quarantine` or `staging`")
                         .append("\n\n| key | type | default | description |\n|---|---|---|---|\n");
                 for (ConfigOption<?> option : options.get().all()) {
                     out.append("| `")
@@ -44,7 +49,10 @@ public final class ConnectorReference {
                             .append(" | ")
                             .append(defaultText(options.get(), option))
                             .append(" | ")
-                            .append(new HtmlFormatter().format(option.description()).replace("|", "\\|"))
+                            .append(
+                                    new HtmlFormatter()
+                                            .format(option.description())
+                                            .replace("|", "\\|"))
                             .append(" |\n");
                 }
             }
@@ -60,7 +68,10 @@ public final class ConnectorReference {
             return "(none)";
         }
         Object value = option.defaultValue();
-        String text = value instanceof Enum<?> constant ? constant.name().toLowerCase(java.util.Locale.ROOT) : String.valueOf(value);
+        String text =
+                value instanceof Enum<?> constant
+                        ? constant.name().toLowerCase(java.util.Locale.ROOT)
+                        : String.valueOf(value);
         return text.isEmpty() || text.equals("{}") ? "(none)" : "`" + text + "`";
     }
 }

@@ -3,7 +3,6 @@ package io.flowbundle.connector;
 import io.flowbundle.config.ConfigNode;
 import io.flowbundle.spec.SinkSpec;
 import io.flowbundle.spec.SourceSpec;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +32,12 @@ public final class Connectors {
             ConnectorFactory other = factories.putIfAbsent(factory.type(), factory);
             if (other != null) {
                 throw new IllegalStateException(
-                        "two connectors of type '" + factory.type() + "': " + other.getClass().getName()
-                                + " and " + factory.getClass().getName());
+                        "two connectors of type '"
+                                + factory.type()
+                                + "': "
+                                + other.getClass().getName()
+                                + " and "
+                                + factory.getClass().getName());
             }
         }
         return factories;
@@ -52,13 +55,15 @@ public final class Connectors {
     /** The spec's {@code source} declaration. */
     public static SourceSpec source(ConfigNode node) {
         ConnectorFactory factory = factory(node, Role.SOURCE);
-        return factory.createSource(ConnectorOptions.validate(node, factory.options(Role.SOURCE).get(), Role.SOURCE));
+        return factory.createSource(
+                ConnectorOptions.validate(node, factory.options(Role.SOURCE).get(), Role.SOURCE));
     }
 
     /** A {@code sink}, {@code quarantine} or {@code staging} declaration. */
     public static SinkSpec sink(ConfigNode node, Role role) {
         ConnectorFactory factory = factory(node, role);
-        return factory.createSink(ConnectorOptions.validate(node, factory.options(role).get(), role), role);
+        return factory.createSink(
+                ConnectorOptions.validate(node, factory.options(role).get(), role), role);
     }
 
     /** The connector a declaration names, among those that can serve its role. */

@@ -1,11 +1,10 @@
 package io.flowbundle.connector;
 
-import org.apache.flink.configuration.ConfigOption;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
 
 /**
  * The options a connector accepts in one role, as Flink's table factories declare them: the keys a

@@ -1,13 +1,12 @@
 package io.flowbundle.connector;
 
-import org.apache.flink.configuration.ConfigOption;
-
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
 
 /**
  * The value type of a Flink {@link ConfigOption}. Flink keeps it package-private (its own

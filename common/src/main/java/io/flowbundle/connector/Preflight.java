@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What a run checks before it builds a job: each connector of the spec adds what it needs
- * checked ({@link io.flowbundle.spec.SourceSpec#preflight}), grouped so that one check serves
- * every connector that shares it (one Admin client per Kafka cluster); then {@link #run} runs the
- * checks in the order they were first asked for, and a check that cannot pass throws.
+ * What a run checks before it builds a job: each connector of the spec adds what it needs checked
+ * ({@link io.flowbundle.spec.SourceSpec#preflight}), grouped so that one check serves every
+ * connector that shares it (one Admin client per Kafka cluster); then {@link #run} runs the checks
+ * in the order they were first asked for, and a check that cannot pass throws.
  */
 public final class Preflight {
 

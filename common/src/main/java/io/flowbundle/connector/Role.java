@@ -10,7 +10,9 @@ public enum Role {
     SINK,
     /** {@code quarantine}: rejected records with their reason. */
     QUARANTINE,
-    /** {@code staging}: valid input as it arrived, before dedupe and transform (the landing layer). */
+    /**
+     * {@code staging}: valid input as it arrived, before dedupe and transform (the landing layer).
+     */
     STAGING;
 
     /** The spec key that declares a connector of this role. */

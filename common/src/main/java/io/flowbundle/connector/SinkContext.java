@@ -2,7 +2,6 @@ package io.flowbundle.connector;
 
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-
 import org.apache.flink.table.types.logical.RowType;
 
 /**
@@ -12,7 +11,8 @@ import org.apache.flink.table.types.logical.RowType;
  *     messages) and its dataset's name in audit and lineage
  * @param rowType the rows the sink receives
  */
-public record SinkContext(PipelineSpec spec, RunInfo run, PipelineSpec.DeclaredSink declared, RowType rowType) {
+public record SinkContext(
+        PipelineSpec spec, RunInfo run, PipelineSpec.DeclaredSink declared, RowType rowType) {
 
     /** Where the sink is declared. */
     public Role role() {

@@ -2,7 +2,6 @@ package io.flowbundle.connector;
 
 import io.flowbundle.lineage.Datasets;
 import io.flowbundle.parquet.Partitioning;
-
 import org.apache.flink.core.fs.Path;
 
 /**

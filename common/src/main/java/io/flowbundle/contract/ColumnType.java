@@ -1,5 +1,11 @@
 package io.flowbundle.contract;
 
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Collectors;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.BooleanType;
 import org.apache.flink.table.types.logical.DateType;
@@ -9,13 +15,6 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.VarCharType;
-
-import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * The type of a contract column: one of the scalar kinds or a nested row of named fields.
@@ -133,8 +132,7 @@ public final class ColumnType implements Serializable {
                 List<RowType.RowField> rowFields = new ArrayList<>();
                 for (Field field : fields) {
                     rowFields.add(
-                            new RowType.RowField(
-                                    field.name(), field.type().toLogicalType(6)));
+                            new RowType.RowField(field.name(), field.type().toLogicalType(6)));
                 }
                 return new RowType(true, rowFields);
             default:

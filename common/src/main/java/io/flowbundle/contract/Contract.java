@@ -1,12 +1,11 @@
 package io.flowbundle.contract;
 
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * A schema contract: the columns a dataset must have, their rules, and who owns it. Contracts are
@@ -52,9 +51,9 @@ public record Contract(
     }
 
     /**
-     * The row type as the pipeline sees it: {@code eventTimeColumn} (if not null) is a
-     * millisecond {@code TIMESTAMP(3)} so it can be Flink's rowtime attribute; other timestamps
-     * keep microseconds.
+     * The row type as the pipeline sees it: {@code eventTimeColumn} (if not null) is a millisecond
+     * {@code TIMESTAMP(3)} so it can be Flink's rowtime attribute; other timestamps keep
+     * microseconds.
      */
     public RowType rowType(String eventTimeColumn) {
         List<RowType.RowField> fields = new ArrayList<>();

@@ -1,7 +1,6 @@
 package io.flowbundle.contract;
 
 import io.flowbundle.config.ConfigNode;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +45,10 @@ public final class ContractLoader {
             Column column = parseColumn(columnNode);
             if (!seen.add(column.name())) {
                 throw columnNode.error(
-                        columnNode.keyPath() + ": column '" + column.name() + "' is declared twice");
+                        columnNode.keyPath()
+                                + ": column '"
+                                + column.name()
+                                + "' is declared twice");
             }
             columns.add(column);
         }

@@ -1,10 +1,5 @@
 package io.flowbundle.contract;
 
-import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,14 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * Checks rows against a contract's rules. Pure and allocation-free on valid rows, so it can sit on
  * the hot path of both the batch and the streaming job.
  *
  * <p>Rows must have the contract's column order (as produced by the decoders and the Parquet
- * reader). Types are guaranteed by decoding; this class checks presence, ranges and allowed
- * values, and reports the first rule a row breaks.
+ * reader). Types are guaranteed by decoding; this class checks presence, ranges and allowed values,
+ * and reports the first rule a row breaks.
  */
 public final class RowValidator implements Serializable {
 
@@ -70,8 +69,8 @@ public final class RowValidator implements Serializable {
     }
 
     /**
-     * Reports every rule the row breaks (at most one per column, in column order), for reports
-     * that count each rule rather than route the row by its first broken rule.
+     * Reports every rule the row breaks (at most one per column, in column order), for reports that
+     * count each rule rather than route the row by its first broken rule.
      */
     public void forEachViolation(RowData row, Consumer<Violation> action) {
         for (Check check : checks) {
@@ -97,7 +96,11 @@ public final class RowValidator implements Serializable {
         private final double min;
         private final double max;
         private final Set<String> allowed;
-        /** {@code allowed} as StringData, compared by their UTF-8 bytes: no String per value checked. */
+
+        /**
+         * {@code allowed} as StringData, compared by their UTF-8 bytes: no String per value
+         * checked.
+         */
         private transient Set<StringData> allowedData;
 
         Check(int index, Column column, RowData.FieldGetter getter) {
@@ -142,11 +145,7 @@ public final class RowValidator implements Serializable {
                     return new Violation(
                             Violation.ALLOWED,
                             column.name(),
-                            column.name()
-                                    + " = '"
-                                    + text
-                                    + "' is not one of "
-                                    + column.allowed());
+                            column.name() + " = '" + text + "' is not one of " + column.allowed());
                 }
             }
             return null;

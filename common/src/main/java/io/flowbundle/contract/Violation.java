@@ -22,8 +22,8 @@ public record Violation(String rule, String column, String message) implements S
     public static final int QUOTED_CHARS = 64;
 
     /**
-     * A value as a message quotes it: on one line (control characters escaped, as in JSON) and
-     * cut after {@link #QUOTED_CHARS} characters with the full length, because the rejected record
+     * A value as a message quotes it: on one line (control characters escaped, as in JSON) and cut
+     * after {@link #QUOTED_CHARS} characters with the full length, because the rejected record
      * already carries the value and a reason is read in logs and tables.
      */
     public static String quote(String value) {

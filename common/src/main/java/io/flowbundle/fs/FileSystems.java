@@ -1,17 +1,6 @@
 package io.flowbundle.fs;
 
 import io.flowbundle.FlowbundleException;
-
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.GlobalConfiguration;
-import org.apache.flink.configuration.ConfigConstants;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.plugin.DefaultPluginManager;
-import org.apache.flink.core.plugin.DirectoryBasedPluginFinder;
-import org.apache.flink.core.plugin.PluginDescriptor;
-import org.apache.flink.core.plugin.PluginManager;
-
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -21,19 +10,28 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.configuration.ConfigConstants;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.plugin.DefaultPluginManager;
+import org.apache.flink.core.plugin.DirectoryBasedPluginFinder;
+import org.apache.flink.core.plugin.PluginDescriptor;
+import org.apache.flink.core.plugin.PluginManager;
 
 /**
- * Makes Flink's file systems ({@code file://}, and {@code s3://}/{@code s3a://} where the S3
- * plugin is present) available in this JVM with the run's Flink settings, before any path is
- * touched: the launcher's client code and its embedded MiniCluster share this JVM's file systems.
+ * Makes Flink's file systems ({@code file://}, and {@code s3://}/{@code s3a://} where the S3 plugin
+ * is present) available in this JVM with the run's Flink settings, before any path is touched: the
+ * launcher's client code and its embedded MiniCluster share this JVM's file systems.
  *
  * <p>Flink's S3 file system ({@code flink-s3-fs-hadoop}) bundles Hadoop 3.3.4 and Guava without
- * relocating them, so it is never put on the class path (where it would clash with the Hadoop
- * 3.4 that Parquet uses): it is loaded from a plugins folder in a class loader of its own, as a
- * Flink cluster does with {@code plugins/s3-fs-hadoop/}. The folder is, in this order:
- * {@code $FLINK_PLUGINS_DIR} (what Flink's own scripts set), or the {@code plugins} folder beside
- * the code: {@code launcher/target/plugins} for the launcher, {@code common/target/plugins} for
- * tests. Without one, only the file systems on the class path are available.
+ * relocating them, so it is never put on the class path (where it would clash with the Hadoop 3.4
+ * that Parquet uses): it is loaded from a plugins folder in a class loader of its own, as a Flink
+ * cluster does with {@code plugins/s3-fs-hadoop/}. The folder is, in this order: {@code
+ * $FLINK_PLUGINS_DIR} (what Flink's own scripts set), or the {@code plugins} folder beside the
+ * code: {@code launcher/target/plugins} for the launcher, {@code common/target/plugins} for tests.
+ * Without one, only the file systems on the class path are available.
  *
  * <p>Under {@code flink run} the CLI has already initialized the file systems with the cluster's
  * plugins; calling this again there with the same folder (FLINK_PLUGINS_DIR) is harmless.
@@ -45,8 +43,8 @@ public final class FileSystems {
 
     /**
      * Initializes Flink's file systems with {@code flinkSettings} (the {@code flink:} map and -D
-     * options), over the Flink config of {@code $FLINK_CONF_DIR} where one is set (under
-     * {@code flink run}: the CLI's own, so its S3 settings are kept).
+     * options), over the Flink config of {@code $FLINK_CONF_DIR} where one is set (under {@code
+     * flink run}: the CLI's own, so its S3 settings are kept).
      */
     public static void initialize(Map<String, String> flinkSettings) {
         String confDir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
@@ -58,9 +56,13 @@ public final class FileSystems {
         initialize(configuration, pluginsDir().orElse(null));
     }
 
-    /** As {@link #initialize(Map)}, with the plugins from {@code pluginsDir} (null: class path only). */
+    /**
+     * As {@link #initialize(Map)}, with the plugins from {@code pluginsDir} (null: class path
+     * only).
+     */
     public static void initialize(Configuration configuration, Path pluginsDir) {
-        PluginManager plugins = pluginsDir == null ? null : pluginManager(configuration, pluginsDir);
+        PluginManager plugins =
+                pluginsDir == null ? null : pluginManager(configuration, pluginsDir);
         FileSystem.initialize(configuration, plugins);
     }
 
@@ -85,7 +87,8 @@ public final class FileSystems {
         }
         try {
             Path code = Path.of(source.getLocation().toURI());
-            for (Path dir : List.of(code.resolveSibling(name), code.getParent().resolveSibling(name))) {
+            for (Path dir :
+                    List.of(code.resolveSibling(name), code.getParent().resolveSibling(name))) {
                 if (Files.isDirectory(dir)) {
                     return Optional.of(dir);
                 }
@@ -98,7 +101,8 @@ public final class FileSystems {
 
     private static PluginManager pluginManager(Configuration configuration, Path pluginsDir) {
         try {
-            Collection<PluginDescriptor> found = new DirectoryBasedPluginFinder(pluginsDir).findPlugins();
+            Collection<PluginDescriptor> found =
+                    new DirectoryBasedPluginFinder(pluginsDir).findPlugins();
             return new DefaultPluginManager(
                     found, CoreOptions.getPluginParentFirstLoaderPatterns(configuration));
         } catch (IOException e) {

@@ -1,19 +1,18 @@
 package io.flowbundle.fs;
 
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
 /**
  * Folder trees (partition folders {@code date=.../}) through Flink's {@link FileSystem}, the same
- * on a local disk and on object storage. On S3 a "folder" is a key prefix: listing one costs a
- * LIST request (1,000 keys a page) and deleting a tree costs one request per 1,000 keys: both
- * are cheap, whereas a rename is a copy of every byte plus a delete (see docs/ARCHITECTURE.md).
+ * on a local disk and on object storage. On S3 a "folder" is a key prefix: listing one costs a LIST
+ * request (1,000 keys a page) and deleting a tree costs one request per 1,000 keys: both are cheap,
+ * whereas a rename is a copy of every byte plus a delete (see docs/ARCHITECTURE.md).
  */
 public final class FileTrees {
 

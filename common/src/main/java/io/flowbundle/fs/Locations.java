@@ -2,22 +2,20 @@ package io.flowbundle.fs;
 
 import io.flowbundle.config.ConfigException;
 import io.flowbundle.config.ConfigNode;
-
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
-import org.apache.flink.core.fs.UnsupportedFileSystemSchemeException;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.regex.Pattern;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.core.fs.UnsupportedFileSystemSchemeException;
 
 /**
- * Where a dataset lives, as written in a spec: a URI with a scheme ({@code s3://bucket/x},
- * {@code s3a://...}, {@code file:///...}, {@code hdfs://...}) is kept as it is; a path without a
- * scheme is a local path, resolved against the spec's folder when relative (as before object
- * storage). A scheme no file system of this JVM serves is an error naming the key, at load time
- * rather than when the job first writes.
+ * Where a dataset lives, as written in a spec: a URI with a scheme ({@code s3://bucket/x}, {@code
+ * s3a://...}, {@code file:///...}, {@code hdfs://...}) is kept as it is; a path without a scheme is
+ * a local path, resolved against the spec's folder when relative (as before object storage). A
+ * scheme no file system of this JVM serves is an error naming the key, at load time rather than
+ * when the job first writes.
  */
 public final class Locations {
 
@@ -26,18 +24,21 @@ public final class Locations {
 
     private Locations() {}
 
-    /** The location at {@code node} (a text value), relative paths against the node's file's folder. */
+    /**
+     * The location at {@code node} (a text value), relative paths against the node's file's folder.
+     */
     public static Path resolve(ConfigNode node) {
         return resolve(node.text(), node.baseDir(), node.file() + ": " + node.keyPath());
     }
 
     /**
-     * The location {@code location}; {@code where} names its origin in messages (e.g.
-     * {@code conf/pipelines/x.yaml: sinks.hourly.path}).
+     * The location {@code location}; {@code where} names its origin in messages (e.g. {@code
+     * conf/pipelines/x.yaml: sinks.hourly.path}).
      */
     public static Path resolve(String location, java.nio.file.Path baseDir, String where) {
         if (location == null || location.isBlank()) {
-            throw new ConfigException(where + ": expected a path or URI (e.g. s3://bucket/folder), got nothing");
+            throw new ConfigException(
+                    where + ": expected a path or URI (e.g. s3://bucket/folder), got nothing");
         }
         String trimmed = location.trim();
         if (!SCHEME.matcher(trimmed).matches()) {
@@ -49,13 +50,18 @@ public final class Locations {
         try {
             uri = new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw new ConfigException(where + ": '" + trimmed + "' is not a valid URI: " + e.getReason());
+            throw new ConfigException(
+                    where + ": '" + trimmed + "' is not a valid URI: " + e.getReason());
         }
         if (!"file".equalsIgnoreCase(uri.getScheme())
                 && (uri.getAuthority() == null || uri.getAuthority().isEmpty())) {
             throw new ConfigException(
-                    where + ": '" + trimmed + "' names no bucket or host: write "
-                            + uri.getScheme() + "://BUCKET/folder");
+                    where
+                            + ": '"
+                            + trimmed
+                            + "' names no bucket or host: write "
+                            + uri.getScheme()
+                            + "://BUCKET/folder");
         }
         requireFileSystem(uri, where);
         return new Path(uri);
@@ -85,13 +91,19 @@ public final class Locations {
         return isLocal(location) ? toLocal(location).toString() : location.toString();
     }
 
-    /** Fails with a one-line message when no file system of this JVM serves {@code uri}'s scheme. */
+    /**
+     * Fails with a one-line message when no file system of this JVM serves {@code uri}'s scheme.
+     */
     static void requireFileSystem(URI uri, String where) {
         try {
             FileSystem.get(uri);
         } catch (UnsupportedFileSystemSchemeException e) {
             throw new ConfigException(
-                    where + ": no file system for scheme '" + uri.getScheme() + "' in '" + uri
+                    where
+                            + ": no file system for scheme '"
+                            + uri.getScheme()
+                            + "' in '"
+                            + uri
                             + "' (s3:// and s3a:// need Flink's flink-s3-fs-hadoop in the plugins"
                             + " folder, see docs/ARCHITECTURE.md, Object storage)");
         } catch (IOException e) {

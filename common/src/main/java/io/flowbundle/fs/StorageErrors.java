@@ -1,20 +1,19 @@
 package io.flowbundle.fs;
 
-import org.apache.flink.core.fs.Path;
-
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.core.fs.Path;
 
 /**
  * One line a user can act on for a failed object-storage call, instead of the S3 client's
- * multi-line chain ({@code UnknownStoreException: `s3://x': getFileStatus on ...: AmazonS3Exception:
- * The specified bucket does not exist (Service: Amazon S3; Status Code: 404; ...)}). The S3
- * classes live in the plugin's class loader, so they are recognised by name and message, not type.
- * Messages carry the location and never a credential.
+ * multi-line chain ({@code UnknownStoreException: `s3://x': getFileStatus on ...:
+ * AmazonS3Exception: The specified bucket does not exist (Service: Amazon S3; Status Code: 404;
+ * ...)}). The S3 classes live in the plugin's class loader, so they are recognised by name and
+ * message, not type. Messages carry the location and never a credential.
  */
 public final class StorageErrors {
 
@@ -39,20 +38,30 @@ public final class StorageErrors {
             String name = cause.getClass().getSimpleName();
             String message = String.valueOf(cause.getMessage());
             if (name.equals("UnknownStoreException") || message.contains("NoSuchBucket")) {
-                return location + ": bucket '" + location.toUri().getAuthority()
+                return location
+                        + ": bucket '"
+                        + location.toUri().getAuthority()
                         + "' does not exist: create it or correct the bucket in the location";
             }
             if (cause instanceof AccessDeniedException || message.contains("Status Code: 403")) {
-                return location + ": access denied (403): check s3.access-key and s3.secret-key,"
+                return location
+                        + ": access denied (403): check s3.access-key and s3.secret-key,"
                         + " and that they may use this bucket";
             }
-            if (cause instanceof ConnectException || cause instanceof SocketTimeoutException
+            if (cause instanceof ConnectException
+                    || cause instanceof SocketTimeoutException
                     || name.equals("ConnectTimeoutException")) {
-                return location + ": the S3 endpoint" + endpointIn(error) + " does not answer ("
-                        + firstLine(rootCause(cause)) + "): check s3.endpoint and that the server is running";
+                return location
+                        + ": the S3 endpoint"
+                        + endpointIn(error)
+                        + " does not answer ("
+                        + firstLine(rootCause(cause))
+                        + "): check s3.endpoint and that the server is running";
             }
             if (cause instanceof UnknownHostException) {
-                return location + ": the S3 endpoint's host is unknown (" + firstLine(cause)
+                return location
+                        + ": the S3 endpoint's host is unknown ("
+                        + firstLine(cause)
                         + "): check s3.endpoint";
             }
         }
@@ -78,7 +87,8 @@ public final class StorageErrors {
     }
 
     private static String firstLine(Throwable error) {
-        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        String message =
+                error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
     }

@@ -1,11 +1,9 @@
 package io.flowbundle.governance;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.flowbundle.UsageException;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -71,8 +69,19 @@ public record AuditQuery(String runId, String pipeline, Instant since, String st
     public static String text(List<AuditRecord> records) {
         TextTable table =
                 new TextTable(
-                        "STARTED", "RUN", "PIPELINE", "DATE", "STEP", "STATUS", "IN", "OUT",
-                        "REJECTED", "DUPLICATES", "LATE", "TARGET", "ERROR");
+                        "STARTED",
+                        "RUN",
+                        "PIPELINE",
+                        "DATE",
+                        "STEP",
+                        "STATUS",
+                        "IN",
+                        "OUT",
+                        "REJECTED",
+                        "DUPLICATES",
+                        "LATE",
+                        "TARGET",
+                        "ERROR");
         for (AuditRecord r : records) {
             table.row(
                     r.startedAt() == null ? null : r.startedAt().truncatedTo(ChronoUnit.SECONDS),

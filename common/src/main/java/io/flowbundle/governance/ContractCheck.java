@@ -1,5 +1,8 @@
 package io.flowbundle.governance;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.UsageException;
 import io.flowbundle.audit.AuditLog;
@@ -9,26 +12,21 @@ import io.flowbundle.contract.Violation;
 import io.flowbundle.parquet.ParquetInputs;
 import io.flowbundle.parquet.ParquetRows;
 import io.flowbundle.parquet.ParquetSchemaCheck;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * Checks data at rest against a contract: every Parquet file's footer (missing and mistyped
  * columns, as {@link ParquetSchemaCheck} does before a run) and every row of the files whose schema
  * is sound (the contract's rules, as {@link RowValidator} applies them in the pipeline).
  *
- * <p>Rows are read in this thread with the jobs' own Parquet reader ({@link ParquetRows}), not by
- * a Flink job: a check of a few million rows then takes seconds, and sees the same values a run
+ * <p>Rows are read in this thread with the jobs' own Parquet reader ({@link ParquetRows}), not by a
+ * Flink job: a check of a few million rows then takes seconds, and sees the same values a run
  * would. Unlike the pipeline, which routes a row by the first rule it breaks, the report counts
  * every rule a row breaks, so each rule's count says how much data that rule alone would reject.
  */
@@ -51,7 +49,8 @@ public final class ContractCheck {
     }
 
     /** One contract rule: how many rows broke it, and the first few of them. */
-    public record RuleResult(String rule, String description, long violations, List<String> examples) {
+    public record RuleResult(
+            String rule, String description, long violations, List<String> examples) {
         public RuleResult {
             examples = List.copyOf(examples);
         }
@@ -100,7 +99,9 @@ public final class ContractCheck {
                     .append(rowsWithViolations)
                     .append(" with violations)\n");
             List<FileResult> bad = filesWithProblems();
-            out.append("\nschema problems: ").append(bad.isEmpty() ? "none" : bad.size() + " file(s)").append('\n');
+            out.append("\nschema problems: ")
+                    .append(bad.isEmpty() ? "none" : bad.size() + " file(s)")
+                    .append('\n');
             for (FileResult file : bad) {
                 for (String problem : file.problems()) {
                     out.append("  ").append(problem).append('\n');
@@ -215,17 +216,18 @@ public final class ContractCheck {
             FileTally fileTally = new FileTally(tallies.keySet());
             long read;
             try {
-                read = ParquetRows.forEach(
-                        file,
-                        rowType,
-                        (rowNumber, row) -> {
-                            fileTally.row = rowNumber;
-                            fileTally.broken = false;
-                            validator.forEachViolation(row, fileTally::add);
-                            if (fileTally.broken) {
-                                fileTally.rowsWithViolations++;
-                            }
-                        });
+                read =
+                        ParquetRows.forEach(
+                                file,
+                                rowType,
+                                (rowNumber, row) -> {
+                                    fileTally.row = rowNumber;
+                                    fileTally.broken = false;
+                                    validator.forEachViolation(row, fileTally::add);
+                                    if (fileTally.broken) {
+                                        fileTally.rowsWithViolations++;
+                                    }
+                                });
             } catch (Exception e) {
                 results.add(
                         new FileResult(
@@ -249,7 +251,10 @@ public final class ContractCheck {
                 (rule, tally) ->
                         rules.add(
                                 new RuleResult(
-                                        rule, validator.rules().get(rule), tally.count, tally.examples)));
+                                        rule,
+                                        validator.rules().get(rule),
+                                        tally.count,
+                                        tally.examples)));
         return new Report(contract, path, results, rowsChecked, rowsWithViolations, rules);
     }
 
@@ -277,7 +282,8 @@ public final class ContractCheck {
             broken = true;
             Tally tally = byRule.get(violation.ruleId());
             if (tally == null) {
-                throw new IllegalStateException(violation.ruleId() + " is not a rule of the validator");
+                throw new IllegalStateException(
+                        violation.ruleId() + " is not a rule of the validator");
             }
             tally.count++;
             if (tally.examples.size() < EXAMPLES_PER_RULE) {
@@ -293,10 +299,15 @@ public final class ContractCheck {
                         total.count += tally.count;
                         List<Long> rows = exampleRows.get(rule);
                         for (int i = 0;
-                                i < tally.examples.size() && total.examples.size() < EXAMPLES_PER_RULE;
+                                i < tally.examples.size()
+                                        && total.examples.size() < EXAMPLES_PER_RULE;
                                 i++) {
                             total.examples.add(
-                                    fileName + " row " + rows.get(i) + ": " + tally.examples.get(i));
+                                    fileName
+                                            + " row "
+                                            + rows.get(i)
+                                            + ": "
+                                            + tally.examples.get(i));
                         }
                     });
         }

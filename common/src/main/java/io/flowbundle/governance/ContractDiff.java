@@ -3,7 +3,6 @@ package io.flowbundle.governance;
 import io.flowbundle.contract.Column;
 import io.flowbundle.contract.ColumnType;
 import io.flowbundle.contract.Contract;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,12 +14,12 @@ import java.util.Set;
  * The changes between two versions of a contract, each classified by what it does to the data and
  * to its readers.
  *
- * <p>Compatible: data valid under the old contract stays valid under the new one, and files
- * written before still read (a new optional column reads as null, see {@code ParquetSchemaCheck}):
- * a new optional column or nested field, a relaxed rule, a metadata change. Breaking: old data or
+ * <p>Compatible: data valid under the old contract stays valid under the new one, and files written
+ * before still read (a new optional column reads as null, see {@code ParquetSchemaCheck}): a new
+ * optional column or nested field, a relaxed rule, a metadata change. Breaking: old data or
  * existing readers may fail: a column or field removed (a rename is a removal and an addition), a
- * type changed, a new required column, a rule added or tightened, a different primary key.
- * Breaking changes need a higher {@code schema_version}, so consumers can tell the versions apart.
+ * type changed, a new required column, a rule added or tightened, a different primary key. Breaking
+ * changes need a higher {@code schema_version}, so consumers can tell the versions apart.
  */
 public final class ContractDiff {
 
@@ -152,13 +151,18 @@ public final class ContractDiff {
                             + (after.retentionDays() == null ? "(none)" : after.retentionDays()));
         }
         if (!before.primaryKey().equals(after.primaryKey())) {
-            breaking("primary_key changed from " + before.primaryKey() + " to " + after.primaryKey());
+            breaking(
+                    "primary_key changed from "
+                            + before.primaryKey()
+                            + " to "
+                            + after.primaryKey());
         }
     }
 
     private void text(String key, String was, String is) {
         if (!Objects.equals(was, is)) {
-            compatible(key + " changed" + (key.equals("description") ? "" : ": " + was + " -> " + is));
+            compatible(
+                    key + " changed" + (key.equals("description") ? "" : ": " + was + " -> " + is));
         }
     }
 
@@ -180,7 +184,12 @@ public final class ContractDiff {
         for (String name : added) {
             Column column = after.column(name).orElseThrow();
             if (column.required()) {
-                breaking("new required column '" + name + "' (" + column.type() + "): data written before lacks it");
+                breaking(
+                        "new required column '"
+                                + name
+                                + "' ("
+                                + column.type()
+                                + "): data written before lacks it");
             } else {
                 compatible("new optional column '" + name + "' (" + column.type() + ")");
             }
@@ -200,7 +209,9 @@ public final class ContractDiff {
         if (index < after.columns().size()) {
             Column there = after.columns().get(index);
             if (added.contains(there.name()) && there.type().equals(was.type())) {
-                return " (renamed to '" + there.name() + "'? a rename breaks readers of the old name)";
+                return " (renamed to '"
+                        + there.name()
+                        + "'? a rename breaks readers of the old name)";
             }
         }
         return "";
@@ -256,8 +267,7 @@ public final class ContractDiff {
             return;
         }
         String change = key + " " + number(was) + " -> " + number(is);
-        boolean relaxed =
-                is == null || (was != null && (lower ? is < was : is > was));
+        boolean relaxed = is == null || (was != null && (lower ? is < was : is > was));
         if (relaxed) {
             compatible("column " + name + " range relaxed: " + change);
         } else {

@@ -7,10 +7,6 @@ import io.flowbundle.contract.Contract;
 import io.flowbundle.fs.Locations;
 import io.flowbundle.parquet.PartitionCommitter;
 import io.flowbundle.spec.PipelineSpec;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,17 +21,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which Hive partitions of a dataset its contract's {@code retention_days} has expired, and their
  * deletion.
  *
- * <p>A partition is expired when the date in its path ({@code window_date=2026-11-01},
- * {@code date=2026-11-01}, at any depth below other partition folders) is before
- * {@code today - retention_days}: with 30 days, on 2026-12-01 everything before 2026-11-01 goes and
- * 2026-11-01 stays. Only such folders are ever deleted; files at the top of the dataset, folders that
- * are not {@code key=value}, hidden and {@code _} entries (a run's staged output) and symbolic links
- * are left alone, so a mistyped path cannot make retention delete anything but dated partitions.
+ * <p>A partition is expired when the date in its path ({@code window_date=2026-11-01}, {@code
+ * date=2026-11-01}, at any depth below other partition folders) is before {@code today -
+ * retention_days}: with 30 days, on 2026-12-01 everything before 2026-11-01 goes and 2026-11-01
+ * stays. Only such folders are ever deleted; files at the top of the dataset, folders that are not
+ * {@code key=value}, hidden and {@code _} entries (a run's staged output) and symbolic links are
+ * left alone, so a mistyped path cannot make retention delete anything but dated partitions.
  */
 public final class Retention {
 
@@ -65,9 +63,9 @@ public final class Retention {
     public record Partition(String name, LocalDate date, long files, long bytes) {}
 
     /**
-     * The Parquet datasets of a spec: its sinks (held to the output contract), its staging layer and
-     * its quarantine (both hold input rows, so the input contract's retention applies). Kafka sinks
-     * have their own retention in the broker and are left out.
+     * The Parquet datasets of a spec: its sinks (held to the output contract), its staging layer
+     * and its quarantine (both hold input rows, so the input contract's retention applies). Kafka
+     * sinks have their own retention in the broker and are left out.
      */
     public static List<Dataset> datasets(PipelineSpec spec) {
         List<Dataset> out = new ArrayList<>();
@@ -79,12 +77,20 @@ public final class Retention {
                 }
                 if (!Locations.isLocal(folder.get())) {
                     // listing and deleting dated prefixes on object storage is not built yet
-                    LOG.warn("retention: {} of {} is on object storage ({}); not managed by retention yet, left as it is",
-                            declared.dataset(), spec.name(), folder.get());
+                    LOG.warn(
+                            "retention: {} of {} is on object storage ({}); not managed by retention yet, left as it is",
+                            declared.dataset(),
+                            spec.name(),
+                            folder.get());
                     continue;
                 }
                 Contract contract = role == Role.SINK ? spec.outputContract() : spec.contract();
-                out.add(new Dataset(spec.name(), declared.dataset(), Locations.toLocal(folder.get()), contract));
+                out.add(
+                        new Dataset(
+                                spec.name(),
+                                declared.dataset(),
+                                Locations.toLocal(folder.get()),
+                                contract));
             }
         }
         return out;
@@ -160,7 +166,9 @@ public final class Retention {
         PartitionCommitter.deleteRecursively(aside);
     }
 
-    /** Refuses a dataset path that is a file (or a link to one): there are no partitions to clean. */
+    /**
+     * Refuses a dataset path that is a file (or a link to one): there are no partitions to clean.
+     */
     public static void requireFolder(Path root) {
         if (!Files.isDirectory(root)) {
             throw new FlowbundleException(
@@ -212,7 +220,8 @@ public final class Retention {
         try (Stream<Path> walk = Files.walk(folder)) {
             for (Path path : (Iterable<Path>) walk::iterator) {
                 BasicFileAttributes attributes =
-                        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        Files.readAttributes(
+                                path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (!attributes.isDirectory()) {
                     size[0]++;
                     size[1] += attributes.size();

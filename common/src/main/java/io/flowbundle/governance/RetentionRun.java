@@ -9,11 +9,9 @@ import io.flowbundle.lineage.LineageSink;
 import io.flowbundle.lineage.PipelineLineage;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.LifecycleStateChangeDatasetFacet.LifecycleStateChange;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -25,11 +23,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Retention for the datasets of one pipeline: {@link #plan} says what is expired,
- * {@link #apply} deletes it and leaves a trace: one audit record per dataset (step
- * {@code retention}, {@code rows_out} = partitions deleted) and one OpenLineage event for job
- * {@code retention:<pipeline>} whose outputs are the datasets it truncated. A plan leaves no
- * trace, and neither does a pipeline none of whose datasets has a retention.
+ * Retention for the datasets of one pipeline: {@link #plan} says what is expired, {@link #apply}
+ * deletes it and leaves a trace: one audit record per dataset (step {@code retention}, {@code
+ * rows_out} = partitions deleted) and one OpenLineage event for job {@code retention:<pipeline>}
+ * whose outputs are the datasets it truncated. A plan leaves no trace, and neither does a pipeline
+ * none of whose datasets has a retention.
  */
 public final class RetentionRun {
 
@@ -69,7 +67,12 @@ public final class RetentionRun {
     }
 
     /** What retention found, or did, for one pipeline. */
-    public record Result(String pipeline, String runId, LocalDate today, boolean applied, List<DatasetResult> datasets) {
+    public record Result(
+            String pipeline,
+            String runId,
+            LocalDate today,
+            boolean applied,
+            List<DatasetResult> datasets) {
 
         public Result {
             datasets = List.copyOf(datasets);
@@ -85,7 +88,10 @@ public final class RetentionRun {
                     .append(pipeline)
                     .append(" (today ")
                     .append(today)
-                    .append(applied ? ", run " + runId + ")" : ", dry run: nothing deleted; --apply deletes)")
+                    .append(
+                            applied
+                                    ? ", run " + runId + ")"
+                                    : ", dry run: nothing deleted; --apply deletes)")
                     .append('\n');
             long partitions = 0;
             long files = 0;
@@ -97,7 +103,9 @@ public final class RetentionRun {
                     out.append(
                             dataset.contract() == null
                                     ? "kept (no contract declared for it)"
-                                    : "kept (contract " + dataset.contract().name() + " has no retention_days)");
+                                    : "kept (contract "
+                                            + dataset.contract().name()
+                                            + " has no retention_days)");
                 } else {
                     out.append(dataset.retentionDays())
                             .append(" days, keeps ")
@@ -111,7 +119,10 @@ public final class RetentionRun {
                     Retention.Partition partition = result.expired().get(i);
                     boolean gone = i < result.deleted();
                     out.append("    ")
-                            .append(applied ? (gone ? "deleted " : "kept (not deleted) ") : "would delete ")
+                            .append(
+                                    applied
+                                            ? (gone ? "deleted " : "kept (not deleted) ")
+                                            : "would delete ")
                             .append(partition.name())
                             .append(" (")
                             .append(partition.files())
@@ -173,7 +184,10 @@ public final class RetentionRun {
                             .endedAt(Instant.now())
                             .target(dataset.path().toString())
                             .rowsOut((long) done.deleted())
-                            .status(done.error() == null ? AuditRecord.SUCCEEDED : AuditRecord.FAILED)
+                            .status(
+                                    done.error() == null
+                                            ? AuditRecord.SUCCEEDED
+                                            : AuditRecord.FAILED)
                             .error(done.error())
                             .build());
         }
@@ -192,7 +206,8 @@ public final class RetentionRun {
         }
         LocalDate cutoff = Retention.cutoff(days, today);
         try {
-            return new DatasetResult(dataset, cutoff, Retention.expired(dataset.path(), cutoff), 0, null);
+            return new DatasetResult(
+                    dataset, cutoff, Retention.expired(dataset.path(), cutoff), 0, null);
         } catch (FlowbundleException | UncheckedIOException e) {
             return new DatasetResult(dataset, cutoff, List.of(), 0, e.getMessage());
         }
@@ -215,7 +230,8 @@ public final class RetentionRun {
                 break;
             }
         }
-        return new DatasetResult(planned.dataset(), planned.cutoff(), planned.expired(), deleted, error);
+        return new DatasetResult(
+                planned.dataset(), planned.cutoff(), planned.expired(), deleted, error);
     }
 
     private OpenLineage.RunEvent event(Result result) {

@@ -4,7 +4,10 @@ import io.flowbundle.contract.Violation;
 import io.flowbundle.operators.DecodeException;
 import io.flowbundle.operators.Envelope;
 import io.flowbundle.operators.JsonRowDecoder;
-
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.table.data.RowData;
@@ -12,24 +15,19 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-
 /**
  * Decodes Kafka records into {@link Envelope}s inside the source, so timestamps and watermarks are
- * taken per partition from the decoded event time. A record that does not decode is not an error
- * of the job: it becomes an envelope carrying the reason and the raw bytes, for the dead-letter
+ * taken per partition from the decoded event time. A record that does not decode is not an error of
+ * the job: it becomes an envelope carrying the reason and the raw bytes, for the dead-letter
  * output.
  *
- * <p>It also decides which records are late, per partition: a record is late when its event time
- * is at or behind its partition's watermark ({@code max event time so far - bound - 1ms}, the same
+ * <p>It also decides which records are late, per partition: a record is late when its event time is
+ * at or behind its partition's watermark ({@code max event time so far - bound - 1ms}, the same
  * bounded-out-of-orderness watermark the source emits). Deciding here, rather than at the window
  * operator, makes lateness depend only on the order of records within a partition, which Kafka
- * keeps, and not on how fast partitions happen to be read: a replay classifies the same records
- * as late as the live run did. Records let through can never be dropped by a window downstream,
- * whose watermark is at most the minimum of the partitions' watermarks.
+ * keeps, and not on how fast partitions happen to be read: a replay classifies the same records as
+ * late as the live run did. Records let through can never be dropped by a window downstream, whose
+ * watermark is at most the minimum of the partitions' watermarks.
  */
 public final class EnvelopeDeserializer implements KafkaRecordDeserializationSchema<RowData> {
 

@@ -1,16 +1,9 @@
 package io.flowbundle.kafka;
 
-import io.flowbundle.sample.SensorEventGenerator;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
+import io.flowbundle.sample.SensorEventGenerator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,12 +13,17 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Writes events into a topic in order, keyed by {@code device_id} (so one device's events stay in
  * one partition, in order), at an optional fixed rate, printing progress. Record timestamps are
- * left to the broker (append time of creation), never the event time: the sample data is dated,
- * and Kafka's retention would delete "old" events at once.
+ * left to the broker (append time of creation), never the event time: the sample data is dated, and
+ * Kafka's retention would delete "old" events at once.
  */
 public final class EventProducer {
 
@@ -45,9 +43,16 @@ public final class EventProducer {
         this(bootstrap, Map.of(), topic, rate, progress);
     }
 
-    /** @param properties Kafka client properties (security settings, ...) on top of the producer's own */
+    /**
+     * @param properties Kafka client properties (security settings, ...) on top of the producer's
+     *     own
+     */
     public EventProducer(
-            String bootstrap, Map<String, String> properties, String topic, Double rate, PrintStream progress) {
+            String bootstrap,
+            Map<String, String> properties,
+            String topic,
+            Double rate,
+            PrintStream progress) {
         this.bootstrap = bootstrap;
         this.properties = Map.copyOf(properties);
         this.topic = topic;
@@ -60,7 +65,8 @@ public final class EventProducer {
         return produce(
                 new Feed() {
                     @Override
-                    public boolean next(AtomicReference<String> key, AtomicReference<byte[]> value) {
+                    public boolean next(
+                            AtomicReference<String> key, AtomicReference<byte[]> value) {
                         if (!generator.hasNext()) {
                             return false;
                         }
@@ -97,7 +103,8 @@ public final class EventProducer {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -106,7 +113,8 @@ public final class EventProducer {
         props.putAll(properties);
         // what the records are made of is this producer's business
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicReference<String> key = new AtomicReference<>();
@@ -137,7 +145,8 @@ public final class EventProducer {
                 if (progress != null && now - lastProgress > PROGRESS_EVERY_NANOS) {
                     lastProgress = now;
                     progress.printf(
-                            "  %,d records sent (%.0f/s)%n", count, count / ((now - started) / 1e9));
+                            "  %,d records sent (%.0f/s)%n",
+                            count, count / ((now - started) / 1e9));
                 }
             }
             producer.flush();
@@ -148,7 +157,12 @@ public final class EventProducer {
         }
         if (failure.get() != null) {
             throw new IllegalStateException(
-                    "producing to " + topic + " at " + bootstrap + " failed: " + failure.get().getMessage(),
+                    "producing to "
+                            + topic
+                            + " at "
+                            + bootstrap
+                            + " failed: "
+                            + failure.get().getMessage(),
                     failure.get());
         }
         return new Result(count, (System.nanoTime() - started) / 1e9);

@@ -1,7 +1,6 @@
 package io.flowbundle.kafka;
 
 import io.flowbundle.operators.JsonRowEncoder;
-
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;

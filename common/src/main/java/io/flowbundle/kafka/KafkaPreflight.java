@@ -3,7 +3,19 @@ package io.flowbundle.kafka;
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.UsageException;
 import io.flowbundle.connector.Preflight;
-
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -20,23 +32,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 /**
- * Before a streaming job is built: Kafka answers at every address the spec names, the source
- * topic exists, and every sink topic exists or will be created by its first write. Without this a
+ * Before a streaming job is built: Kafka answers at every address the spec names, the source topic
+ * exists, and every sink topic exists or will be created by its first write. Without this a
  * misspelt source topic fails the job from the source's split enumerator, several causes deep and
  * after the cluster has started, and a sink topic its broker will not create makes the producer
  * wait {@code max.block.ms} (60 s) for its metadata before the job fails.
@@ -55,7 +53,9 @@ public final class KafkaPreflight {
     /** A topic the spec names: which key names it, the topic, and whether it is read. */
     record Topic(String role, String name, boolean source) {}
 
-    /** What was found on one Kafka cluster; {@code autoCreate} is null when it could not be read. */
+    /**
+     * What was found on one Kafka cluster; {@code autoCreate} is null when it could not be read.
+     */
     record Findings(Set<String> existing, Boolean autoCreate) {}
 
     /**
@@ -63,16 +63,17 @@ public final class KafkaPreflight {
      * address, shared by every source and sink of the spec that names it (with the client
      * properties of the first that does).
      */
-    public static Cluster cluster(Preflight preflight, String bootstrap, Map<String, String> properties) {
+    public static Cluster cluster(
+            Preflight preflight, String bootstrap, Map<String, String> properties) {
         return preflight.check(
                 List.of(KafkaPreflight.class, bootstrap),
                 () -> new Cluster(bootstrap, properties, preflight.timeout()));
     }
 
     /**
-     * The topics a spec names on one cluster. Running it throws a {@link UsageException} naming
-     * the spec file, the key and the topic when one cannot work, a {@link FlowbundleException}
-     * when the broker does not answer.
+     * The topics a spec names on one cluster. Running it throws a {@link UsageException} naming the
+     * spec file, the key and the topic when one cannot work, a {@link FlowbundleException} when the
+     * broker does not answer.
      */
     public static final class Cluster implements Preflight.Check {
         private final String bootstrap;
@@ -109,7 +110,11 @@ public final class KafkaPreflight {
         @Override
         public void run(Path specFile) {
             Verdict verdict =
-                    verdict(specFile.toString(), bootstrap, topics, inspect(specFile, bootstrap, properties, topics, timeout));
+                    verdict(
+                            specFile.toString(),
+                            bootstrap,
+                            topics,
+                            inspect(specFile, bootstrap, properties, topics, timeout));
             verdict.warnings().forEach(warning -> LOG.warn("{}", warning));
             verdict.notes().forEach(note -> LOG.info("{}", note));
             if (!verdict.errors().isEmpty()) {
@@ -133,21 +138,55 @@ public final class KafkaPreflight {
             if (findings.existing().contains(topic.name())) {
                 continue;
             }
-            String create = "create it first (e.g. scripts/kafka-local create-topic " + topic.name() + " 4)";
+            String create =
+                    "create it first (e.g. scripts/kafka-local create-topic "
+                            + topic.name()
+                            + " 4)";
             if (topic.source()) {
-                errors.add(file + ": " + topic.role() + ".topic '" + topic.name() + "' does not exist on " + bootstrap
-                        + ": " + create + " or correct the name");
+                errors.add(
+                        file
+                                + ": "
+                                + topic.role()
+                                + ".topic '"
+                                + topic.name()
+                                + "' does not exist on "
+                                + bootstrap
+                                + ": "
+                                + create
+                                + " or correct the name");
             } else if (Boolean.FALSE.equals(findings.autoCreate())) {
-                errors.add(file + ": " + topic.role() + " topic '" + topic.name() + "' does not exist on "
-                        + bootstrap + ", whose brokers do not create topics on first write ("
-                        + AUTO_CREATE + "=false): " + create);
+                errors.add(
+                        file
+                                + ": "
+                                + topic.role()
+                                + " topic '"
+                                + topic.name()
+                                + "' does not exist on "
+                                + bootstrap
+                                + ", whose brokers do not create topics on first write ("
+                                + AUTO_CREATE
+                                + "=false): "
+                                + create);
             } else if (findings.autoCreate() == null) {
-                warnings.add(topic.role() + " topic '" + topic.name() + "' does not exist on " + bootstrap
-                        + " and " + AUTO_CREATE + " could not be read: unless its brokers create topics on"
-                        + " first write, " + create);
+                warnings.add(
+                        topic.role()
+                                + " topic '"
+                                + topic.name()
+                                + "' does not exist on "
+                                + bootstrap
+                                + " and "
+                                + AUTO_CREATE
+                                + " could not be read: unless its brokers create topics on"
+                                + " first write, "
+                                + create);
             } else {
-                notes.add(topic.role() + " topic '" + topic.name() + "' does not exist on " + bootstrap
-                        + ": its first write creates it with the broker's default partition count");
+                notes.add(
+                        topic.role()
+                                + " topic '"
+                                + topic.name()
+                                + "' does not exist on "
+                                + bootstrap
+                                + ": its first write creates it with the broker's default partition count");
             }
         }
         return new Verdict(errors, warnings, notes);
@@ -160,13 +199,18 @@ public final class KafkaPreflight {
      * batches of a new topic can land out of order (docs/ARCHITECTURE.md, the Kafka sink).
      */
     public static boolean createIfMissing(
-            String bootstrap, Map<String, String> properties, String topic, int partitions, Duration timeout) {
+            String bootstrap,
+            Map<String, String> properties,
+            String topic,
+            int partitions,
+            Duration timeout) {
         String unreachable = unreachable("", bootstrap, timeout);
         try (Admin admin = Admin.create(adminProps(bootstrap, properties, timeout))) {
             if (!existing(admin, Set.of(topic), timeout, "", bootstrap).isEmpty()) {
                 return false;
             }
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+            admin.createTopics(
+                            List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
                     .all()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -175,7 +219,13 @@ public final class KafkaPreflight {
                 return false; // created by someone else meanwhile
             }
             throw new FlowbundleException(
-                    "cannot create topic '" + topic + "' on " + bootstrap + ": " + e.getCause().getMessage(), e);
+                    "cannot create topic '"
+                            + topic
+                            + "' on "
+                            + bootstrap
+                            + ": "
+                            + e.getCause().getMessage(),
+                    e);
         } catch (TimeoutException e) {
             throw new FlowbundleException(unreachable, e);
         } catch (InterruptedException e) {
@@ -184,7 +234,8 @@ public final class KafkaPreflight {
         }
     }
 
-    private static Properties adminProps(String bootstrap, Map<String, String> properties, Duration timeout) {
+    private static Properties adminProps(
+            String bootstrap, Map<String, String> properties, Duration timeout) {
         Properties props = new Properties();
         props.putAll(properties);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -195,7 +246,11 @@ public final class KafkaPreflight {
     }
 
     private static Findings inspect(
-            Path specFile, String bootstrap, Map<String, String> properties, List<Topic> topics, Duration timeout) {
+            Path specFile,
+            String bootstrap,
+            Map<String, String> properties,
+            List<Topic> topics,
+            Duration timeout) {
         Set<String> names = new HashSet<>();
         topics.forEach(t -> names.add(t.name()));
         try (Admin admin = Admin.create(adminProps(bootstrap, properties, timeout))) {
@@ -216,22 +271,39 @@ public final class KafkaPreflight {
                                 + " broker's CA) and security.protocol in the Kafka properties"
                         : "the credentials were refused: check sasl.mechanism and the user and password of"
                                 + " sasl.jaas.config in the Kafka properties";
-        String reason = refused.getMessage() == null ? refused.getClass().getSimpleName() : refused.getMessage();
+        String reason =
+                refused.getMessage() == null
+                        ? refused.getClass().getSimpleName()
+                        : refused.getMessage();
         int end = reason.indexOf('\n');
-        return where + "Kafka at " + bootstrap + " refused the connection ("
-                + (end < 0 ? reason : reason.substring(0, end)).strip() + "); " + fix;
+        return where
+                + "Kafka at "
+                + bootstrap
+                + " refused the connection ("
+                + (end < 0 ? reason : reason.substring(0, end)).strip()
+                + "); "
+                + fix;
     }
 
     private static String unreachable(String where, String bootstrap, Duration timeout) {
-        return where + "no answer from Kafka at " + bootstrap + " within " + timeout.toSeconds()
+        return where
+                + "no answer from Kafka at "
+                + bootstrap
+                + " within "
+                + timeout.toSeconds()
                 + " s: is the broker running (scripts/kafka-local start) and is the address right?";
     }
 
     private static Set<String> existing(
-            Admin admin, Collection<String> names, Duration timeout, String where, String bootstrap) {
+            Admin admin,
+            Collection<String> names,
+            Duration timeout,
+            String where,
+            String bootstrap) {
         String unreachable = unreachable(where, bootstrap, timeout);
         Set<String> existing = new HashSet<>();
-        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(names).topicNameValues();
+        Map<String, KafkaFuture<TopicDescription>> described =
+                admin.describeTopics(names).topicNameValues();
         for (Map.Entry<String, KafkaFuture<TopicDescription>> topic : described.entrySet()) {
             try {
                 topic.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -262,14 +334,20 @@ public final class KafkaPreflight {
     /** The first broker's {@code auto.create.topics.enable}, or null when it cannot be read. */
     private static Boolean autoCreate(Admin admin, Duration timeout) {
         try {
-            Collection<Node> nodes = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Collection<Node> nodes =
+                    admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (nodes.isEmpty()) {
                 return null;
             }
             ConfigResource broker =
-                    new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(nodes.iterator().next().id()));
-            Config config = admin.describeConfigs(List.of(broker)).all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(broker);
+                    new ConfigResource(
+                            ConfigResource.Type.BROKER,
+                            String.valueOf(nodes.iterator().next().id()));
+            Config config =
+                    admin.describeConfigs(List.of(broker))
+                            .all()
+                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .get(broker);
             ConfigEntry entry = config == null ? null : config.get(AUTO_CREATE);
             return entry == null || entry.value() == null ? null : Boolean.valueOf(entry.value());
         } catch (ExecutionException | TimeoutException e) {

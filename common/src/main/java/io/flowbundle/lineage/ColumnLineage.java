@@ -2,20 +2,18 @@ package io.flowbundle.lineage;
 
 import io.flowbundle.pipeline.ColumnUse;
 import io.flowbundle.pipeline.ColumnUse.Use;
-
 import io.openlineage.client.OpenLineage;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * Which input columns each output column of a dataset comes from, and how, as OpenLineage column
- * lineage. For the transform's output it is the pipeline's own {@link ColumnUse} (the analysis
- * that also decides which columns are shuffled), so lineage reports exactly what the job reads.
+ * lineage. For the transform's output it is the pipeline's own {@link ColumnUse} (the analysis that
+ * also decides which columns are shuffled), so lineage reports exactly what the job reads.
  *
  * @param fields per output column, in order, the uses of input columns behind its values
  * @param dataset the uses of input columns that decide which rows come out (OpenLineage's
@@ -38,7 +36,8 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
     }
 
     /**
-     * Column lineage of the transform {@code sql} over the view {@code events} of {@code eventsType}.
+     * Column lineage of the transform {@code sql} over the view {@code events} of {@code
+     * eventsType}.
      *
      * @throws IllegalArgumentException if the plan contains a node whose lineage is not understood
      * @see ColumnUse#derive
@@ -49,7 +48,8 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
 
     /** The OpenLineage facet, with {@code input} as the dataset every column comes from. */
     public OpenLineage.ColumnLineageDatasetFacet toFacet(OpenLineage ol, Datasets.Id input) {
-        OpenLineage.ColumnLineageDatasetFacetFieldsBuilder facetFields = ol.newColumnLineageDatasetFacetFieldsBuilder();
+        OpenLineage.ColumnLineageDatasetFacetFieldsBuilder facetFields =
+                ol.newColumnLineageDatasetFacetFieldsBuilder();
         fields.forEach(
                 (output, uses) ->
                         facetFields.put(
@@ -63,11 +63,16 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
                 .build();
     }
 
-    private static List<OpenLineage.InputField> inputFields(OpenLineage ol, Datasets.Id input, Set<Use> uses) {
+    private static List<OpenLineage.InputField> inputFields(
+            OpenLineage ol, Datasets.Id input, Set<Use> uses) {
         Map<String, List<OpenLineage.InputFieldTransformations>> byColumn = new LinkedHashMap<>();
         for (Use use : uses) {
             byColumn.computeIfAbsent(use.column(), c -> new ArrayList<>())
-                    .add(ol.newInputFieldTransformationsBuilder().type(use.type()).subtype(use.subtype()).build());
+                    .add(
+                            ol.newInputFieldTransformationsBuilder()
+                                    .type(use.type())
+                                    .subtype(use.subtype())
+                                    .build());
         }
         List<OpenLineage.InputField> out = new ArrayList<>();
         byColumn.forEach(

@@ -1,14 +1,12 @@
 package io.flowbundle.lineage;
 
-import io.flowbundle.contract.Contract;
-
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.flowbundle.contract.Contract;
 import io.openlineage.client.OpenLineage;
-
 import java.net.URI;
 import java.util.Map;
 
@@ -17,12 +15,21 @@ import java.util.Map;
  * schema version and retention. Its JSON schema ships in {@code docs/facets/}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"_producer", "_schemaURL", "contract", "schemaVersion", "owner", "retentionDays", "location"})
+@JsonPropertyOrder({
+    "_producer",
+    "_schemaURL",
+    "contract",
+    "schemaVersion",
+    "owner",
+    "retentionDays",
+    "location"
+})
 public final class ContractFacet implements OpenLineage.DatasetFacet {
 
     public static final String NAME = "flowbundle_contract";
     public static final URI SCHEMA_URL =
-            URI.create("https://flowbundle.io/spec/facets/1-0-0/ContractDatasetFacet.json#/$defs/ContractDatasetFacet");
+            URI.create(
+                    "https://flowbundle.io/spec/facets/1-0-0/ContractDatasetFacet.json#/$defs/ContractDatasetFacet");
 
     private final URI producer;
     private final Contract contract;

@@ -3,13 +3,11 @@ package io.flowbundle.lineage;
 import io.flowbundle.contract.Column;
 import io.flowbundle.contract.ColumnType;
 import io.flowbundle.contract.Contract;
-
 import io.openlineage.client.OpenLineage;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * The facets every flowbundle dataset carries, whichever job emits the event (a pipeline run or a
@@ -45,16 +43,26 @@ public final class DatasetFacets {
                                         .build())
                         .schema(
                                 ol.newSchemaDatasetFacetBuilder()
-                                        .fields(contract != null ? fields(contract) : fields(rowType))
+                                        .fields(
+                                                contract != null
+                                                        ? fields(contract)
+                                                        : fields(rowType))
                                         .build());
         if (contract != null) {
             if (contract.description() != null) {
                 facets.documentation(
-                        ol.newDocumentationDatasetFacetBuilder().description(contract.description()).build());
+                        ol.newDocumentationDatasetFacetBuilder()
+                                .description(contract.description())
+                                .build());
             }
             facets.ownership(
                     ol.newOwnershipDatasetFacetBuilder()
-                            .owners(List.of(ol.newOwnershipDatasetFacetOwnersBuilder().name(contract.owner()).type("team").build()))
+                            .owners(
+                                    List.of(
+                                            ol.newOwnershipDatasetFacetOwnersBuilder()
+                                                    .name(contract.owner())
+                                                    .type("team")
+                                                    .build()))
                             .build());
             facets.put(ContractFacet.NAME, new ContractFacet(PipelineLineage.PRODUCER, contract));
         }
@@ -63,7 +71,9 @@ public final class DatasetFacets {
         }
         if (lifecycle != null) {
             facets.lifecycleStateChange(
-                    ol.newLifecycleStateChangeDatasetFacetBuilder().lifecycleStateChange(lifecycle).build());
+                    ol.newLifecycleStateChangeDatasetFacetBuilder()
+                            .lifecycleStateChange(lifecycle)
+                            .build());
         }
         return facets.build();
     }
@@ -77,9 +87,13 @@ public final class DatasetFacets {
         return out;
     }
 
-    private OpenLineage.SchemaDatasetFacetFields field(String name, ColumnType type, String description, long ordinal) {
+    private OpenLineage.SchemaDatasetFacetFields field(
+            String name, ColumnType type, String description, long ordinal) {
         OpenLineage.SchemaDatasetFacetFieldsBuilder field =
-                ol.newSchemaDatasetFacetFieldsBuilder().name(name).ordinal_position(ordinal).description(description);
+                ol.newSchemaDatasetFacetFieldsBuilder()
+                        .name(name)
+                        .ordinal_position(ordinal)
+                        .description(description);
         if (type.kind() == ColumnType.Kind.ROW) {
             List<OpenLineage.SchemaDatasetFacetFields> nested = new ArrayList<>();
             long position = 1;

@@ -7,14 +7,13 @@ import java.util.regex.Pattern;
 
 /**
  * OpenLineage dataset identifiers, following its naming conventions: a local file or folder is
- * namespace {@code file}, name = its absolute path; a Kafka topic is namespace
- * {@code kafka://host:port} (the first bootstrap server), name = the topic; an object-store
- * prefix is namespace {@code s3://bucket} (the scheme as written: s3, s3a, gs, hdfs://host:port),
- * name = the key prefix without its leading slash.
+ * namespace {@code file}, name = its absolute path; a Kafka topic is namespace {@code
+ * kafka://host:port} (the first bootstrap server), name = the topic; an object-store prefix is
+ * namespace {@code s3://bucket} (the scheme as written: s3, s3a, gs, hdfs://host:port), name = the
+ * key prefix without its leading slash.
  *
- * <p>Written as text (by {@link Id#toString()}, and by users: {@link #parse}), a dataset is
- * {@code NAMESPACE:NAME}: {@code file:/data/sensor-events},
- * {@code kafka://127.0.0.1:9092:sensor-events}.
+ * <p>Written as text (by {@link Id#toString()}, and by users: {@link #parse}), a dataset is {@code
+ * NAMESPACE:NAME}: {@code file:/data/sensor-events}, {@code kafka://127.0.0.1:9092:sensor-events}.
  */
 public final class Datasets {
 
@@ -35,7 +34,8 @@ public final class Datasets {
     private Datasets() {}
 
     /** {@code scheme://host[:port]:name}; digits after the host are always the port. */
-    private static final Pattern NAMESPACED = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/:\\s]+(?::\\d+)?+):(.+)");
+    private static final Pattern NAMESPACED =
+            Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/:\\s]+(?::\\d+)?+):(.+)");
 
     /**
      * A dataset as a user writes it, one of:
@@ -44,9 +44,9 @@ public final class Datasets {
      *   <li>a path, absolute or relative to the working directory: {@code out/sensor-daily}
      *       (namespace {@code file}, name = the absolute, normalized path);
      *   <li>{@code file:PATH} or a {@code file://} URI, the same;
-     *   <li>{@code SCHEME://HOST[:PORT]:NAME} for any other namespace, e.g.
-     *       {@code kafka://127.0.0.1:9092:sensor-events}: the namespace is the URI up to the host
-     *       and, if digits follow it, the port; the name is everything after the next colon.
+     *   <li>{@code SCHEME://HOST[:PORT]:NAME} for any other namespace, e.g. {@code
+     *       kafka://127.0.0.1:9092:sensor-events}: the namespace is the URI up to the host and, if
+     *       digits follow it, the port; the name is everything after the next colon.
      * </ul>
      *
      * @throws IllegalArgumentException for a URI-like text without a name after the namespace
@@ -64,7 +64,9 @@ public final class Datasets {
         Matcher matcher = NAMESPACED.matcher(text);
         if (!matcher.matches()) {
             throw new IllegalArgumentException(
-                    "'" + text + "' is not NAMESPACE:NAME; write e.g. kafka://127.0.0.1:9092:topic (namespace"
+                    "'"
+                            + text
+                            + "' is not NAMESPACE:NAME; write e.g. kafka://127.0.0.1:9092:topic (namespace"
                             + " scheme://host[:port], then a colon and the name) or a file path");
         }
         return new Id(matcher.group(1), matcher.group(2));
@@ -74,7 +76,10 @@ public final class Datasets {
         return new Id(FILE, path.toAbsolutePath().normalize().toString());
     }
 
-    /** The dataset at a Flink file system location: {@link #file} for {@code file:}, else by its URI. */
+    /**
+     * The dataset at a Flink file system location: {@link #file} for {@code file:}, else by its
+     * URI.
+     */
     public static Id location(org.apache.flink.core.fs.Path location) {
         URI uri = location.toUri();
         if (uri.getScheme() == null || uri.getScheme().equals(FILE)) {

@@ -1,10 +1,8 @@
 package io.flowbundle.lineage;
 
-import io.flowbundle.FlowbundleException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.flowbundle.FlowbundleException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -83,16 +81,21 @@ public final class LineageGraph {
         this.skippedLines = skippedLines;
     }
 
-    /** Reads a lineage log; lines that are not events (a torn last line, say) are skipped and counted. */
+    /**
+     * Reads a lineage log; lines that are not events (a torn last line, say) are skipped and
+     * counted.
+     */
     public static LineageGraph read(Path log) {
         try {
             return of(Files.readAllLines(log));
         } catch (NoSuchFileException e) {
             throw new FlowbundleException(
-                    log + ": no lineage log here; runs write it when lineage goes to the default file"
+                    log
+                            + ": no lineage log here; runs write it when lineage goes to the default file"
                             + " (see README, Lineage), or pass --log FILE");
         } catch (IOException e) {
-            throw new FlowbundleException(log + ": cannot read the lineage log: " + e.getMessage(), e);
+            throw new FlowbundleException(
+                    log + ": cannot read the lineage log: " + e.getMessage(), e);
         }
     }
 
@@ -129,7 +132,9 @@ public final class LineageGraph {
     private static List<Datasets.Id> datasets(JsonNode list) {
         List<Datasets.Id> out = new ArrayList<>();
         for (JsonNode dataset : list) {
-            out.add(new Datasets.Id(required(dataset.get("namespace")), required(dataset.get("name"))));
+            out.add(
+                    new Datasets.Id(
+                            required(dataset.get("namespace")), required(dataset.get("name"))));
         }
         return out;
     }
@@ -153,7 +158,8 @@ public final class LineageGraph {
 
     /** Whether any complete run read or wrote {@code dataset}. */
     public boolean mentions(Datasets.Id dataset) {
-        return runs.stream().anyMatch(run -> run.inputs().contains(dataset) || run.outputs().contains(dataset));
+        return runs.stream()
+                .anyMatch(run -> run.inputs().contains(dataset) || run.outputs().contains(dataset));
     }
 
     /** The latest complete run of each job that wrote {@code dataset}, newest first. */
@@ -161,8 +167,12 @@ public final class LineageGraph {
         Map<String, Run> latest = new LinkedHashMap<>();
         for (Run run : runs) {
             if (run.outputs().contains(dataset)) {
-                // log order breaks ties: of two events with one time, the later line is the later run
-                latest.merge(run.job(), run, (known, next) -> next.time().isBefore(known.time()) ? known : next);
+                // log order breaks ties: of two events with one time, the later line is the later
+                // run
+                latest.merge(
+                        run.job(),
+                        run,
+                        (known, next) -> next.time().isBefore(known.time()) ? known : next);
             }
         }
         List<Run> out = new ArrayList<>(latest.values());
@@ -175,7 +185,11 @@ public final class LineageGraph {
         return trace(dataset, new HashSet<>(), new HashSet<>(), new HashSet<>());
     }
 
-    private Node trace(Datasets.Id dataset, Set<Datasets.Id> path, Set<Datasets.Id> traced, Set<String> tracedRuns) {
+    private Node trace(
+            Datasets.Id dataset,
+            Set<Datasets.Id> path,
+            Set<Datasets.Id> traced,
+            Set<String> tracedRuns) {
         if (path.contains(dataset)) {
             return new Node(dataset, Kind.CYCLE, List.of());
         }
@@ -225,14 +239,20 @@ public final class LineageGraph {
             case SOURCE -> out.append("  [raw source: no run wrote it]");
             case CYCLE -> out.append("  [cycle: already on this path]");
             case REPEATED -> out.append("  [traced above]");
-            case PRODUCED -> { }
+            case PRODUCED -> {}
         }
         out.append('\n');
         String inner = "   ".repeat(depth + 1);
         for (Producer producer : node.producers()) {
             Run run = producer.run();
-            out.append(inner).append("<- job ").append(run.job())
-                    .append(" (run ").append(run.runId()).append(", completed ").append(run.time()).append(")")
+            out.append(inner)
+                    .append("<- job ")
+                    .append(run.job())
+                    .append(" (run ")
+                    .append(run.runId())
+                    .append(", completed ")
+                    .append(run.time())
+                    .append(")")
                     .append(producer.repeated() ? "  [traced above]\n" : "\n");
             for (Node input : producer.inputs()) {
                 text(input, depth + 2, out);
@@ -272,28 +292,55 @@ public final class LineageGraph {
 
         String dot() {
             StringBuilder out = new StringBuilder("digraph lineage {\n  rankdir=LR;\n");
-            datasets.forEach((dataset, id) -> out.append("  ").append(id).append(" [shape=")
-                    .append(kinds.get(dataset) == Kind.SOURCE ? "cylinder" : "box")
-                    .append(dataset.equals(root) ? ", style=bold" : "")
-                    .append(", label=\"").append(dotText(dataset.toString())).append("\"];\n"));
-            runs.forEach((id, run) -> out.append("  ").append(id).append(" [shape=ellipse, label=\"")
-                    .append(dotText(run.job())).append("\\nrun ").append(dotText(run.runId()))
-                    .append("\\n").append(run.time()).append("\"];\n"));
+            datasets.forEach(
+                    (dataset, id) ->
+                            out.append("  ")
+                                    .append(id)
+                                    .append(" [shape=")
+                                    .append(kinds.get(dataset) == Kind.SOURCE ? "cylinder" : "box")
+                                    .append(dataset.equals(root) ? ", style=bold" : "")
+                                    .append(", label=\"")
+                                    .append(dotText(dataset.toString()))
+                                    .append("\"];\n"));
+            runs.forEach(
+                    (id, run) ->
+                            out.append("  ")
+                                    .append(id)
+                                    .append(" [shape=ellipse, label=\"")
+                                    .append(dotText(run.job()))
+                                    .append("\\nrun ")
+                                    .append(dotText(run.runId()))
+                                    .append("\\n")
+                                    .append(run.time())
+                                    .append("\"];\n"));
             edges.forEach(edge -> out.append("  ").append(edge.replace(" ", " -> ")).append(";\n"));
             return out.append("}\n").toString();
         }
 
         String mermaid() {
             StringBuilder out = new StringBuilder("flowchart LR\n");
-            datasets.forEach((dataset, id) -> {
-                String label = '"' + mermaidText(dataset.toString()) + '"';
-                out.append("  ").append(id)
-                        .append(kinds.get(dataset) == Kind.SOURCE ? "[(" + label + ")]" : "[" + label + "]")
-                        .append('\n');
-            });
-            runs.forEach((id, run) -> out.append("  ").append(id).append("([\"")
-                    .append(mermaidText(run.job())).append("<br/>run ").append(mermaidText(run.runId()))
-                    .append("<br/>").append(run.time()).append("\"])\n"));
+            datasets.forEach(
+                    (dataset, id) -> {
+                        String label = '"' + mermaidText(dataset.toString()) + '"';
+                        out.append("  ")
+                                .append(id)
+                                .append(
+                                        kinds.get(dataset) == Kind.SOURCE
+                                                ? "[(" + label + ")]"
+                                                : "[" + label + "]")
+                                .append('\n');
+                    });
+            runs.forEach(
+                    (id, run) ->
+                            out.append("  ")
+                                    .append(id)
+                                    .append("([\"")
+                                    .append(mermaidText(run.job()))
+                                    .append("<br/>run ")
+                                    .append(mermaidText(run.runId()))
+                                    .append("<br/>")
+                                    .append(run.time())
+                                    .append("\"])\n"));
             edges.forEach(edge -> out.append("  ").append(edge.replace(" ", " --> ")).append('\n'));
             out.append("  style ").append(datasets.get(root)).append(" stroke-width:3px\n");
             return out.toString();
@@ -303,7 +350,9 @@ public final class LineageGraph {
             return text.replace("\\", "\\\\").replace("\"", "\\\"");
         }
 
-        /** Mermaid labels are quoted; a quote inside is an entity, and so are the brackets of HTML. */
+        /**
+         * Mermaid labels are quoted; a quote inside is an entity, and so are the brackets of HTML.
+         */
         private static String mermaidText(String text) {
             return text.replace("\"", "#quot;").replace("<", "#lt;").replace(">", "#gt;");
         }

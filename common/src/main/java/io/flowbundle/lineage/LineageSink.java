@@ -1,14 +1,13 @@
 package io.flowbundle.lineage;
 
-import io.flowbundle.config.ConfigException;
-import io.flowbundle.config.ConfigNode;
-import io.flowbundle.config.RuntimeConfig;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.flowbundle.config.ConfigException;
+import io.flowbundle.config.ConfigNode;
+import io.flowbundle.config.RuntimeConfig;
 import io.openlineage.client.Clients;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClient;
@@ -20,9 +19,6 @@ import io.openlineage.client.transports.FileTransport;
 import io.openlineage.client.transports.HttpConfig;
 import io.openlineage.client.transports.NoopTransport;
 import io.openlineage.client.transports.TransportConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where lineage events go. OpenLineage's own configuration wins, so a deployment that already
@@ -40,19 +38,19 @@ import java.util.TreeMap;
  *   <li>{@code OPENLINEAGE_DISABLED=true}: nothing is sent;
  *   <li>a config file: {@code OPENLINEAGE_CONFIG}, else {@code openlineage.yml} in the working
  *       directory, else {@code ~/.openlineage/openlineage.yml};
- *   <li>{@code OPENLINEAGE__*} variables ({@code OPENLINEAGE__TRANSPORT__TYPE=http},
- *       {@code OPENLINEAGE__TRANSPORT__URL=...}: the file's keys, nested with {@code __});
+ *   <li>{@code OPENLINEAGE__*} variables ({@code OPENLINEAGE__TRANSPORT__TYPE=http}, {@code
+ *       OPENLINEAGE__TRANSPORT__URL=...}: the file's keys, nested with {@code __});
  *   <li>{@code OPENLINEAGE_URL} (with {@code OPENLINEAGE_ENDPOINT}, {@code OPENLINEAGE_API_KEY}):
  *       HTTP to that server, the short form Marquez and the Python client document, which
  *       openlineage-java itself does not read.
  * </ol>
  *
  * Otherwise the {@code lineage.transport} of {@code conf/flowbundle.yaml} (same shape as
- * openlineage.yml's {@code transport}); otherwise a JSON Lines file next to the audit log
- * ({@link #defaultFile}).
+ * openlineage.yml's {@code transport}); otherwise a JSON Lines file next to the audit log ({@link
+ * #defaultFile}).
  *
- * <p>The environment is read here, from the map given to {@link #create(RuntimeConfig, Map)}, not by
- * openlineage-java, so what decides the transport is one place (and testable).
+ * <p>The environment is read here, from the map given to {@link #create(RuntimeConfig, Map)}, not
+ * by openlineage-java, so what decides the transport is one place (and testable).
  *
  * <p>Lineage never fails a pipeline: an event that cannot be delivered is logged and dropped.
  */
@@ -81,7 +79,9 @@ public final class LineageSink implements AutoCloseable {
         return create(config, System.getenv());
     }
 
-    /** @param env the process environment (a map, so tests can choose it) */
+    /**
+     * @param env the process environment (a map, so tests can choose it)
+     */
     static LineageSink create(RuntimeConfig config, Map<String, String> env) {
         ConfigNode lineage = config.lineageNode().orElse(null);
         if (lineage != null) {
@@ -90,7 +90,9 @@ public final class LineageSink implements AutoCloseable {
         String namespace =
                 env.getOrDefault(
                         "OPENLINEAGE_NAMESPACE",
-                        lineage == null ? DEFAULT_NAMESPACE : lineage.text("namespace", DEFAULT_NAMESPACE));
+                        lineage == null
+                                ? DEFAULT_NAMESPACE
+                                : lineage.text("namespace", DEFAULT_NAMESPACE));
         if (Boolean.parseBoolean(env.get("OPENLINEAGE_DISABLED"))) {
             return new LineageSink(
                     OpenLineageClient.builder().transport(new NoopTransport()).build(),
@@ -101,10 +103,13 @@ public final class LineageSink implements AutoCloseable {
         Path openLineageFile = openLineageFile(env);
         if (openLineageFile != null) {
             try {
-                OpenLineageConfig<?> parsed = OpenLineageClientUtils.loadOpenLineageConfigYaml(() -> List.of(openLineageFile), CONFIG_TYPE);
+                OpenLineageConfig<?> parsed =
+                        OpenLineageClientUtils.loadOpenLineageConfigYaml(
+                                () -> List.of(openLineageFile), CONFIG_TYPE);
                 return of(parsed, namespace, "OpenLineage config " + openLineageFile);
             } catch (RuntimeException e) {
-                throw new ConfigException(openLineageFile + ": not a usable OpenLineage config: " + firstLine(e));
+                throw new ConfigException(
+                        openLineageFile + ": not a usable OpenLineage config: " + firstLine(e));
             }
         }
         ObjectNode fromVariables = variables(env);
@@ -113,8 +118,16 @@ public final class LineageSink implements AutoCloseable {
                 return of(parse(fromVariables), namespace, ENV_PREFIX + "* variables");
             } catch (RuntimeException e) {
                 // the variables may hold credentials: name them, do not print their values
-                throw new ConfigException(ENV_PREFIX + "* variables " + env.keySet().stream().filter(k -> k.startsWith(ENV_PREFIX)).sorted().toList()
-                        + ": not a usable OpenLineage config: " + firstLine(e) + "; fix or unset them");
+                throw new ConfigException(
+                        ENV_PREFIX
+                                + "* variables "
+                                + env.keySet().stream()
+                                        .filter(k -> k.startsWith(ENV_PREFIX))
+                                        .sorted()
+                                        .toList()
+                                + ": not a usable OpenLineage config: "
+                                + firstLine(e)
+                                + "; fix or unset them");
             }
         }
         String url = env.get("OPENLINEAGE_URL");
@@ -124,20 +137,38 @@ public final class LineageSink implements AutoCloseable {
                 transport.put("endpoint", env.get("OPENLINEAGE_ENDPOINT"));
             }
             if (env.containsKey("OPENLINEAGE_API_KEY")) {
-                transport.putObject("auth").put("type", "api_key").put("apiKey", env.get("OPENLINEAGE_API_KEY"));
+                transport
+                        .putObject("auth")
+                        .put("type", "api_key")
+                        .put("apiKey", env.get("OPENLINEAGE_API_KEY"));
             }
             ObjectNode root = JSON.createObjectNode();
             root.set("transport", transport);
             try {
                 return of(parse(root), namespace, "OPENLINEAGE_URL");
             } catch (RuntimeException e) {
-                throw new ConfigException("OPENLINEAGE_URL=" + url + ": not a usable lineage server URL: " + firstLine(e));
+                throw new ConfigException(
+                        "OPENLINEAGE_URL="
+                                + url
+                                + ": not a usable lineage server URL: "
+                                + firstLine(e));
             }
         }
         ConfigNode transport = lineage == null ? null : lineage.find("transport").orElse(null);
         if (transport != null) {
-            String type = transport.get("type").choice("file", "console", "http", "kafka", "composite", "transform", "noop");
-            Map<String, Object> transportMap = YAML.convertValue(transport.raw(), new TypeReference<Map<String, Object>>() {});
+            String type =
+                    transport
+                            .get("type")
+                            .choice(
+                                    "file",
+                                    "console",
+                                    "http",
+                                    "kafka",
+                                    "composite",
+                                    "transform",
+                                    "noop");
+            Map<String, Object> transportMap =
+                    YAML.convertValue(transport.raw(), new TypeReference<Map<String, Object>>() {});
             if (type.equals("file")) {
                 // relative to the config file, like every path in it
                 transportMap.put("location", transport.get("location").path().toString());
@@ -145,10 +176,15 @@ public final class LineageSink implements AutoCloseable {
             try {
                 OpenLineageConfig<?> parsed =
                         OpenLineageClientUtils.loadOpenLineageConfigYaml(
-                                new ByteArrayInputStream(YAML.writeValueAsBytes(Map.of("transport", transportMap))), CONFIG_TYPE);
+                                new ByteArrayInputStream(
+                                        YAML.writeValueAsBytes(Map.of("transport", transportMap))),
+                                CONFIG_TYPE);
                 return of(parsed, namespace, transport.file() + ": lineage.transport");
             } catch (Exception e) {
-                throw transport.error("lineage.transport: " + firstLine(e) + " (see openlineage.yml's transport for the keys)");
+                throw transport.error(
+                        "lineage.transport: "
+                                + firstLine(e)
+                                + " (see openlineage.yml's transport for the keys)");
             }
         }
         Path location = defaultFile(config);
@@ -169,14 +205,26 @@ public final class LineageSink implements AutoCloseable {
         String description;
         Path location = null;
         if (transport instanceof HttpConfig http) {
-            description = "http " + http.getUrl() + (http.getEndpoint() == null ? "" : " endpoint " + http.getEndpoint());
+            description =
+                    "http "
+                            + http.getUrl()
+                            + (http.getEndpoint() == null ? "" : " endpoint " + http.getEndpoint());
         } else if (transport instanceof FileConfig file) {
             location = Path.of(file.getLocation());
             description = "file " + location;
         } else {
-            description = transport.getClass().getSimpleName().replace("Config", "").toLowerCase(Locale.ROOT);
+            description =
+                    transport
+                            .getClass()
+                            .getSimpleName()
+                            .replace("Config", "")
+                            .toLowerCase(Locale.ROOT);
         }
-        return new LineageSink(Clients.newClient(parsed), namespace, description + " transport (" + source + ")", location);
+        return new LineageSink(
+                Clients.newClient(parsed),
+                namespace,
+                description + " transport (" + source + ")",
+                location);
     }
 
     /** OPENLINEAGE_CONFIG, else the conventional openlineage.yml locations; null if none exists. */
@@ -185,12 +233,19 @@ public final class LineageSink implements AutoCloseable {
         if (explicit != null && !explicit.isBlank()) {
             Path path = Path.of(explicit).toAbsolutePath();
             if (!Files.isRegularFile(path)) {
-                throw new ConfigException(path + ": file not found (named by OPENLINEAGE_CONFIG); point it at an openlineage.yml or unset it");
+                throw new ConfigException(
+                        path
+                                + ": file not found (named by OPENLINEAGE_CONFIG); point it at an openlineage.yml or unset it");
             }
             return path;
         }
         for (Path candidate :
-                List.of(Path.of("openlineage.yml"), Path.of(System.getProperty("user.home"), ".openlineage", "openlineage.yml"))) {
+                List.of(
+                        Path.of("openlineage.yml"),
+                        Path.of(
+                                System.getProperty("user.home"),
+                                ".openlineage",
+                                "openlineage.yml"))) {
             if (Files.isRegularFile(candidate)) {
                 return candidate.toAbsolutePath();
             }
@@ -200,8 +255,8 @@ public final class LineageSink implements AutoCloseable {
 
     /**
      * The OPENLINEAGE__ variables as the config tree they stand for, as openlineage-java reads
-     * them: {@code OPENLINEAGE__TRANSPORT__AUTH__API_KEY=k} is {@code transport.auth.apiKey: k};
-     * a value that is JSON (a number, true, an object) is taken as JSON.
+     * them: {@code OPENLINEAGE__TRANSPORT__AUTH__API_KEY=k} is {@code transport.auth.apiKey: k}; a
+     * value that is JSON (a number, true, an object) is taken as JSON.
      */
     static ObjectNode variables(Map<String, String> env) {
         ObjectNode root = JSON.createObjectNode();
@@ -224,7 +279,9 @@ public final class LineageSink implements AutoCloseable {
     private static JsonNode value(String text) {
         try {
             JsonNode parsed = JSON.readTree(text);
-            return parsed == null || parsed.isMissingNode() ? JSON.getNodeFactory().textNode(text) : parsed;
+            return parsed == null || parsed.isMissingNode()
+                    ? JSON.getNodeFactory().textNode(text)
+                    : parsed;
         } catch (Exception notJson) {
             return JSON.getNodeFactory().textNode(text);
         }
@@ -253,12 +310,19 @@ public final class LineageSink implements AutoCloseable {
 
     private static OpenLineageConfig<?> parse(ObjectNode tree) {
         return OpenLineageClientUtils.loadOpenLineageConfigJson(
-                new ByteArrayInputStream(tree.toString().getBytes(StandardCharsets.UTF_8)), CONFIG_TYPE);
+                new ByteArrayInputStream(tree.toString().getBytes(StandardCharsets.UTF_8)),
+                CONFIG_TYPE);
     }
 
-    /** The JSON Lines file next to the audit log, where events go when nothing else is configured. */
+    /**
+     * The JSON Lines file next to the audit log, where events go when nothing else is configured.
+     */
     public static Path defaultFile(RuntimeConfig config) {
-        return config.auditLog().toAbsolutePath().getParent().resolveSibling("lineage").resolve("lineage.jsonl");
+        return config.auditLog()
+                .toAbsolutePath()
+                .getParent()
+                .resolveSibling("lineage")
+                .resolve("lineage.jsonl");
     }
 
     public String namespace() {

@@ -5,12 +5,8 @@ import io.flowbundle.contract.RowValidator;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
-import org.apache.flink.runtime.util.EnvironmentInformation;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -20,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * The OpenLineage events of one pipeline run, the same for both modes: START, RUNNING (streaming,
@@ -40,7 +38,8 @@ public final class PipelineLineage {
      *
      * @param contract null when none applies (the quarantine)
      */
-    public record Output(String role, Datasets.Id dataset, RowType rowType, Contract contract, Written written) {
+    public record Output(
+            String role, Datasets.Id dataset, RowType rowType, Contract contract, Written written) {
         public Long rows() {
             return written.rows();
         }
@@ -75,8 +74,11 @@ public final class PipelineLineage {
     private final ColumnLineage columnLineage;
     private final Datasets.Id input;
 
-    /** @param columnLineage the transform's column lineage, or null if it could not be derived */
-    public PipelineLineage(String namespace, PipelineSpec spec, RunInfo run, ColumnLineage columnLineage) {
+    /**
+     * @param columnLineage the transform's column lineage, or null if it could not be derived
+     */
+    public PipelineLineage(
+            String namespace, PipelineSpec spec, RunInfo run, ColumnLineage columnLineage) {
         this.namespace = namespace;
         this.spec = spec;
         this.run = run;
@@ -97,10 +99,12 @@ public final class PipelineLineage {
     }
 
     public OpenLineage.RunEvent complete(Input read, RunCounts counts, List<Output> outputs) {
-        return event(EventType.COMPLETE, runFacets(null), inputs(read, counts), outputs(outputs, true));
+        return event(
+                EventType.COMPLETE, runFacets(null), inputs(read, counts), outputs(outputs, true));
     }
 
-    public OpenLineage.RunEvent fail(Input read, List<Output> outputs, String message, Throwable error) {
+    public OpenLineage.RunEvent fail(
+            Input read, List<Output> outputs, String message, Throwable error) {
         return event(
                 EventType.FAIL,
                 runFacets(errorFacet(message, error)),
@@ -109,7 +113,8 @@ public final class PipelineLineage {
     }
 
     public OpenLineage.RunEvent abort(Input read, RunCounts counts, List<Output> outputs) {
-        return event(EventType.ABORT, runFacets(null), inputs(read, counts), outputs(outputs, true));
+        return event(
+                EventType.ABORT, runFacets(null), inputs(read, counts), outputs(outputs, true));
     }
 
     private OpenLineage.RunEvent event(
@@ -175,7 +180,8 @@ public final class PipelineLineage {
 
     private List<OpenLineage.InputDataset> inputs(Input read, RunCounts counts) {
         Contract contract = spec.contract();
-        OpenLineage.InputDatasetInputFacetsBuilder inputFacets = ol.newInputDatasetInputFacetsBuilder();
+        OpenLineage.InputDatasetInputFacetsBuilder inputFacets =
+                ol.newInputDatasetInputFacetsBuilder();
         if (read != null && (read.rows() != null || read.bytes() != null)) {
             inputFacets.inputStatistics(
                     ol.newInputStatisticsInputDatasetFacetBuilder()
@@ -185,13 +191,16 @@ public final class PipelineLineage {
                             .build());
         }
         if (counts != null) {
-            inputFacets.dataQualityAssertions(assertions(contract, counts.ruleCounts("input"), counts.consumed()));
+            inputFacets.dataQualityAssertions(
+                    assertions(contract, counts.ruleCounts("input"), counts.consumed()));
         }
         return List.of(
                 ol.newInputDatasetBuilder()
                         .namespace(input.namespace())
                         .name(input.name())
-                        .facets(datasetFacets.build(input, contract, contract.rowType(), null, null))
+                        .facets(
+                                datasetFacets.build(
+                                        input, contract, contract.rowType(), null, null))
                         .inputFacets(inputFacets.build())
                         .build());
     }
@@ -224,7 +233,8 @@ public final class PipelineLineage {
         List<OpenLineage.OutputDataset> list = new ArrayList<>();
         for (Output output : outputs) {
             Datasets.Id id = output.dataset();
-            OpenLineage.OutputDatasetOutputFacetsBuilder outputFacets = ol.newOutputDatasetOutputFacetsBuilder();
+            OpenLineage.OutputDatasetOutputFacetsBuilder outputFacets =
+                    ol.newOutputDatasetOutputFacetsBuilder();
             if (withStatistics && output.rows() != null) {
                 outputFacets.outputStatistics(
                         ol.newOutputStatisticsOutputDatasetFacetBuilder()
@@ -244,7 +254,8 @@ public final class PipelineLineage {
                                             output.rowType(),
                                             columnLineageFor(output),
                                             withStatistics && output.overwrote()
-                                                    ? OpenLineage.LifecycleStateChangeDatasetFacet.LifecycleStateChange.OVERWRITE
+                                                    ? OpenLineage.LifecycleStateChangeDatasetFacet
+                                                            .LifecycleStateChange.OVERWRITE
                                                     : null))
                             .outputFacets(outputFacets.build())
                             .build());

@@ -15,17 +15,17 @@ import org.apache.flink.table.types.logical.RowType;
  *
  * <p>Records arrive {@link Fingerprinted} and partitioned by the fingerprint, so this operator sees
  * all copies of its keys; it passes on the carried columns without the fingerprint, in arrival
- * order and with their timestamps. It looks keys up {@value #BATCH} at a time
- * ({@link FingerprintSet#addAll}): with tens of millions of keys the set is far larger than the CPU
- * caches, and one lookup at a time spent most of its time waiting for memory. Records held for a
- * batch are passed on at the end of the input, and before any watermark or checkpoint barrier.
+ * order and with their timestamps. It looks keys up {@value #BATCH} at a time ({@link
+ * FingerprintSet#addAll}): with tens of millions of keys the set is far larger than the CPU caches,
+ * and one lookup at a time spent most of its time waiting for memory. Records held for a batch are
+ * passed on at the end of the input, and before any watermark or checkpoint barrier.
  *
  * <p>Why not keyed state in BATCH mode: Flink then sorts every record by key in managed memory
  * before the operator sees it, and with whole rows in the sort buffers a few million rows spill to
- * disk; measured on this project's benchmark, dedupe cost twice as much as everything else
- * together (docs/PERFORMANCE.md). Here a record costs one probe. A bounded run has no watermark to
- * expire keys by, so every key is kept until the input ends: 16 bytes each (32 at most while the
- * table grows).
+ * disk; measured on this project's benchmark, dedupe cost twice as much as everything else together
+ * (docs/PERFORMANCE.md). Here a record costs one probe. A bounded run has no watermark to expire
+ * keys by, so every key is kept until the input ends: 16 bytes each (32 at most while the table
+ * grows).
  */
 public final class BatchDedupeOperator extends CountingOperator<RowData>
         implements OneInputStreamOperator<RowData, RowData>, BoundedOneInput {
@@ -39,13 +39,17 @@ public final class BatchDedupeOperator extends CountingOperator<RowData>
 
     private transient FingerprintSet seen;
     private transient ProjectedRowData carried;
+
     /** Copies records before holding them, if the runtime reuses record objects. */
     private transient RowDataSerializer copier;
+
     private transient RowData[] held;
     private transient long[] highs;
     private transient long[] lows;
+
     /** The held records' timestamps, {@link Long#MIN_VALUE} for none. */
     private transient long[] timestamps;
+
     private transient boolean[] added;
     private transient int count;
     private transient StreamRecord<RowData> record;

@@ -2,26 +2,23 @@ package io.flowbundle.operators;
 
 import io.flowbundle.contract.RowValidator;
 import io.flowbundle.contract.Violation;
-
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Base64;
-
 /**
  * Lets through the rows that decode and keep the contract, and sends every other record to a side
  * output with the rule it broke and where it came from: {@link #REJECTED} for records that did not
  * decode or broke the contract, {@link #LATE} (and {@link #lateRows}) for valid records the source
- * marked late. Used on
- * input (both modes) and on output (output contract), so batch and streaming share one validation
- * path.
+ * marked late. Used on input (both modes) and on output (output contract), so batch and streaming
+ * share one validation path.
  *
  * <p>Counts {@code <stage>.in}, {@code .out}, {@code .rejected}, {@code .rule.<rule:column>} and
  * {@code late.events}: in = out + rejected + late, always, also across restores.
@@ -75,7 +72,9 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
      * of their date picks them up).
      */
     public static OutputTag<RowData> lateRows(RowType payloadType) {
-        return new OutputTag<>("late-rows", org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(payloadType));
+        return new OutputTag<>(
+                "late-rows",
+                org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(payloadType));
     }
 
     @Override
@@ -121,13 +120,15 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
         collector.collect(row);
     }
 
-    private RowData rejection(RowData envelope, String stageName, Violation violation, RowData row) {
+    private RowData rejection(
+            RowData envelope, String stageName, Violation violation, RowData row) {
         String record = null;
         String encoding = "utf-8";
         if (!envelope.isNullAt(Envelope.RAW)) {
             byte[] raw = envelope.getBinary(Envelope.RAW);
             try {
-                record = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
+                record =
+                        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
             } catch (CharacterCodingException e) {
                 record = Base64.getEncoder().encodeToString(raw);
                 encoding = "base64";

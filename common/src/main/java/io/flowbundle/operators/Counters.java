@@ -1,5 +1,9 @@
 package io.flowbundle.operators;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
@@ -9,17 +13,12 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
- * The record counts of one operator, kept three ways: as Flink accumulators (merged over
- * subtasks; read when a job ends, or through its JobClient while it runs; they feed audit records
- * and lineage statistics), as metrics (dashboards), and in checkpointed operator state, so a job
- * restored after a failure keeps counting from the checkpoint instead of from zero and its counts
- * still reconcile. Accumulator names are {@code <stage>.<count>}.
+ * The record counts of one operator, kept three ways: as Flink accumulators (merged over subtasks;
+ * read when a job ends, or through its JobClient while it runs; they feed audit records and lineage
+ * statistics), as metrics (dashboards), and in checkpointed operator state, so a job restored after
+ * a failure keeps counting from the checkpoint instead of from zero and its counts still reconcile.
+ * Accumulator names are {@code <stage>.<count>}.
  */
 public final class Counters {
 

@@ -5,7 +5,9 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
-/** A keyed process function whose {@link Counters} survive restores (they are in its checkpoints). */
+/**
+ * A keyed process function whose {@link Counters} survive restores (they are in its checkpoints).
+ */
 public abstract class CountingKeyedProcessFunction<K, I, O> extends KeyedProcessFunction<K, I, O>
         implements CheckpointedFunction {
 

@@ -5,8 +5,8 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 
 /**
- * An operator whose {@link Counters} survive restores (they are in its checkpoints), like
- * {@link CountingProcessFunction} for process functions.
+ * An operator whose {@link Counters} survive restores (they are in its checkpoints), like {@link
+ * CountingProcessFunction} for process functions.
  */
 public abstract class CountingOperator<OUT> extends AbstractStreamOperator<OUT> {
 

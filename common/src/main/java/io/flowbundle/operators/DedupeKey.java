@@ -1,7 +1,10 @@
 package io.flowbundle.operators;
 
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import net.openhft.hashing.LongTupleHashFunction;
-
 import org.apache.flink.core.memory.MemorySegment;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
@@ -15,25 +18,20 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
 
-import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
-
 /**
  * The dedupe key of a row and its 128-bit {@link #fingerprint}, which is all dedupe compares: it is
  * computed once before the shuffle ({@link Fingerprinted}) and compared by {@link
  * BatchDedupeOperator} and {@link DedupeOperator}.
  *
  * <p>The fingerprint is MurmurHash3 x64 128 (seed 0, zero-allocation-hashing's reference
- * implementation) of an unambiguous encoding of the key columns, written into a buffer this
- * object reuses: per column, in key order, a null marker ({@code 0x00}, nothing after it) or a
- * type tag, the value's length (4 bytes, big-endian) and its bytes. So a missing value differs
- * from the empty string and from the text {@code null}, and ("ab", "c") differs from ("a", "bc")
- * whatever the values contain: two different keys have different encodings, and are taken for one
- * only if 128 bits of a vetted hash agree (about n^2/2^129 for n distinct keys). The encoding and
- * the hash are part of the streaming state layout ({@link DedupeLayout}): change either and the
- * layout's version.
+ * implementation) of an unambiguous encoding of the key columns, written into a buffer this object
+ * reuses: per column, in key order, a null marker ({@code 0x00}, nothing after it) or a type tag,
+ * the value's length (4 bytes, big-endian) and its bytes. So a missing value differs from the empty
+ * string and from the text {@code null}, and ("ab", "c") differs from ("a", "bc") whatever the
+ * values contain: two different keys have different encodings, and are taken for one only if 128
+ * bits of a vetted hash agree (about n^2/2^129 for n distinct keys). The encoding and the hash are
+ * part of the streaming state layout ({@link DedupeLayout}): change either and the layout's
+ * version.
  *
  * <p>Values: strings as their UTF-8 bytes (copied straight from the row's memory, never decoded);
  * integers of any width as 8 bytes, so the same number is the same key whatever the column's
@@ -64,10 +62,13 @@ public final class DedupeKey implements Serializable {
 
     private final int[] indexes;
     private final Kind[] kinds;
+
     /** Per key column: the precision of a timestamp or decimal column, else 0. */
     private final int[] precisions;
+
     /** Per key column: the scale of a decimal column, else 0. */
     private final int[] scales;
+
     /** Per key column: reads a value encoded by its text. */
     private final RowData.FieldGetter[] getters;
 
@@ -85,7 +86,10 @@ public final class DedupeKey implements Serializable {
             int index = rowType.getFieldIndex(columns.get(i));
             if (index < 0) {
                 throw new IllegalArgumentException(
-                        "dedupe key column " + columns.get(i) + " is not in " + rowType.getFieldNames());
+                        "dedupe key column "
+                                + columns.get(i)
+                                + " is not in "
+                                + rowType.getFieldNames());
             }
             LogicalType type = rowType.getTypeAt(index);
             indexes[i] = index;
@@ -102,7 +106,10 @@ public final class DedupeKey implements Serializable {
         }
     }
 
-    /** The 128-bit fingerprint of the row's key into {@code into[0..1]}. No allocation for strings and numbers. */
+    /**
+     * The 128-bit fingerprint of the row's key into {@code into[0..1]}. No allocation for strings
+     * and numbers.
+     */
     public void fingerprint(RowData row, long[] into) {
         int length = encode(row); // first: it may replace the buffer
         HASH.hashBytes(buffer, 0, length, into);
@@ -142,9 +149,11 @@ public final class DedupeKey implements Serializable {
                     int from = header(at, TAG_STRING, size);
                     MemorySegment[] segments = binary.getSegments();
                     if (segments.length == 1 && !segments[0].isOffHeap()) {
-                        System.arraycopy(segments[0].getArray(), binary.getOffset(), buffer, from, size);
+                        System.arraycopy(
+                                segments[0].getArray(), binary.getOffset(), buffer, from, size);
                     } else {
-                        BinarySegmentUtils.copyToBytes(segments, binary.getOffset(), buffer, from, size);
+                        BinarySegmentUtils.copyToBytes(
+                                segments, binary.getOffset(), buffer, from, size);
                     }
                     return from + size;
                 }
@@ -234,7 +243,18 @@ public final class DedupeKey implements Serializable {
 
     /** How a key column's values are encoded. */
     private enum Kind {
-        STRING, BYTES, BOOLEAN, TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, TIMESTAMP, DECIMAL, TEXT;
+        STRING,
+        BYTES,
+        BOOLEAN,
+        TINYINT,
+        SMALLINT,
+        INT,
+        BIGINT,
+        FLOAT,
+        DOUBLE,
+        TIMESTAMP,
+        DECIMAL,
+        TEXT;
 
         static Kind of(LogicalType type) {
             return switch (type.getTypeRoot()) {

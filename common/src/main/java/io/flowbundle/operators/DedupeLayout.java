@@ -33,6 +33,7 @@ final class DedupeLayout {
 
     /** Version 1's state names (its heap tables and its RocksDB entries and expiry lists). */
     static final String V1_TABLES = "dedupe-tables";
+
     static final String V1_SEEN = "dedupe-seen";
     static final String V1_EXPIRING = "dedupe-expiring";
 
@@ -49,9 +50,15 @@ final class DedupeLayout {
     /** What a restore of version 1's keys without {@link #DROP_V1} fails with. */
     static String v1Refused(long retentionMillis) {
         return "the savepoint's dedupe state (operator uid dedupe-slots) holds keys fingerprinted by"
-                + " layout v1, which this build cannot compare with its v" + VERSION + " fingerprints: restore"
-                + " with -D pipeline.global-job-parameters=" + DROP_V1 + ":true to forget them (copies of"
-                + " keys first seen in the last " + retentionMillis + " ms before the savepoint then pass"
+                + " layout v1, which this build cannot compare with its v"
+                + VERSION
+                + " fingerprints: restore"
+                + " with -D pipeline.global-job-parameters="
+                + DROP_V1
+                + ":true to forget them (copies of"
+                + " keys first seen in the last "
+                + retentionMillis
+                + " ms before the savepoint then pass"
                 + " once more), or keep running the build that took it";
     }
 

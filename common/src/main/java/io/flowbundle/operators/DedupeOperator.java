@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
  * a key once the watermark passes its first copy's event time plus the retention.
  *
  * <p>Records arrive {@link Fingerprinted}: the key's 128-bit fingerprint (see {@link
- * DedupeKey#fingerprint}) in front of the columns the transform reads, which are what this
- * operator passes on. The stream is keyed by one of {@link #BUCKETS} buckets of the fingerprint's
- * second half, so any parallelism up to the max parallelism gets an even share and state rescales
- * by key group. A key is its slot (the first half with the bucket in its low bits) and the second
- * half. Where the keys live depends on the state backend ({@link DedupeState}): on the heap in one
+ * DedupeKey#fingerprint}) in front of the columns the transform reads, which are what this operator
+ * passes on. The stream is keyed by one of {@link #BUCKETS} buckets of the fingerprint's second
+ * half, so any parallelism up to the max parallelism gets an even share and state rescales by key
+ * group. A key is its slot (the first half with the bucket in its low bits) and the second half.
+ * Where the keys live depends on the state backend ({@link DedupeState}): on the heap in one
  * compact table per key group ({@link DedupeTables}), on RocksDB as one state entry per key with
  * expiry lists per key group ({@link DedupeSlots}); either restores the other's savepoints.
  *
@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * slot and all of the second half; about n^2/2^117 for n keys in the retention window).
  *
  * <p>Counts {@code dedupe.in}, {@code .out} and {@code .duplicates}: in = out + duplicates. The
- * fingerprint, the bucket count and the slot layout are part of the state layout, whose version
- * the state names carry ({@link DedupeLayout}): a savepoint of an older version is refused on
- * restore, in one line that says how to drop its keys, never silently started from empty.
+ * fingerprint, the bucket count and the slot layout are part of the state layout, whose version the
+ * state names carry ({@link DedupeLayout}): a savepoint of an older version is refused on restore,
+ * in one line that says how to drop its keys, never silently started from empty.
  */
 public final class DedupeOperator extends CountingOperator<RowData>
         implements OneInputStreamOperator<RowData, RowData> {
@@ -51,7 +51,9 @@ public final class DedupeOperator extends CountingOperator<RowData>
 
     private static final Logger LOG = LoggerFactory.getLogger(DedupeOperator.class);
 
-    /** Buckets the keys are spread over: many per key group, so any parallelism gets an even share. */
+    /**
+     * Buckets the keys are spread over: many per key group, so any parallelism gets an even share.
+     */
     public static final int BUCKETS = 4096;
 
     private static final long BUCKET_BITS = BUCKETS - 1;
@@ -68,7 +70,9 @@ public final class DedupeOperator extends CountingOperator<RowData>
     /** Expiry times are rounded up to {@code retention / SLICES}. */
     static final int SLICES = 8;
 
-    /** RocksDB: new keys held in memory (24 bytes each) before they are written, checkpoint or not. */
+    /**
+     * RocksDB: new keys held in memory (24 bytes each) before they are written, checkpoint or not.
+     */
     static final int MAX_HELD_KEYS = 1 << 20;
 
     private final int columns;
@@ -91,10 +95,14 @@ public final class DedupeOperator extends CountingOperator<RowData>
         this(columns, eventTime, retentionMillis, MAX_HELD_KEYS);
     }
 
-    /** As above; on RocksDB, writing the new keys held in memory once {@code maxHeldKeys} are held (tests). */
+    /**
+     * As above; on RocksDB, writing the new keys held in memory once {@code maxHeldKeys} are held
+     * (tests).
+     */
     DedupeOperator(int columns, EventTime eventTime, long retentionMillis, int maxHeldKeys) {
         if (retentionMillis <= 0) {
-            throw new IllegalArgumentException("dedupe retention must be positive: " + retentionMillis);
+            throw new IllegalArgumentException(
+                    "dedupe retention must be positive: " + retentionMillis);
         }
         this.columns = columns;
         this.eventTime = eventTime;
@@ -123,9 +131,10 @@ public final class DedupeOperator extends CountingOperator<RowData>
         KeyedStateBackend<Integer> backend = getKeyedStateBackend();
         int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
         restoreOlderLayouts(backend);
-        keys = backend instanceof HeapKeyedStateBackend<Integer> heap
-                ? new DedupeTables(heap, maxParallelism)
-                : new DedupeSlots(backend, maxParallelism, maxHeldKeys);
+        keys =
+                backend instanceof HeapKeyedStateBackend<Integer> heap
+                        ? new DedupeTables(heap, maxParallelism)
+                        : new DedupeSlots(backend, maxParallelism, maxHeldKeys);
         in = counters.counter("dedupe", "in");
         out = counters.counter("dedupe", "out");
         duplicates = counters.counter("dedupe", "duplicates");
@@ -133,27 +142,32 @@ public final class DedupeOperator extends CountingOperator<RowData>
 
     /**
      * Refuses keys of an older layout, or drops them if the job says so: their fingerprints mean
-     * nothing to this one (why they cannot be carried over: {@link DedupeLayout}). Restarting
-     * would fail the same way, hence no restarts.
+     * nothing to this one (why they cannot be carried over: {@link DedupeLayout}). Restarting would
+     * fail the same way, hence no restarts.
      */
     private void restoreOlderLayouts(KeyedStateBackend<Integer> backend) throws Exception {
         if (!DedupeLayout.hasV1Keys(backend)) {
             return;
         }
-        String drop = getExecutionConfig().getGlobalJobParameters().toMap().get(DedupeLayout.DROP_V1);
+        String drop =
+                getExecutionConfig().getGlobalJobParameters().toMap().get(DedupeLayout.DROP_V1);
         if (!"true".equalsIgnoreCase(drop)) {
-            throw new SuppressRestartsException(new IllegalStateException(DedupeLayout.v1Refused(retentionMillis)));
+            throw new SuppressRestartsException(
+                    new IllegalStateException(DedupeLayout.v1Refused(retentionMillis)));
         }
         long dropped = DedupeLayout.dropV1Keys(backend);
-        LOG.warn("dedupe dropped {} keys of state layout v1 ({}=true): copies of them pass once more",
-                dropped, DedupeLayout.DROP_V1);
+        LOG.warn(
+                "dedupe dropped {} keys of state layout v1 ({}=true): copies of them pass once more",
+                dropped,
+                DedupeLayout.DROP_V1);
     }
 
     /** For each bucket, its key group (fixed by the max parallelism). */
     static int[] keyGroups(int maxParallelism) {
         int[] groups = new int[BUCKETS];
         for (int bucket = 0; bucket < BUCKETS; bucket++) {
-            groups[bucket] = KeyGroupRangeAssignment.assignToKeyGroup(BUCKET_KEYS[bucket], maxParallelism);
+            groups[bucket] =
+                    KeyGroupRangeAssignment.assignToKeyGroup(BUCKET_KEYS[bucket], maxParallelism);
         }
         return groups;
     }
@@ -220,12 +234,15 @@ public final class DedupeOperator extends CountingOperator<RowData>
             return Long.MAX_VALUE;
         }
         long due = eventMillis + retentionMillis;
-        return Math.max(Long.MIN_VALUE + 1, Math.floorDiv(due + sliceMillis - 1, sliceMillis) * sliceMillis);
+        return Math.max(
+                Long.MIN_VALUE + 1,
+                Math.floorDiv(due + sliceMillis - 1, sliceMillis) * sliceMillis);
     }
 
     /** The next slot to probe after a collision: the same bucket, other high bits. */
     static long nextSlot(long slot) {
-        return ((slot * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L) & ~BUCKET_BITS) | (slot & BUCKET_BITS);
+        return ((slot * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L) & ~BUCKET_BITS)
+                | (slot & BUCKET_BITS);
     }
 
     private static final class Buckets implements KeySelector<RowData, Integer> {

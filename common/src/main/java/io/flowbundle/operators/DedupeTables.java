@@ -1,5 +1,6 @@
 package io.flowbundle.operators;
 
+import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.array.LongPrimitiveArraySerializer;
@@ -9,18 +10,16 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 
-import java.util.List;
-
 /**
  * The heap layout: per key group, an {@link ExpiringKeys} table in memory, which a lookup reaches
  * in a cache line or two and a watermark cleans in one sequential pass per expiry time. At each
- * checkpoint the tables changed since the last one are written to keyed state as one {@code
- * long[]} per key group (under the group's first bucket), so they rescale like any keyed state and
- * the heap backend's snapshot holds them.
+ * checkpoint the tables changed since the last one are written to keyed state as one {@code long[]}
+ * per key group (under the group's first bucket), so they rescale like any keyed state and the heap
+ * backend's snapshot holds them.
  *
  * <p>Why not keyed state entries: on the heap backend each entry is a chain of objects in a shared
- * hash table, and a lookup, an insert and the later removal cost a few cache misses each; the
- * first write after each checkpoint copies the entry too: a fifth of the streaming job's JFR samples
+ * hash table, and a lookup, an insert and the later removal cost a few cache misses each; the first
+ * write after each checkpoint copies the entry too: a fifth of the streaming job's JFR samples
  * (docs/PERFORMANCE.md). Where the keys must live off the heap, RocksDB, {@link DedupeSlots} keeps
  * them in keyed state entries instead.
  */
@@ -30,18 +29,25 @@ final class DedupeTables implements DedupeState {
 
     private final KeyedStateBackend<Integer> backend;
     private final KeyGroupRange range;
+
     /** Per bucket, its key group. */
     private final int[] groupOf;
+
     /** Per key group (from the first of the range), the group's first bucket: its tables' key. */
     private final Integer[] firstBucket;
+
     private final ExpiringKeys[] tables;
+
     /** Groups whose table changed since the last checkpoint. */
     private final boolean[] changed;
+
     private final ValueState<long[]> stored;
+
     /** No key expires before this (MAX_VALUE: none held). */
     private long nextExpiry = Long.MAX_VALUE;
 
-    DedupeTables(CheckpointableKeyedStateBackend<Integer> backend, int maxParallelism) throws Exception {
+    DedupeTables(CheckpointableKeyedStateBackend<Integer> backend, int maxParallelism)
+            throws Exception {
         this.backend = backend;
         this.range = backend.getKeyGroupRange();
         this.groupOf = DedupeOperator.keyGroups(maxParallelism);
@@ -139,10 +145,11 @@ final class DedupeTables implements DedupeState {
     }
 
     /**
-     * Moves the tables of a savepoint taken on the heap, stored under {@code name}, into {@code into}
-     * (the RocksDB layout) and deletes them from the keyed state.
+     * Moves the tables of a savepoint taken on the heap, stored under {@code name}, into {@code
+     * into} (the RocksDB layout) and deletes them from the keyed state.
      */
-    static void drain(KeyedStateBackend<Integer> backend, String name, KeyConsumer into) throws Exception {
+    static void drain(KeyedStateBackend<Integer> backend, String name, KeyConsumer into)
+            throws Exception {
         List<Integer> keys;
         try (var restored = backend.<VoidNamespace>getKeys(name, VoidNamespace.INSTANCE)) {
             keys = restored.toList();
@@ -159,7 +166,8 @@ final class DedupeTables implements DedupeState {
             backend.setCurrentKey(key);
             long[] triples = stored.value();
             for (int at = 0; at + 2 < triples.length; at += 3) {
-                backend.setCurrentKey(DedupeOperator.bucketKey(DedupeOperator.bucketOf(triples[at])));
+                backend.setCurrentKey(
+                        DedupeOperator.bucketKey(DedupeOperator.bucketOf(triples[at])));
                 into.accept(triples[at], triples[at + 1], triples[at + 2]);
             }
             backend.setCurrentKey(key);

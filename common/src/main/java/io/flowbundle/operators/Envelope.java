@@ -1,7 +1,6 @@
 package io.flowbundle.operators;
 
 import io.flowbundle.contract.Violation;
-
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -23,8 +22,7 @@ import org.apache.flink.table.types.logical.VarCharType;
  * (see {@link io.flowbundle.kafka.EnvelopeDeserializer}); the gate sends it to the late output.
  *
  * <p>Layout: {@code ROW<payload ROW<...>, error_rule, error_column, error_message, raw BYTES,
- * partition INT, offset BIGINT, late_behind BIGINT>}; a {@link RowData} so it travels without
- * Kryo.
+ * partition INT, offset BIGINT, late_behind BIGINT>}; a {@link RowData} so it travels without Kryo.
  */
 public final class Envelope {
 
@@ -122,7 +120,9 @@ public final class Envelope {
     public static Violation failure(RowData envelope) {
         return new Violation(
                 envelope.getString(ERROR_RULE).toString(),
-                envelope.isNullAt(ERROR_COLUMN) ? null : envelope.getString(ERROR_COLUMN).toString(),
+                envelope.isNullAt(ERROR_COLUMN)
+                        ? null
+                        : envelope.getString(ERROR_COLUMN).toString(),
                 envelope.getString(ERROR_MESSAGE).toString());
     }
 }

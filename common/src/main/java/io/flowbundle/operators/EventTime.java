@@ -1,9 +1,8 @@
 package io.flowbundle.operators;
 
+import java.io.Serializable;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.table.data.RowData;
-
-import java.io.Serializable;
 
 /** Reads the event-time column of a pipeline row as epoch milliseconds (UTC). */
 public final class EventTime implements Serializable {

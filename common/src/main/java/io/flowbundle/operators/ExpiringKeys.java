@@ -16,21 +16,29 @@ final class ExpiringKeys {
 
     /** Three longs per key: slot, low half, expiry. */
     private static final int WIDTH = 3;
+
     /** The expiry time of a free place; {@link #add} takes no key with this expiry. */
     static final long FREE = Long.MIN_VALUE;
+
     private static final int MIN_CAPACITY = 64;
+
     /** The most places a table may have: {@code 3 * capacity} longs must fit in one array. */
     private static final int MAX_CAPACITY = 1 << 29;
 
     /** {@link #find}: the key is held. */
     static final int FOUND = -1;
+
     /** {@link #find}: another key holds the slot. */
     static final int TAKEN = -2;
 
     private long[] table;
     private int mask;
     private int size;
-    /** The earliest expiry time held (a lower bound until the next {@link #expire}); MAX_VALUE when empty. */
+
+    /**
+     * The earliest expiry time held (a lower bound until the next {@link #expire}); MAX_VALUE when
+     * empty.
+     */
     private long nextExpiry = Long.MAX_VALUE;
 
     ExpiringKeys() {
@@ -72,7 +80,9 @@ final class ExpiringKeys {
         return place;
     }
 
-    /** Puts a key at the place {@link #find} gave for its slot, with no change to the table since. */
+    /**
+     * Puts a key at the place {@link #find} gave for its slot, with no change to the table since.
+     */
     void insert(int place, long slot, long low, long expiry) {
         if (expiry == FREE) {
             throw new IllegalArgumentException("expiry time " + FREE + " marks a free place");
@@ -162,7 +172,8 @@ final class ExpiringKeys {
     /** Adds the keys of {@link #toArray()}'s form. */
     void addAll(long[] keys) {
         if (keys.length % WIDTH != 0) {
-            throw new IllegalArgumentException("not a list of (slot, low, expiry) triples: " + keys.length + " longs");
+            throw new IllegalArgumentException(
+                    "not a list of (slot, low, expiry) triples: " + keys.length + " longs");
         }
         for (int at = 0; at < keys.length; at += WIDTH) {
             add(keys[at], keys[at + 1], keys[at + 2]);
@@ -225,8 +236,11 @@ final class ExpiringKeys {
 
     private void resize(int capacity) {
         if (capacity > MAX_CAPACITY) {
-            throw new IllegalStateException("over " + MAX_CAPACITY / 2 + " dedupe keys in one key group: raise the"
-                    + " job's max parallelism (more key groups) or use the RocksDB state backend");
+            throw new IllegalStateException(
+                    "over "
+                            + MAX_CAPACITY / 2
+                            + " dedupe keys in one key group: raise the"
+                            + " job's max parallelism (more key groups) or use the RocksDB state backend");
         }
         long[] old = table;
         allocate(capacity);
@@ -251,6 +265,12 @@ final class ExpiringKeys {
 
     @Override
     public String toString() {
-        return "ExpiringKeys{size=" + size + ", capacity=" + capacity() + ", nextExpiry=" + nextExpiry + "}";
+        return "ExpiringKeys{size="
+                + size
+                + ", capacity="
+                + capacity()
+                + ", nextExpiry="
+                + nextExpiry
+                + "}";
     }
 }

@@ -13,7 +13,10 @@ public final class FingerprintSet {
 
     private long[] table = new long[2 * MIN_CAPACITY];
     private int size;
-    /** The sum of the slots {@link #addAll} read ahead: kept so the reads are not optimized away. */
+
+    /**
+     * The sum of the slots {@link #addAll} read ahead: kept so the reads are not optimized away.
+     */
     @SuppressWarnings("unused")
     private long touched;
 
@@ -26,11 +29,11 @@ public final class FingerprintSet {
     }
 
     /**
-     * Adds {@code count} fingerprints in order, as {@link #add} would one by one, and says for
-     * each whether it was new. Faster than one by one for a table larger than the CPU caches:
-     * every slot the batch will probe is read first, in one short loop of independent loads that
-     * the CPU overlaps, so the inserts then find their slots in cache instead of waiting for memory
-     * once per fingerprint.
+     * Adds {@code count} fingerprints in order, as {@link #add} would one by one, and says for each
+     * whether it was new. Faster than one by one for a table larger than the CPU caches: every slot
+     * the batch will probe is read first, in one short loop of independent loads that the CPU
+     * overlaps, so the inserts then find their slots in cache instead of waiting for memory once
+     * per fingerprint.
      */
     public void addAll(long[] highs, long[] lows, int count, boolean[] added) {
         while ((size + count) * 2L >= table.length / 2) {

@@ -1,5 +1,8 @@
 package io.flowbundle.operators;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -9,10 +12,6 @@ import org.apache.flink.table.data.utils.JoinedRowData;
 import org.apache.flink.table.data.utils.ProjectedRowData;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.RowType;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Rows on their way to dedupe: the dedupe key's 128-bit fingerprint (two longs) in front of the
@@ -36,7 +35,9 @@ public final class Fingerprinted {
         return new RowType(false, fields);
     }
 
-    /** A reusable view of the carried columns of a fingerprinted row with {@code columns} of them. */
+    /**
+     * A reusable view of the carried columns of a fingerprinted row with {@code columns} of them.
+     */
     static ProjectedRowData carried(int columns) {
         return ProjectedRowData.from(IntStream.range(PREFIX, PREFIX + columns).toArray());
     }

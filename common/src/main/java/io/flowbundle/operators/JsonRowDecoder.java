@@ -1,7 +1,5 @@
 package io.flowbundle.operators;
 
-import io.flowbundle.contract.Violation;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -12,12 +10,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.RecyclerPool;
-import org.apache.flink.table.data.GenericRowData;
-import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.RowType;
-
+import io.flowbundle.contract.Violation;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.LocalDate;
@@ -25,6 +18,11 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * Decodes one JSON object into a row of the contract's type with Jackson's streaming parser (no
@@ -154,8 +152,10 @@ public final class JsonRowDecoder implements Serializable {
         private final String path;
         private final int arity;
         private final Map<String, Integer> indexByName = new HashMap<>();
+
         /** Field names in contract order, pre-encoded for Jackson's name matching. */
         private final SerializedString[] names;
+
         private final ValueDecoder[] fields;
 
         RowDecoder(String path, RowType type) {
@@ -195,13 +195,17 @@ public final class JsonRowDecoder implements Serializable {
                     parser.skipChildren();
                     continue;
                 }
-                row.setField(index, value == JsonToken.VALUE_NULL ? null : fields[index].read(parser, value));
+                row.setField(
+                        index,
+                        value == JsonToken.VALUE_NULL ? null : fields[index].read(parser, value));
                 expected = index + 1;
             }
             if (parser.currentToken() != JsonToken.END_OBJECT) {
                 throw new DecodeException(
                         new Violation(
-                                Violation.PARSE, path.isEmpty() ? null : path, "unterminated object"));
+                                Violation.PARSE,
+                                path.isEmpty() ? null : path,
+                                "unterminated object"));
             }
             return row;
         }
@@ -262,7 +266,8 @@ public final class JsonRowDecoder implements Serializable {
                     }
                     double value = parser.getDoubleValue();
                     if (Double.isInfinite(value)) {
-                        // 1e400 would otherwise be read as Infinity, a value the producer never sent
+                        // 1e400 would otherwise be read as Infinity, a value the producer never
+                        // sent
                         throw new DecodeException(
                                 new Violation(
                                         Violation.TYPE,
@@ -296,7 +301,10 @@ public final class JsonRowDecoder implements Serializable {
                                 new Violation(
                                         Violation.TYPE,
                                         path,
-                                        path + ": '" + Violation.quote(text) + "' is not a date (YYYY-MM-DD)"));
+                                        path
+                                                + ": '"
+                                                + Violation.quote(text)
+                                                + "' is not a date (YYYY-MM-DD)"));
                     }
                 };
             case TIMESTAMP_WITHOUT_TIME_ZONE:
@@ -354,14 +362,16 @@ public final class JsonRowDecoder implements Serializable {
     }
 
     /**
-     * A {@code \\uD800} escape without its other half is no character: UTF-8 cannot hold it and
-     * the string would be stored with a '?' in its place, a value the producer never sent.
+     * A {@code \\uD800} escape without its other half is no character: UTF-8 cannot hold it and the
+     * string would be stored with a '?' in its place, a value the producer never sent.
      */
     private static void rejectUnpairedSurrogate(String path, char[] chars, int from, int to)
             throws DecodeException {
         for (int i = from; i < to; i++) {
             char c = chars[i];
-            if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(chars[i + 1])) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < to
+                    && Character.isLowSurrogate(chars[i + 1])) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 throw new DecodeException(

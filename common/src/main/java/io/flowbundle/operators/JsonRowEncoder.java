@@ -4,10 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -15,12 +11,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
- * Writes rows as JSON objects: timestamps as ISO-8601 UTC strings ({@code ...Z}), dates as
- * {@code YYYY-MM-DD}, nested rows as objects, nulls as null, and NaN and infinities, which JSON
- * has no number for, as the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}.
- * The inverse of {@link JsonRowDecoder}.
+ * Writes rows as JSON objects: timestamps as ISO-8601 UTC strings ({@code ...Z}), dates as {@code
+ * YYYY-MM-DD}, nested rows as objects, nulls as null, and NaN and infinities, which JSON has no
+ * number for, as the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}. The inverse
+ * of {@link JsonRowDecoder}.
  */
 public final class JsonRowEncoder implements Serializable {
 
@@ -119,7 +118,8 @@ public final class JsonRowEncoder implements Serializable {
                             type instanceof org.apache.flink.table.types.logical.TimestampType
                                     ? ((org.apache.flink.table.types.logical.TimestampType) type)
                                             .getPrecision()
-                                    : ((org.apache.flink.table.types.logical.LocalZonedTimestampType)
+                                    : ((org.apache.flink.table.types.logical
+                                                            .LocalZonedTimestampType)
                                                     type)
                                             .getPrecision();
                     return (g, row, i) ->
@@ -130,10 +130,17 @@ public final class JsonRowEncoder implements Serializable {
                     RowType nested = (RowType) type;
                     FieldWriter[] nestedWriters = writersFor(nested);
                     return (g, row, i) ->
-                            writeRow(g, row.getRow(i, nested.getFieldCount()), nested, nestedWriters);
+                            writeRow(
+                                    g,
+                                    row.getRow(i, nested.getFieldCount()),
+                                    nested,
+                                    nestedWriters);
                 }
             default:
-                return (g, row, i) -> g.writeString(String.valueOf(RowData.createFieldGetter(type, i).getFieldOrNull(row)));
+                return (g, row, i) ->
+                        g.writeString(
+                                String.valueOf(
+                                        RowData.createFieldGetter(type, i).getFieldOrNull(row)));
         }
     }
 }

@@ -1,24 +1,22 @@
 package io.flowbundle.operators;
 
 import io.flowbundle.contract.Violation;
-
+import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.Collector;
 
-import java.time.Instant;
-
 /**
- * The last check before the SQL windows: a row at or behind this operator's watermark goes to
- * the {@link ContractGate#LATE} output instead of reaching a window operator that would drop it
- * without a trace. Windows downstream see a watermark no newer than this operator's (watermarks
- * travel in order with the records), so a row let through here is never dropped there.
+ * The last check before the SQL windows: a row at or behind this operator's watermark goes to the
+ * {@link ContractGate#LATE} output instead of reaching a window operator that would drop it without
+ * a trace. Windows downstream see a watermark no newer than this operator's (watermarks travel in
+ * order with the records), so a row let through here is never dropped there.
  *
  * <p>The Kafka source marks rows late per partition first, which decides the normal case
- * deterministically (see {@link io.flowbundle.kafka.EnvelopeDeserializer}); rows only get here
- * late when the global watermark ran ahead of their partition's, which happens when an
- * {@code idle_timeout} excluded their partition from it for a while.
+ * deterministically (see {@link io.flowbundle.kafka.EnvelopeDeserializer}); rows only get here late
+ * when the global watermark ran ahead of their partition's, which happens when an {@code
+ * idle_timeout} excluded their partition from it for a while.
  */
 public final class LateEventFilter extends CountingProcessFunction<RowData, RowData> {
 
@@ -33,7 +31,8 @@ public final class LateEventFilter extends CountingProcessFunction<RowData, RowD
     private transient JsonRowEncoder encoder;
     private transient Counters.Count late;
 
-    public LateEventFilter(EventTime eventTime, RowType rowType, String runId, String pipeline, String source) {
+    public LateEventFilter(
+            EventTime eventTime, RowType rowType, String runId, String pipeline, String source) {
         this.eventTime = eventTime;
         this.rowType = rowType;
         this.runId = runId;

@@ -1,7 +1,6 @@
 package io.flowbundle.operators;
 
 import io.flowbundle.contract.Violation;
-
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -22,8 +21,8 @@ import org.apache.flink.table.types.logical.VarCharType;
  *   <li>{@code source}, {@code partition}, {@code offset}: the dataset, and for Kafka the record's
  *       position
  *   <li>{@code record}: the original record: the raw bytes as text for Kafka, the row as JSON for
- *       Parquet; {@code record_encoding} is {@code utf-8}, or {@code base64} for raw bytes that
- *       are not UTF-8 text (nothing is lost to a replacement character)
+ *       Parquet; {@code record_encoding} is {@code utf-8}, or {@code base64} for raw bytes that are
+ *       not UTF-8 text (nothing is lost to a replacement character)
  * </ul>
  */
 public final class Rejected {
@@ -35,8 +34,17 @@ public final class Rejected {
     public static final RowType TYPE =
             RowType.of(
                     new LogicalType[] {
-                        string(), string(), string(), string(), string(), string(), string(),
-                        new IntType(true), new BigIntType(true), string(), string()
+                        string(),
+                        string(),
+                        string(),
+                        string(),
+                        string(),
+                        string(),
+                        string(),
+                        new IntType(true),
+                        new BigIntType(true),
+                        string(),
+                        string()
                     },
                     new String[] {
                         "run_id",

@@ -3,10 +3,10 @@ package io.flowbundle.operators;
 /**
  * Which dedupe slots may be in use: a counting Bloom filter (two 8-bit counters per slot) kept in
  * memory beside the keyed state, so a new key, the usual case, costs no state lookup. It answers
- * "maybe" for every slot in use and "no" for most others (about (1 - e^(-2n/m))^2 false maybes for n
- * slots in use and m counters: 0.2% at n = m / 40). A counter that reaches 255 stays there, so the
- * filter never forgets a slot in use; it only grows less selective. Not checkpointed: rebuilt from
- * the keyed state on restore.
+ * "maybe" for every slot in use and "no" for most others (about (1 - e^(-2n/m))^2 false maybes for
+ * n slots in use and m counters: 0.2% at n = m / 40). A counter that reaches 255 stays there, so
+ * the filter never forgets a slot in use; it only grows less selective. Not checkpointed: rebuilt
+ * from the keyed state on restore.
  */
 final class SlotFilter {
 

@@ -1,13 +1,12 @@
 package io.flowbundle.operators;
 
-import org.apache.flink.table.data.TimestampData;
-
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import org.apache.flink.table.data.TimestampData;
 
 /**
  * UTC timestamps as text. Event time is decoded on the hot path, where {@code Instant.parse} costs
@@ -43,8 +42,17 @@ public final class Timestamps {
             int hour = digits(text, 11, 13);
             int minute = digits(text, 14, 16);
             int second = digits(text, 17, 19);
-            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0
-                    && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) {
+            if (year >= 0
+                    && month >= 1
+                    && month <= 12
+                    && day >= 1
+                    && day <= 31
+                    && hour >= 0
+                    && hour <= 23
+                    && minute >= 0
+                    && minute <= 59
+                    && second >= 0
+                    && second <= 59) {
                 int i = 19;
                 long fractionMicros = 0;
                 if (i < n && text.charAt(i) == '.') {
@@ -88,8 +96,12 @@ public final class Timestamps {
                     return fallback(text);
                 }
                 long epochDay = LocalDate.of(year, month, day).toEpochDay();
-                long seconds = epochDay * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second
-                        - offsetSeconds;
+                long seconds =
+                        epochDay * SECONDS_PER_DAY
+                                + hour * 3600L
+                                + minute * 60L
+                                + second
+                                - offsetSeconds;
                 return seconds * MICROS_PER_SECOND + fractionMicros;
             }
         }

@@ -1,5 +1,6 @@
 package io.flowbundle.parquet;
 
+import java.lang.reflect.Field;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.util.Pool;
 import org.apache.flink.connector.file.table.ColumnarRowIterator;
@@ -19,8 +20,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.Field;
-
 /**
  * Flink's columnar Parquet format, with the values of dictionary-encoded string columns decoded
  * once per dictionary instead of once per row.
@@ -29,9 +28,9 @@ import java.lang.reflect.Field;
  * Parquet's dictionary for the entry, and Parquet copies it into a new {@code byte[]} each time.
  * For a column with few distinct values and many rows (a device id, an event type) that copy was
  * the largest single cost of reading (42% of the source task of the batch benchmark, JFR). Here
- * each dictionary entry is copied the first time a row asks for it and shared by every later row
- * of the same column chunk. The shared arrays are never written: {@code BinaryStringData} wraps
- * them read-only, as it wraps Parquet's own when it can hand them out without a copy.
+ * each dictionary entry is copied the first time a row asks for it and shared by every later row of
+ * the same column chunk. The shared arrays are never written: {@code BinaryStringData} wraps them
+ * read-only, as it wraps Parquet's own when it can hand them out without a copy.
  *
  * <p>Which dictionary a vector holds is not public in Flink 2.2 (the vector's dictionary and the
  * Parquet dictionary inside Flink's wrapper are private fields), so they are read reflectively. If
@@ -45,10 +44,19 @@ final class DictionaryCachingFormat extends ParquetColumnarRowInputFormat<FileSo
     private static final Field VECTOR_DICTIONARY =
             field(AbstractWritableVector.class, "dictionary", Dictionary.class);
     private static final Field PARQUET_DICTIONARY =
-            field(ParquetDictionary.class, "dictionary", org.apache.parquet.column.Dictionary.class);
+            field(
+                    ParquetDictionary.class,
+                    "dictionary",
+                    org.apache.parquet.column.Dictionary.class);
 
     DictionaryCachingFormat(RowType rowType, int batchSize) {
-        super(new Configuration(false), rowType, InternalTypeInfo.of(rowType), batchSize, true, true);
+        super(
+                new Configuration(false),
+                rowType,
+                InternalTypeInfo.of(rowType),
+                batchSize,
+                true,
+                true);
     }
 
     /** Whether dictionary entries are shared (false if this Flink's internals differ). */
@@ -68,7 +76,8 @@ final class DictionaryCachingFormat extends ParquetColumnarRowInputFormat<FileSo
         try {
             Field field = owner.getDeclaredField(name);
             if (field.getType() != type) {
-                throw new NoSuchFieldException("it is a " + field.getType().getName() + ", not a " + type.getName());
+                throw new NoSuchFieldException(
+                        "it is a " + field.getType().getName() + ", not a " + type.getName());
             }
             field.setAccessible(true);
             return field;
@@ -88,8 +97,10 @@ final class DictionaryCachingFormat extends ParquetColumnarRowInputFormat<FileSo
 
         private final WritableColumnVector[] vectors;
         private final ColumnarRowIterator rows;
+
         /** Per column: the Parquet dictionary last seen ... */
         private final Object[] dictionaries;
+
         /** ... and its entries decoded so far (null until a row asks for one). */
         private final byte[][][] entries;
 

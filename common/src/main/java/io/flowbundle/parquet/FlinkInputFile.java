@@ -1,18 +1,17 @@
 package io.flowbundle.parquet;
 
+import java.io.IOException;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.Path;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 
-import java.io.IOException;
-
 /**
  * A Parquet {@link InputFile} over Flink's {@link org.apache.flink.core.fs.FileSystem}, so that a
- * footer on object storage is read with the same client (and settings, and plugin class loader)
- * as the job's reads, without Hadoop's own S3 file system on our class path. Reading a footer
- * seeks to the end: on S3 that is a ranged GET, not a download of the file.
+ * footer on object storage is read with the same client (and settings, and plugin class loader) as
+ * the job's reads, without Hadoop's own S3 file system on our class path. Reading a footer seeks to
+ * the end: on S3 that is a ranged GET, not a download of the file.
  */
 final class FlinkInputFile implements InputFile {
 

@@ -2,11 +2,6 @@ package io.flowbundle.parquet;
 
 import io.flowbundle.fs.FileTrees;
 import io.flowbundle.fs.StorageErrors;
-
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -15,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
 /**
  * The commit of one dataset on object storage, where there is no rename of a folder (S3A's is a
@@ -24,10 +22,10 @@ import java.util.TreeSet;
  * into the partition under its own name (which carries the run's short id, so it never overwrites
  * another run's file; on S3 a move is a server-side copy plus a delete), then every other file of
  * the partition is deleted; a partition the run owns but wrote nothing into is emptied. Last, the
- * staging prefix is deleted. Each step checks what is already done (a file already in place is
- * not moved again), so applying the same {@link RunCommit.StagedObjects} again after a crash at
- * any point ends in the same state. What a reader sees meanwhile is in docs/ARCHITECTURE.md
- * ("Object storage"): old and new files of a partition side by side until the deletes are done.
+ * staging prefix is deleted. Each step checks what is already done (a file already in place is not
+ * moved again), so applying the same {@link RunCommit.StagedObjects} again after a crash at any
+ * point ends in the same state. What a reader sees meanwhile is in docs/ARCHITECTURE.md ("Object
+ * storage"): old and new files of a partition side by side until the deletes are done.
  */
 final class ObjectStoreCommit {
 
@@ -78,7 +76,8 @@ final class ObjectStoreCommit {
                 for (String name : names) {
                     Path to = new Path(current, name);
                     if (!fs.exists(to) && !fs.rename(new Path(incoming, name), to)) {
-                        throw new IOException("cannot move " + new Path(incoming, name) + " to " + to);
+                        throw new IOException(
+                                "cannot move " + new Path(incoming, name) + " to " + to);
                     }
                 }
                 if (deleteOthers(fs, current, names)) {
@@ -87,14 +86,19 @@ final class ObjectStoreCommit {
             }
             FileTrees.deleteRecursively(staged);
         } catch (IOException e) {
-            throw new UncheckedIOException("committing " + target + " failed: " + StorageErrors.describe(target, e), e);
+            throw new UncheckedIOException(
+                    "committing " + target + " failed: " + StorageErrors.describe(target, e), e);
         }
         return new PartitionCommitter.Result(
                 List.copyOf(dataset.names().keySet()), replaced, dataset.files(), dataset.bytes());
     }
 
-    /** Deletes the files of {@code partition} not named in {@code keep} (hidden entries stay); true if any. */
-    private static boolean deleteOthers(FileSystem fs, Path partition, Set<String> keep) throws IOException {
+    /**
+     * Deletes the files of {@code partition} not named in {@code keep} (hidden entries stay); true
+     * if any.
+     */
+    private static boolean deleteOthers(FileSystem fs, Path partition, Set<String> keep)
+            throws IOException {
         String root = prefix(partition);
         boolean deleted = false;
         for (FileStatus file : FileTrees.listFiles(partition)) {

@@ -1,5 +1,6 @@
 package io.flowbundle.parquet;
 
+import java.util.Locale;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.formats.parquet.ParquetColumnarRowInputFormat;
@@ -7,8 +8,6 @@ import org.apache.flink.formats.parquet.row.ParquetRowDataBuilder;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.hadoop.conf.Configuration;
-
-import java.util.Locale;
 
 /**
  * How flowbundle reads and writes Parquet: UTC timestamps, written as INT64 microseconds (not

@@ -4,10 +4,6 @@ import io.flowbundle.FlowbundleException;
 import io.flowbundle.fs.FileTrees;
 import io.flowbundle.fs.Locations;
 import io.flowbundle.fs.StorageErrors;
-
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,11 +18,13 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
 
 /**
  * Finds the Parquet files of a source: one file, or every {@code *.parquet} file below a folder
- * (hidden {@code .x} and {@code _x} entries skipped, as Spark and Hive do), optionally only those in
- * the Hive partition of one logical date.
+ * (hidden {@code .x} and {@code _x} entries skipped, as Spark and Hive do), optionally only those
+ * in the Hive partition of one logical date.
  */
 public final class ParquetInputs {
 
@@ -63,17 +61,22 @@ public final class ParquetInputs {
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof FileSystemLoopException loop) {
                 throw new FlowbundleException(
-                        "source " + source + ": a symbolic link below it points back up the tree at "
-                                + loop.getFile() + "; remove the link or point source.path below it");
+                        "source "
+                                + source
+                                + ": a symbolic link below it points back up the tree at "
+                                + loop.getFile()
+                                + "; remove the link or point source.path below it");
             }
-            throw new UncheckedIOException("cannot list " + source + ": " + e.getCause().getMessage(), e.getCause());
+            throw new UncheckedIOException(
+                    "cannot list " + source + ": " + e.getCause().getMessage(), e.getCause());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + source, e);
         }
         if (all.isEmpty()) {
             throw new FlowbundleException("source " + source + " has no Parquet files (*.parquet)");
         }
-        return selectDate(all, p -> names(source.relativize(p)), source.toString(), datePartition, date);
+        return selectDate(
+                all, p -> names(source.relativize(p)), source.toString(), datePartition, date);
     }
 
     /**
@@ -83,9 +86,14 @@ public final class ParquetInputs {
      * no answer, access denied) is one line starting with {@code where} (spec file and key).
      */
     public static List<org.apache.flink.core.fs.Path> list(
-            org.apache.flink.core.fs.Path source, String datePartition, LocalDate date, String where) {
+            org.apache.flink.core.fs.Path source,
+            String datePartition,
+            LocalDate date,
+            String where) {
         if (Locations.isLocal(source)) {
-            return list(Locations.toLocal(source), datePartition, date).stream().map(Locations::local).toList();
+            return list(Locations.toLocal(source), datePartition, date).stream()
+                    .map(Locations::local)
+                    .toList();
         }
         FileStatus status;
         List<FileStatus> listed;
@@ -94,7 +102,8 @@ public final class ParquetInputs {
             try {
                 status = fs.getFileStatus(source);
             } catch (FileNotFoundException e) {
-                throw new FlowbundleException("source " + source + " does not exist (" + where + ")");
+                throw new FlowbundleException(
+                        "source " + source + " does not exist (" + where + ")");
             }
             listed = status.isDir() ? FileTrees.listFiles(source) : List.of(status);
         } catch (IOException e) {
@@ -103,8 +112,13 @@ public final class ParquetInputs {
         if (!status.isDir()) {
             if (date != null) {
                 throw new FlowbundleException(
-                        "--date " + date + ": source " + source + " is a single file, not a folder partitioned by "
-                                + datePartition + "=YYYY-MM-DD; run without --date");
+                        "--date "
+                                + date
+                                + ": source "
+                                + source
+                                + " is a single file, not a folder partitioned by "
+                                + datePartition
+                                + "=YYYY-MM-DD; run without --date");
             }
             return List.of(source);
         }
@@ -122,9 +136,16 @@ public final class ParquetInputs {
         return selectDate(all, p -> relative(root, p), source.toString(), datePartition, date);
     }
 
-    /** The files of {@code all} in the partition of {@code date} (all when null), by their folder names. */
+    /**
+     * The files of {@code all} in the partition of {@code date} (all when null), by their folder
+     * names.
+     */
     private static <T> List<T> selectDate(
-            List<T> all, Function<T, List<String>> segments, String source, String datePartition, LocalDate date) {
+            List<T> all,
+            Function<T, List<String>> segments,
+            String source,
+            String datePartition,
+            LocalDate date) {
         if (date == null) {
             return all;
         }
@@ -172,7 +193,6 @@ public final class ParquetInputs {
         return selected;
     }
 
-
     private static List<String> names(Path relative) {
         List<String> names = new ArrayList<>();
         relative.forEach(segment -> names.add(segment.toString()));
@@ -182,7 +202,9 @@ public final class ParquetInputs {
     /** The folder and file names of {@code file} below the prefix {@code root} (ending in '/'). */
     private static List<String> relative(String root, org.apache.flink.core.fs.Path file) {
         String path = file.toUri().getPath();
-        return List.of((path.startsWith(root) ? path.substring(root.length()) : file.getName()).split("/"));
+        return List.of(
+                (path.startsWith(root) ? path.substring(root.length()) : file.getName())
+                        .split("/"));
     }
 
     private static boolean isHidden(Path relative) {

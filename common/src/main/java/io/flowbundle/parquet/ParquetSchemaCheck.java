@@ -5,7 +5,11 @@ import io.flowbundle.contract.Column;
 import io.flowbundle.contract.ColumnType;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.fs.Locations;
-
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
@@ -14,12 +18,6 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Checks the footers of Parquet files against a contract before a job starts, because Flink's
@@ -73,14 +71,19 @@ public final class ParquetSchemaCheck {
      * As {@link #check}, for files on any Flink file system: local ones as there, object-store ones
      * with their footers read through Flink's input streams (a few ranged GETs each).
      */
-    public static Stats checkLocations(List<org.apache.flink.core.fs.Path> files, Contract contract) {
+    public static Stats checkLocations(
+            List<org.apache.flink.core.fs.Path> files, Contract contract) {
         long rows = 0;
         long bytes = 0;
         for (org.apache.flink.core.fs.Path file : files) {
             FileSchema schema =
                     Locations.isLocal(file)
                             ? inspect(Locations.toLocal(file), contract)
-                            : inspect(file.toString(), null, () -> FlinkInputFile.open(file), contract);
+                            : inspect(
+                                    file.toString(),
+                                    null,
+                                    () -> FlinkInputFile.open(file),
+                                    contract);
             if (!schema.ok()) {
                 throw new FlowbundleException(schema.problems().get(0));
             }
@@ -123,12 +126,20 @@ public final class ParquetSchemaCheck {
                             name
                                     + ": not a readable Parquet file ("
                                     // Parquet names the file by its reader object's identity
-                                    + rootMessage(e).replaceAll("\\b[\\w.$]+@\\p{XDigit}+\\b", "the file")
+                                    + rootMessage(e)
+                                            .replaceAll("\\b[\\w.$]+@\\p{XDigit}+\\b", "the file")
                                     + "); move it out of the source folder or replace it"));
         }
         List<String> problems = new ArrayList<>();
         for (Column column : contract.columns()) {
-            checkColumn(name, schema, column.name(), column.type(), column.required(), contract, problems);
+            checkColumn(
+                    name,
+                    schema,
+                    column.name(),
+                    column.type(),
+                    column.required(),
+                    contract,
+                    problems);
         }
         return new FileSchema(file, rows, bytes, problems);
     }
@@ -192,8 +203,13 @@ public final class ParquetSchemaCheck {
             }
             for (ColumnType.Field field : expected.fields()) {
                 checkColumn(
-                        file, actual.asGroupType(), path + "." + field.name(), field.type(), false,
-                        contract, problems);
+                        file,
+                        actual.asGroupType(),
+                        path + "." + field.name(),
+                        field.type(),
+                        false,
+                        contract,
+                        problems);
             }
             return;
         }
@@ -209,17 +225,22 @@ public final class ParquetSchemaCheck {
             case STRING:
                 return physical == PrimitiveType.PrimitiveTypeName.BINARY
                         && (annotation == null
-                                || annotation instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
-                                || annotation instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
-                                || annotation instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation);
+                                || annotation
+                                        instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                                || annotation
+                                        instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+                                || annotation
+                                        instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation);
             case INT:
                 return physical == PrimitiveType.PrimitiveTypeName.INT32
                         && (annotation == null
-                                || annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation);
+                                || annotation
+                                        instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation);
             case BIGINT:
                 return physical == PrimitiveType.PrimitiveTypeName.INT64
                         && (annotation == null
-                                || annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation);
+                                || annotation
+                                        instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation);
             case DOUBLE:
                 return physical == PrimitiveType.PrimitiveTypeName.DOUBLE;
             case BOOLEAN:
@@ -231,7 +252,8 @@ public final class ParquetSchemaCheck {
                 return physical == PrimitiveType.PrimitiveTypeName.INT96
                         || (physical == PrimitiveType.PrimitiveTypeName.INT64
                                 && annotation
-                                        instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation);
+                                        instanceof
+                                        LogicalTypeAnnotation.TimestampLogicalTypeAnnotation);
             default:
                 return false;
         }

@@ -1,5 +1,7 @@
 package io.flowbundle.parquet;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.FSDataOutputStream;
@@ -11,14 +13,11 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.utils.ProjectedRowData;
 
-import java.io.IOException;
-import java.nio.file.Path;
-
 /**
- * Parquet {@link FileSink}s: Hive partitions from a {@link Partitioning}, files named
- * {@code <prefix>-<subtask>-<n>.parquet}. Files become visible when committed: at the end of a
- * bounded job, or at each checkpoint of a streaming job (exactly once: a restored job never
- * commits a file twice).
+ * Parquet {@link FileSink}s: Hive partitions from a {@link Partitioning}, files named {@code
+ * <prefix>-<subtask>-<n>.parquet}. Files become visible when committed: at the end of a bounded
+ * job, or at each checkpoint of a streaming job (exactly once: a restored job never commits a file
+ * twice).
  */
 public final class ParquetSinks {
 
@@ -27,7 +26,10 @@ public final class ParquetSinks {
     public static FileSink<RowData> fileSink(
             Path directory, Partitioning partitioning, String compression, String filePrefix) {
         return fileSink(
-                new org.apache.flink.core.fs.Path(directory.toUri()), partitioning, compression, filePrefix);
+                new org.apache.flink.core.fs.Path(directory.toUri()),
+                partitioning,
+                compression,
+                filePrefix);
     }
 
     /**

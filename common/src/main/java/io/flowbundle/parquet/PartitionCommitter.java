@@ -3,7 +3,6 @@ package io.flowbundle.parquet;
 import io.flowbundle.fs.FileTrees;
 import io.flowbundle.fs.Locations;
 import io.flowbundle.fs.StorageErrors;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -19,12 +18,12 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Makes a bounded run's output visible: the job writes a dataset aside (into
- * {@link #stagingDir}), and the committer swaps each partition it owns into place with two renames
- * on the same file system (old partition aside, new one in), then deletes the old one. A reader
- * sees either the old or the new partition, never a mix; rerunning a logical date replaces its
- * partition instead of adding to it. A crash between the renames leaves the old partition in the
- * trash folder and is repaired by rerunning the date.
+ * Makes a bounded run's output visible: the job writes a dataset aside (into {@link #stagingDir}),
+ * and the committer swaps each partition it owns into place with two renames on the same file
+ * system (old partition aside, new one in), then deletes the old one. A reader sees either the old
+ * or the new partition, never a mix; rerunning a logical date replaces its partition instead of
+ * adding to it. A crash between the renames leaves the old partition in the trash folder and is
+ * repaired by rerunning the date.
  */
 public final class PartitionCommitter {
 
@@ -45,11 +44,13 @@ public final class PartitionCommitter {
      * sibling prefix of the dataset (readers skip {@code .} entries), in the same bucket, so that
      * moving a file in at commit is a server-side copy.
      */
-    public static org.apache.flink.core.fs.Path stagingDir(org.apache.flink.core.fs.Path target, String runId) {
+    public static org.apache.flink.core.fs.Path stagingDir(
+            org.apache.flink.core.fs.Path target, String runId) {
         if (Locations.isLocal(target)) {
             return Locations.local(stagingDir(Locations.toLocal(target), runId));
         }
-        return new org.apache.flink.core.fs.Path(target.getParent(), "." + target.getName() + ".staging-" + runId);
+        return new org.apache.flink.core.fs.Path(
+                target.getParent(), "." + target.getName() + ".staging-" + runId);
     }
 
     /**
@@ -97,7 +98,8 @@ public final class PartitionCommitter {
             deleteRecursively(staged);
             return new Result(List.copyOf(written), replaced, size[0], size[1]);
         } catch (IOException e) {
-            throw new UncheckedIOException("committing " + target + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "committing " + target + " failed: " + e.getMessage(), e);
         }
     }
 

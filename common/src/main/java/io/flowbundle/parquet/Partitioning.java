@@ -1,7 +1,11 @@
 package io.flowbundle.parquet;
 
 import io.flowbundle.config.ConfigException;
-
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.utils.ProjectedRowData;
 import org.apache.flink.table.types.logical.LogicalType;
@@ -9,20 +13,14 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
 
-import java.io.Serializable;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-
 /**
  * Hive-style partitioning of a dataset ({@code window_date=2026-11-01/}) over the columns of a row.
  *
  * <p>A partition column is either a column of the row (written into the path, left out of the
  * files, as Hive and Spark do) or a date derived from a timestamp column when the row has none of
  * that name: {@code date} is the date of the pipeline's event-time column, and {@code X_date} the
- * date of {@code X_start} or of {@code X} (so {@code window_date} is the date of
- * {@code window_start}). Dates are UTC.
+ * date of {@code X_start} or of {@code X} (so {@code window_date} is the date of {@code
+ * window_start}). Dates are UTC.
  */
 public final class Partitioning implements Serializable {
 
@@ -30,7 +28,11 @@ public final class Partitioning implements Serializable {
 
     /** How one partition value is computed. */
     private record Key(
-            String name, int index, LogicalType type, boolean dateOfTimestamp, RowData.FieldGetter getter)
+            String name,
+            int index,
+            LogicalType type,
+            boolean dateOfTimestamp,
+            RowData.FieldGetter getter)
             implements Serializable {}
 
     private final List<Key> keys;
@@ -39,6 +41,7 @@ public final class Partitioning implements Serializable {
 
     /** The last date rendered, per key: rows come in long runs of one date. */
     private transient int[] lastDay;
+
     private transient String[] lastDate;
 
     private Partitioning(List<Key> keys, int[] writtenColumns, RowType writtenType) {
@@ -69,7 +72,8 @@ public final class Partitioning implements Serializable {
             if (index >= 0) {
                 LogicalType type = rowType.getTypeAt(index);
                 if (type.getTypeRoot() == LogicalTypeRoot.ROW) {
-                    throw new ConfigException(where + ": cannot partition by nested column '" + name + "'");
+                    throw new ConfigException(
+                            where + ": cannot partition by nested column '" + name + "'");
                 }
                 keys.add(new Key(name, index, type, false, RowData.createFieldGetter(type, index)));
                 physical.add(index);
@@ -87,7 +91,13 @@ public final class Partitioning implements Serializable {
                                 + " name a date of a timestamp column (date, <column>_date)");
             }
             LogicalType sourceType = rowType.getTypeAt(source.get());
-            keys.add(new Key(name, source.get(), sourceType, true, RowData.createFieldGetter(sourceType, source.get())));
+            keys.add(
+                    new Key(
+                            name,
+                            source.get(),
+                            sourceType,
+                            true,
+                            RowData.createFieldGetter(sourceType, source.get())));
         }
         List<Integer> written = new ArrayList<>();
         List<RowType.RowField> writtenFields = new ArrayList<>();
@@ -98,7 +108,9 @@ public final class Partitioning implements Serializable {
             }
         }
         if (writtenFields.isEmpty()) {
-            throw new ConfigException(where + ": every column is a partition column; nothing would be written to the files");
+            throw new ConfigException(
+                    where
+                            + ": every column is a partition column; nothing would be written to the files");
         }
         return new Partitioning(
                 List.copyOf(keys),
@@ -197,7 +209,8 @@ public final class Partitioning implements Serializable {
             return "__HIVE_DEFAULT_PARTITION__";
         }
         if (key.dateOfTimestamp()) {
-            return LocalDate.ofEpochDay(Math.floorDiv(timestampMillis(row, key), 86_400_000L)).toString();
+            return LocalDate.ofEpochDay(Math.floorDiv(timestampMillis(row, key), 86_400_000L))
+                    .toString();
         }
         Object value = key.getter().getFieldOrNull(row);
         if (key.type().getTypeRoot() == LogicalTypeRoot.DATE) {
@@ -207,7 +220,8 @@ public final class Partitioning implements Serializable {
     }
 
     private static long timestampMillis(RowData row, Key key) {
-        return row.getTimestamp(key.index(), LogicalTypeChecks.getPrecision(key.type())).getMillisecond();
+        return row.getTimestamp(key.index(), LogicalTypeChecks.getPrecision(key.type()))
+                .getMillisecond();
     }
 
     /** Hive's escaping of path-unsafe characters. */

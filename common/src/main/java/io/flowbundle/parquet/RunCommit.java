@@ -1,18 +1,11 @@
 package io.flowbundle.parquet;
 
-import io.flowbundle.audit.AuditLog;
-import io.flowbundle.audit.AuditRecord;
-
-import io.flowbundle.fs.Locations;
-import io.flowbundle.fs.StorageErrors;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import org.apache.flink.core.fs.FileSystem;
-
+import io.flowbundle.audit.AuditLog;
+import io.flowbundle.audit.AuditRecord;
+import io.flowbundle.fs.Locations;
+import io.flowbundle.fs.StorageErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,6 +22,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.flink.core.fs.FileSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One commit of all the datasets a bounded run wrote aside (output, quarantine, staging), driven by
@@ -48,7 +44,10 @@ public final class RunCommit {
 
     private RunCommit() {}
 
-    /** One dataset staged by the run: on a local disk ({@link Staged}) or on object storage ({@link StagedObjects}). */
+    /**
+     * One dataset staged by the run: on a local disk ({@link Staged}) or on object storage ({@link
+     * StagedObjects}).
+     */
     public sealed interface Dataset permits Staged, StagedObjects {
         String role();
 
@@ -67,7 +66,12 @@ public final class RunCommit {
             int partitionDepth,
             Set<String> alsoOwned) {
         if (Locations.isLocal(target)) {
-            return Staged.of(role, Locations.toLocal(target), Locations.toLocal(staged), partitionDepth, alsoOwned);
+            return Staged.of(
+                    role,
+                    Locations.toLocal(target),
+                    Locations.toLocal(staged),
+                    partitionDepth,
+                    alsoOwned);
         }
         return StagedObjects.of(role, target, staged, partitionDepth, alsoOwned);
     }
@@ -87,7 +91,8 @@ public final class RunCommit {
             @JsonProperty("written") Set<String> written,
             @JsonProperty("owned") Set<String> owned,
             @JsonProperty("files") long files,
-            @JsonProperty("bytes") long bytes) implements Dataset {
+            @JsonProperty("bytes") long bytes)
+            implements Dataset {
 
         public Staged {
             written = new TreeSet<>(written);
@@ -100,23 +105,34 @@ public final class RunCommit {
         }
 
         /** What the run wrote into {@code staged}, and which partitions it owns. */
-        public static Staged of(String role, Path target, Path staged, int partitionDepth, Set<String> alsoOwned) {
+        public static Staged of(
+                String role, Path target, Path staged, int partitionDepth, Set<String> alsoOwned) {
             try {
                 Files.createDirectories(staged);
                 Set<String> written =
-                        partitionDepth == 0 ? Set.of("") : PartitionCommitter.partitions(staged, partitionDepth);
+                        partitionDepth == 0
+                                ? Set.of("")
+                                : PartitionCommitter.partitions(staged, partitionDepth);
                 long[] size = PartitionCommitter.sizeOf(staged);
                 return new Staged(
-                        role, target.toAbsolutePath().normalize(), staged.toAbsolutePath().normalize(),
-                        partitionDepth, written, alsoOwned, size[0], size[1]);
+                        role,
+                        target.toAbsolutePath().normalize(),
+                        staged.toAbsolutePath().normalize(),
+                        partitionDepth,
+                        written,
+                        alsoOwned,
+                        size[0],
+                        size[1]);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot list what was written to " + staged + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot list what was written to " + staged + ": " + e.getMessage(), e);
             }
         }
     }
 
     /**
-     * One dataset staged by the run on object storage (a Flink file system other than {@code file:}).
+     * One dataset staged by the run on object storage (a Flink file system other than {@code
+     * file:}).
      *
      * @param target the dataset's prefix, e.g. {@code s3://lake/out/sensor-hourly}
      * @param staged the hidden staging prefix the job wrote into
@@ -132,7 +148,8 @@ public final class RunCommit {
             @JsonProperty("names") Map<String, Set<String>> names,
             @JsonProperty("owned") Set<String> owned,
             @JsonProperty("files") long files,
-            @JsonProperty("bytes") long bytes) implements Dataset {
+            @JsonProperty("bytes") long bytes)
+            implements Dataset {
 
         public StagedObjects {
             TreeMap<String, Set<String>> sorted = new TreeMap<>();
@@ -146,7 +163,10 @@ public final class RunCommit {
             return target.toString();
         }
 
-        /** What the run wrote below {@code staged} (one recursive LIST), and which partitions it owns. */
+        /**
+         * What the run wrote below {@code staged} (one recursive LIST), and which partitions it
+         * owns.
+         */
         public static StagedObjects of(
                 String role,
                 org.apache.flink.core.fs.Path target,
@@ -158,7 +178,14 @@ public final class RunCommit {
                 long[] size = ObjectStoreCommit.sizeOf(staged);
                 Set<String> owned = partitionDepth == 0 ? Set.of("") : alsoOwned;
                 return new StagedObjects(
-                        role, target.toUri(), staged.toUri(), partitionDepth, names, owned, size[0], size[1]);
+                        role,
+                        target.toUri(),
+                        staged.toUri(),
+                        partitionDepth,
+                        names,
+                        owned,
+                        size[0],
+                        size[1]);
             } catch (IOException e) {
                 throw new UncheckedIOException(
                         "cannot list what was written to " + StorageErrors.describe(staged, e), e);
@@ -185,12 +212,17 @@ public final class RunCommit {
         }
 
         /** A manifest of datasets on a local disk only. */
-        public Manifest(String runId, String pipeline, List<Staged> datasets, List<AuditRecord> audit) {
+        public Manifest(
+                String runId, String pipeline, List<Staged> datasets, List<AuditRecord> audit) {
             this(runId, pipeline, datasets, List.of(), audit);
         }
 
         /** The manifest of {@code datasets}, wherever they are. */
-        public static Manifest of(String runId, String pipeline, List<? extends Dataset> datasets, List<AuditRecord> audit) {
+        public static Manifest of(
+                String runId,
+                String pipeline,
+                List<? extends Dataset> datasets,
+                List<AuditRecord> audit) {
             List<Staged> local = new ArrayList<>();
             List<StagedObjects> objects = new ArrayList<>();
             for (Dataset dataset : datasets) {
@@ -216,18 +248,24 @@ public final class RunCommit {
 
     /** Where the commits of {@code pipeline} keep their manifest: beside its first file dataset. */
     public static Path manifestFile(Path firstTarget, String pipeline) {
-        return firstTarget.toAbsolutePath().normalize().getParent().resolve("." + pipeline + ".commit.json");
+        return firstTarget
+                .toAbsolutePath()
+                .normalize()
+                .getParent()
+                .resolve("." + pipeline + ".commit.json");
     }
 
     /**
      * As {@link #manifestFile(Path, String)}, on any Flink file system: beside an object-store
      * dataset it is an object, written whole by one PUT.
      */
-    public static org.apache.flink.core.fs.Path manifestFile(org.apache.flink.core.fs.Path firstTarget, String pipeline) {
+    public static org.apache.flink.core.fs.Path manifestFile(
+            org.apache.flink.core.fs.Path firstTarget, String pipeline) {
         if (Locations.isLocal(firstTarget)) {
             return Locations.local(manifestFile(Locations.toLocal(firstTarget), pipeline));
         }
-        return new org.apache.flink.core.fs.Path(firstTarget.getParent(), "." + pipeline + ".commit.json");
+        return new org.apache.flink.core.fs.Path(
+                firstTarget.getParent(), "." + pipeline + ".commit.json");
     }
 
     /** As {@link #commit(Path, Manifest, AuditLog)}, with the manifest on any Flink file system. */
@@ -241,7 +279,9 @@ public final class RunCommit {
                             + " deleted; until the commit ends a reader listing a partition may see old and"
                             + " new files side by side (rows twice), never a partial file; {} exists until then",
                     manifest.runId(),
-                    String.join(", ", manifest.objects().stream().map(StagedObjects::location).toList()),
+                    String.join(
+                            ", ",
+                            manifest.objects().stream().map(StagedObjects::location).toList()),
                     manifestFile);
         }
         store.write(manifest);
@@ -249,7 +289,8 @@ public final class RunCommit {
     }
 
     /** As {@link #recover(Path, AuditLog)}, with the manifest on any Flink file system. */
-    public static Optional<Recovered> recover(org.apache.flink.core.fs.Path manifestFile, AuditLog auditLog) {
+    public static Optional<Recovered> recover(
+            org.apache.flink.core.fs.Path manifestFile, AuditLog auditLog) {
         return recover(ManifestStore.at(manifestFile), auditLog);
     }
 
@@ -257,7 +298,8 @@ public final class RunCommit {
      * Writes the manifest, commits every dataset, appends the audit records and removes the
      * manifest; the results by dataset role.
      */
-    public static Map<String, PartitionCommitter.Result> commit(Path manifestFile, Manifest manifest, AuditLog auditLog) {
+    public static Map<String, PartitionCommitter.Result> commit(
+            Path manifestFile, Manifest manifest, AuditLog auditLog) {
         return commit(Locations.local(manifestFile), manifest, auditLog);
     }
 
@@ -282,7 +324,8 @@ public final class RunCommit {
         return Optional.of(new Recovered(manifest.runId(), targets));
     }
 
-    private static Map<String, PartitionCommitter.Result> apply(ManifestStore store, Manifest manifest, AuditLog auditLog) {
+    private static Map<String, PartitionCommitter.Result> apply(
+            ManifestStore store, Manifest manifest, AuditLog auditLog) {
         Map<String, PartitionCommitter.Result> results = new LinkedHashMap<>();
         for (Staged dataset : manifest.datasets()) {
             results.put(dataset.role(), apply(dataset));
@@ -299,7 +342,8 @@ public final class RunCommit {
 
     /** Whether the audit log already ends the run (its {@code run} record). */
     private static boolean audited(AuditLog auditLog, String runId) {
-        return auditLog.read().stream().anyMatch(r -> r.runId().equals(runId) && r.step().equals("run"));
+        return auditLog.read().stream()
+                .anyMatch(r -> r.runId().equals(runId) && r.step().equals("run"));
     }
 
     /** The renames of one dataset; safe to repeat after a crash at any point. */
@@ -326,7 +370,8 @@ public final class RunCommit {
                 for (String partition : owned) {
                     Path current = target.resolve(partition);
                     Path incoming = staged.resolve(partition);
-                    boolean toMove = dataset.written().contains(partition) && Files.exists(incoming);
+                    boolean toMove =
+                            dataset.written().contains(partition) && Files.exists(incoming);
                     boolean toEmpty = !dataset.written().contains(partition);
                     if ((toMove || toEmpty) && Files.exists(current)) {
                         Path aside = trash.resolve(partition);
@@ -344,7 +389,8 @@ public final class RunCommit {
             PartitionCommitter.deleteRecursively(trash);
             PartitionCommitter.deleteRecursively(staged);
         } catch (IOException e) {
-            throw new UncheckedIOException("committing " + target + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "committing " + target + " failed: " + e.getMessage(), e);
         }
         return new PartitionCommitter.Result(
                 List.copyOf(dataset.written()), replaced, dataset.files(), dataset.bytes());
@@ -358,7 +404,9 @@ public final class RunCommit {
     private abstract static class ManifestStore {
 
         static ManifestStore at(org.apache.flink.core.fs.Path location) {
-            return Locations.isLocal(location) ? new LocalManifest(Locations.toLocal(location)) : new ObjectManifest(location);
+            return Locations.isLocal(location)
+                    ? new LocalManifest(Locations.toLocal(location))
+                    : new ObjectManifest(location);
         }
 
         abstract void write(Manifest manifest);
@@ -369,7 +417,9 @@ public final class RunCommit {
 
         static UncheckedIOException unreadable(Object location, IOException e) {
             return new UncheckedIOException(
-                    location + ": the manifest of an interrupted commit cannot be read (" + e.getMessage()
+                    location
+                            + ": the manifest of an interrupted commit cannot be read ("
+                            + e.getMessage()
                             + "); inspect it and the .staging- folders beside the outputs, then delete it",
                     e);
         }
@@ -387,10 +437,19 @@ public final class RunCommit {
             Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
             try {
                 Files.createDirectories(file.getParent());
-                Files.write(temporary, AuditLog.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.write(
+                        temporary,
+                        AuditLog.json()
+                                .writerWithDefaultPrettyPrinter()
+                                .writeValueAsBytes(manifest));
+                Files.move(
+                        temporary,
+                        file,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the commit manifest " + file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot write the commit manifest " + file + ": " + e.getMessage(), e);
             }
         }
 
@@ -411,7 +470,8 @@ public final class RunCommit {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                throw new UncheckedIOException("committed, but cannot remove " + file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "committed, but cannot remove " + file + ": " + e.getMessage(), e);
             }
         }
     }
@@ -425,11 +485,16 @@ public final class RunCommit {
 
         @Override
         void write(Manifest manifest) {
-            try (OutputStream out = location.getFileSystem().create(location, FileSystem.WriteMode.OVERWRITE)) {
-                out.write(AuditLog.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+            try (OutputStream out =
+                    location.getFileSystem().create(location, FileSystem.WriteMode.OVERWRITE)) {
+                out.write(
+                        AuditLog.json()
+                                .writerWithDefaultPrettyPrinter()
+                                .writeValueAsBytes(manifest));
             } catch (IOException e) {
                 throw new UncheckedIOException(
-                        "cannot write the commit manifest " + StorageErrors.describe(location, e), e);
+                        "cannot write the commit manifest " + StorageErrors.describe(location, e),
+                        e);
             }
         }
 
@@ -443,11 +508,14 @@ public final class RunCommit {
                 }
             } catch (IOException e) {
                 if (StorageErrors.isMissingBucket(e)) {
-                    // no bucket, so no interrupted commit in it: the run's own checks name the spec key
+                    // no bucket, so no interrupted commit in it: the run's own checks name the spec
+                    // key
                     return Optional.empty();
                 }
                 throw new UncheckedIOException(
-                        "cannot look for an interrupted commit: " + StorageErrors.describe(location, e), e);
+                        "cannot look for an interrupted commit: "
+                                + StorageErrors.describe(location, e),
+                        e);
             }
             try (InputStream in = fs.open(location)) {
                 return Optional.of(AuditLog.json().readValue(in, Manifest.class));
@@ -461,7 +529,8 @@ public final class RunCommit {
             try {
                 location.getFileSystem().delete(location, false);
             } catch (IOException e) {
-                throw new UncheckedIOException("committed, but cannot remove " + StorageErrors.describe(location, e), e);
+                throw new UncheckedIOException(
+                        "committed, but cannot remove " + StorageErrors.describe(location, e), e);
             }
         }
     }

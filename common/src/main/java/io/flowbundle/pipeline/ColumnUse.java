@@ -2,16 +2,6 @@ package io.flowbundle.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.flink.table.api.EnvironmentSettings;
-import org.apache.flink.table.api.TableEnvironment;
-import org.apache.flink.table.catalog.Column;
-import org.apache.flink.table.catalog.ResolvedSchema;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.table.types.logical.utils.LogicalTypeUtils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
@@ -24,19 +14,28 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.catalog.Column;
+import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.utils.LogicalTypeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which input columns each output column of a transform reads, and how, derived from Flink's own
- * optimized plan (not written by hand): the SQL is compiled against a stand-in {@code events}
- * table of the pipeline's schema, and the JSON of the compiled plan is walked from the source scan
- * to the sink, following input references through projections, aggregates, windows and joins.
+ * optimized plan (not written by hand): the SQL is compiled against a stand-in {@code events} table
+ * of the pipeline's schema, and the JSON of the compiled plan is walked from the source scan to the
+ * sink, following input references through projections, aggregates, windows and joins.
  *
- * <p>This is planning: {@link PipelineGraph} shuffles only the columns the SQL reads
- * ({@link #columnsRead}); lineage reports the same uses as OpenLineage column lineage. Use types
- * follow OpenLineage's names: DIRECT (IDENTITY, TRANSFORMATION, AGGREGATION) for columns whose
- * values flow into the output column, INDIRECT (FILTER, GROUP_BY, JOIN, WINDOW) for columns that
- * decide which rows are output. A plan node this class does not know makes {@link #derive} fail
- * rather than guess.
+ * <p>This is planning: {@link PipelineGraph} shuffles only the columns the SQL reads ({@link
+ * #columnsRead}); lineage reports the same uses as OpenLineage column lineage. Use types follow
+ * OpenLineage's names: DIRECT (IDENTITY, TRANSFORMATION, AGGREGATION) for columns whose values flow
+ * into the output column, INDIRECT (FILTER, GROUP_BY, JOIN, WINDOW) for columns that decide which
+ * rows are output. A plan node this class does not know makes {@link #derive} fail rather than
+ * guess.
  *
  * @param fields per output column, in order, the uses of input columns behind its values
  * @param indirect the uses of input columns that decide which rows come out
@@ -64,7 +63,8 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
     /**
      * @param eventsType the columns of the view {@code events}
      * @param eventTime the event-time column (declared as rowtime, as in streaming)
-     * @throws IllegalArgumentException if the plan contains a node whose use of columns is not understood
+     * @throws IllegalArgumentException if the plan contains a node whose use of columns is not
+     *     understood
      */
     public static ColumnUse derive(String sql, RowType eventsType, String eventTime) {
         return DERIVED.computeIfAbsent(
@@ -77,13 +77,16 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
      * empty, with one warning saying why, if they cannot be derived: the caller then keeps every
      * column, which costs shuffle volume but never a result.
      */
-    public static Optional<Set<String>> columnsRead(String sql, RowType eventsType, String eventTime) {
+    public static Optional<Set<String>> columnsRead(
+            String sql, RowType eventsType, String eventTime) {
         ColumnUse uses;
         try {
             uses = derive(sql, eventsType, eventTime);
         } catch (RuntimeException e) {
-            LOG.warn("cannot tell which columns the transform reads ({}): every column of the view `{}` is shuffled",
-                    firstLine(e), PipelineGraph.EVENTS_VIEW);
+            LOG.warn(
+                    "cannot tell which columns the transform reads ({}): every column of the view `{}` is shuffled",
+                    firstLine(e),
+                    PipelineGraph.EVENTS_VIEW);
             return Optional.empty();
         }
         return Optional.of(uses.columnsRead());
@@ -126,11 +129,19 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
     private static TableEnvironment stage(RowType eventsType, String eventTime) {
         TableEnvironment tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
-        // one aggregate node per aggregation, instead of local/global pairs with intermediate fields
+        // one aggregate node per aggregation, instead of local/global pairs with intermediate
+        // fields
         tables.getConfig().set("table.optimizer.agg-phase-strategy", "ONE_PHASE");
         tables.executeSql(
-                "CREATE TEMPORARY TABLE `" + PipelineGraph.EVENTS_VIEW + "` (" + columns(eventsType)
-                        + ", WATERMARK FOR `" + eventTime + "` AS `" + eventTime + "`)"
+                "CREATE TEMPORARY TABLE `"
+                        + PipelineGraph.EVENTS_VIEW
+                        + "` ("
+                        + columns(eventsType)
+                        + ", WATERMARK FOR `"
+                        + eventTime
+                        + "` AS `"
+                        + eventTime
+                        + "`)"
                         + " WITH ('connector' = 'datagen')");
         return tables;
     }
@@ -141,15 +152,23 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
         List<String> outputNames = new ArrayList<>();
         StringBuilder sinkColumns = new StringBuilder();
         for (Column column : result.getColumns()) {
-            LogicalType type = LogicalTypeUtils.removeTimeAttributes(column.getDataType().getLogicalType());
-            sinkColumns.append(sinkColumns.length() == 0 ? "" : ", ")
-                    .append('`').append(column.getName()).append("` ").append(type.asSerializableString());
+            LogicalType type =
+                    LogicalTypeUtils.removeTimeAttributes(column.getDataType().getLogicalType());
+            sinkColumns
+                    .append(sinkColumns.length() == 0 ? "" : ", ")
+                    .append('`')
+                    .append(column.getName())
+                    .append("` ")
+                    .append(type.asSerializableString());
             outputNames.add(column.getName());
         }
         tables.executeSql(
-                "CREATE TEMPORARY TABLE `flowbundle_lineage_sink` (" + sinkColumns
+                "CREATE TEMPORARY TABLE `flowbundle_lineage_sink` ("
+                        + sinkColumns
                         + ") WITH ('connector' = 'blackhole')");
-        String plan = tables.compilePlanSql("INSERT INTO `flowbundle_lineage_sink` " + sql).asJsonString();
+        String plan =
+                tables.compilePlanSql("INSERT INTO `flowbundle_lineage_sink` " + sql)
+                        .asJsonString();
         try {
             return fromPlan(JSON.readTree(plan), outputNames);
         } catch (IOException e) {
@@ -161,7 +180,9 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
         StringBuilder out = new StringBuilder();
         for (RowType.RowField field : type.getFields()) {
             out.append(out.length() == 0 ? "" : ", ")
-                    .append('`').append(field.getName()).append("` ")
+                    .append('`')
+                    .append(field.getName())
+                    .append("` ")
                     .append(field.getType().asSerializableString());
         }
         return out.toString();
@@ -175,7 +196,8 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
         }
         Map<Integer, List<Integer>> inputs = new HashMap<>();
         for (JsonNode edge : plan.get("edges")) {
-            inputs.computeIfAbsent(edge.get("target").asInt(), k -> new ArrayList<>()).add(edge.get("source").asInt());
+            inputs.computeIfAbsent(edge.get("target").asInt(), k -> new ArrayList<>())
+                    .add(edge.get("source").asInt());
         }
         Walker walker = new Walker(nodes, inputs);
         JsonNode sink = null;
@@ -217,7 +239,11 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
         }
 
         private List<Set<Use>> compute(JsonNode node, List<Integer> in) {
-            String type = node.get("type").asText().replaceAll("^(stream|batch)-exec-", "").replaceAll("_\\d+$", "");
+            String type =
+                    node.get("type")
+                            .asText()
+                            .replaceAll("^(stream|batch)-exec-", "")
+                            .replaceAll("_\\d+$", "");
             switch (type) {
                 case "table-source-scan":
                     return scan(node);
@@ -253,8 +279,11 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
                     return rank(node, fields(in.get(0)));
                 default:
                     throw new IllegalArgumentException(
-                            "column lineage does not understand plan node " + node.get("type").asText()
-                                    + " (" + node.path("description").asText() + ")");
+                            "column lineage does not understand plan node "
+                                    + node.get("type").asText()
+                                    + " ("
+                                    + node.path("description").asText()
+                                    + ")");
             }
         }
 
@@ -262,8 +291,10 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
             JsonNode outputType = node.get("outputType");
             List<String> names = new ArrayList<>();
             if (outputType.isTextual()) {
-                RowType parsed = (RowType) org.apache.flink.table.types.logical.utils.LogicalTypeParser.parse(
-                        outputType.asText(), ColumnUse.class.getClassLoader());
+                RowType parsed =
+                        (RowType)
+                                org.apache.flink.table.types.logical.utils.LogicalTypeParser.parse(
+                                        outputType.asText(), ColumnUse.class.getClassLoader());
                 names.addAll(parsed.getFieldNames());
             } else {
                 for (JsonNode field : outputType.get("fields")) {
@@ -286,7 +317,10 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
                 } else {
                     Set<Use> uses = new LinkedHashSet<>();
                     for (Use use : references(expression, input)) {
-                        uses.add(use.type().equals("DIRECT") ? Use.direct(use.column(), "TRANSFORMATION") : use);
+                        uses.add(
+                                use.type().equals("DIRECT")
+                                        ? Use.direct(use.column(), "TRANSFORMATION")
+                                        : use);
                     }
                     out.add(uses);
                 }
@@ -318,7 +352,13 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
                 }
                 Set<Use> out = new LinkedHashSet<>();
                 String name = expression.get("name").asText();
-                base.forEach(use -> out.add(new Use(use.column() + "." + name, use.type(), use.subtype())));
+                base.forEach(
+                        use ->
+                                out.add(
+                                        new Use(
+                                                use.column() + "." + name,
+                                                use.type(),
+                                                use.subtype())));
                 return out;
             }
             return null;
@@ -350,7 +390,8 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
             for (JsonNode call : node.path("aggCalls")) {
                 Set<Use> uses = new LinkedHashSet<>();
                 for (JsonNode arg : call.path("argList")) {
-                    input.get(arg.asInt()).forEach(use -> uses.add(Use.direct(use.column(), "AGGREGATION")));
+                    input.get(arg.asInt())
+                            .forEach(use -> uses.add(Use.direct(use.column(), "AGGREGATION")));
                 }
                 out.add(uses);
             }
@@ -382,16 +423,19 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
         private List<Set<Use>> join(JsonNode node, List<Set<Use>> left, List<Set<Use>> right) {
             JsonNode spec = node.path("joinSpec");
             for (JsonNode key : spec.path("leftKeys")) {
-                left.get(key.asInt()).forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
+                left.get(key.asInt())
+                        .forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
             }
             for (JsonNode key : spec.path("rightKeys")) {
-                right.get(key.asInt()).forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
+                right.get(key.asInt())
+                        .forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
             }
             List<Set<Use>> both = new ArrayList<>(left);
             both.addAll(right);
             JsonNode condition = spec.get("nonEquiCondition");
             if (condition != null && !condition.isNull()) {
-                references(condition, both).forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
+                references(condition, both)
+                        .forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
             }
             String joinType = spec.path("joinType").asText("INNER");
             return joinType.equals("SEMI") || joinType.equals("ANTI") ? left : both;

@@ -3,20 +3,24 @@ package io.flowbundle.pipeline;
 import io.flowbundle.config.ConfigException;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.RowValidator;
-import io.flowbundle.operators.ContractGate;
 import io.flowbundle.operators.BatchDedupeOperator;
-import io.flowbundle.operators.DedupeOperator;
+import io.flowbundle.operators.ContractGate;
 import io.flowbundle.operators.DedupeKey;
+import io.flowbundle.operators.DedupeOperator;
 import io.flowbundle.operators.Envelope;
 import io.flowbundle.operators.EventTime;
 import io.flowbundle.operators.Fingerprinted;
 import io.flowbundle.operators.LateEventFilter;
 import io.flowbundle.spec.PipelineSpec;
-
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.functions.Partitioner;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -37,12 +41,6 @@ import org.apache.flink.table.types.utils.DataTypeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-
 /**
  * Builds the Flink graph of a pipeline, the same for both modes: the caller plugs in a stream of
  * {@link Envelope}s (Parquet rows or decoded Kafka records) and attaches sinks to what comes out.
@@ -54,9 +52,9 @@ import java.util.Set;
  *   valid:    rows that kept the input contract, late ones included (the staging layer)
  * </pre>
  *
- * Batch and streaming differ only in {@link RunInfo.Mode}: streaming declares the event-time
- * column as the rowtime attribute with the source's watermarks. (Late events exist only in
- * streaming; the Kafka source marks them, see {@link io.flowbundle.kafka.EnvelopeDeserializer}.)
+ * Batch and streaming differ only in {@link RunInfo.Mode}: streaming declares the event-time column
+ * as the rowtime attribute with the source's watermarks. (Late events exist only in streaming; the
+ * Kafka source marks them, see {@link io.flowbundle.kafka.EnvelopeDeserializer}.)
  */
 public final class PipelineGraph {
 
@@ -109,18 +107,22 @@ public final class PipelineGraph {
         DataStream<RowData> rejected =
                 valid.getSideOutput(ContractGate.REJECTED)
                         .union(valid.getSideOutput(ContractGate.LATE));
-        DataStream<RowData> staging = valid.union(valid.getSideOutput(ContractGate.lateRows(payloadType)));
+        DataStream<RowData> staging =
+                valid.union(valid.getSideOutput(ContractGate.lateRows(payloadType)));
 
         // from here on only the columns the SQL reads travel on: rows are shuffled. Dedupe ships
         // its key as a fingerprint in front of them, not as text.
         RowType eventsType = eventsType(spec, payloadType);
         InternalTypeInfo<RowData> eventsInfo = InternalTypeInfo.of(eventsType);
-        int[] kept = eventsType.getFieldNames().stream().mapToInt(payloadType::getFieldIndex).toArray();
+        int[] kept =
+                eventsType.getFieldNames().stream().mapToInt(payloadType::getFieldIndex).toArray();
         DataStream<RowData> events = valid;
         if (spec.dedupe() != null) {
             String keys = String.join(", ", spec.dedupe().key());
             DataStream<RowData> fingerprinted =
-                    valid.map(new Fingerprinted.Fingerprint(new DedupeKey(payloadType, spec.dedupe().key()), kept))
+                    valid.map(
+                                    new Fingerprinted.Fingerprint(
+                                            new DedupeKey(payloadType, spec.dedupe().key()), kept))
                             .returns(InternalTypeInfo.of(Fingerprinted.type(eventsType)))
                             .name("fingerprint: " + keys)
                             .uid("fingerprint");
@@ -150,13 +152,18 @@ public final class PipelineGraph {
                                 .uid("dedupe-slots");
             }
         } else if (eventsType.getFieldCount() < payloadType.getFieldCount()) {
-            events = valid.map(new Project(kept)).returns(eventsInfo).name("columns read").uid("project");
+            events =
+                    valid.map(new Project(kept))
+                            .returns(eventsInfo)
+                            .name("columns read")
+                            .uid("project");
         }
         if (!run.isBatch()) {
             SingleOutputStreamOperator<RowData> onTime =
                     events.process(
                                     new LateEventFilter(
-                                            new EventTime(eventsType.getFieldIndex(spec.eventTime()), 3),
+                                            new EventTime(
+                                                    eventsType.getFieldIndex(spec.eventTime()), 3),
                                             eventsType,
                                             run.runId(),
                                             spec.name(),
@@ -167,7 +174,8 @@ public final class PipelineGraph {
             rejected = rejected.union(onTime.getSideOutput(ContractGate.LATE));
             events = onTime;
         }
-        Schema.Builder schema = Schema.newBuilder().fromRowDataType(DataTypeUtils.toInternalDataType(eventsType));
+        Schema.Builder schema =
+                Schema.newBuilder().fromRowDataType(DataTypeUtils.toInternalDataType(eventsType));
         if (!run.isBatch()) {
             schema.watermark(spec.eventTime(), "SOURCE_WATERMARK()");
         }
@@ -225,13 +233,14 @@ public final class PipelineGraph {
     }
 
     /**
-     * The columns of the view {@code events}: those the SQL reads ({@link ColumnUse}) and the
-     * event time, in contract order; all columns, with a warning, when that cannot be derived.
-     * Unread columns (the dedupe key too, unless the SQL reads it) are validated, staged and
-     * quarantined like the others, but never shuffled.
+     * The columns of the view {@code events}: those the SQL reads ({@link ColumnUse}) and the event
+     * time, in contract order; all columns, with a warning, when that cannot be derived. Unread
+     * columns (the dedupe key too, unless the SQL reads it) are validated, staged and quarantined
+     * like the others, but never shuffled.
      */
     static RowType eventsType(PipelineSpec spec, RowType payloadType) {
-        Optional<Set<String>> read = ColumnUse.columnsRead(spec.transform(), payloadType, spec.eventTime());
+        Optional<Set<String>> read =
+                ColumnUse.columnsRead(spec.transform(), payloadType, spec.eventTime());
         if (read.isEmpty()) {
             return payloadType;
         }
@@ -244,11 +253,15 @@ public final class PipelineGraph {
             }
         }
         RowType projected = new RowType(true, fields);
-        // the SQL must validate against the narrower view too; if the analysis missed a column, keep all
+        // the SQL must validate against the narrower view too; if the analysis missed a column,
+        // keep all
         if (fields.size() < payloadType.getFieldCount()
                 && !ColumnUse.validates(spec.transform(), projected, spec.eventTime())) {
-            LOG.warn("the transform does not validate against only the columns it was found to read ({}):"
-                    + " every column of the view `{}` is shuffled", projected.getFieldNames(), EVENTS_VIEW);
+            LOG.warn(
+                    "the transform does not validate against only the columns it was found to read ({}):"
+                            + " every column of the view `{}` is shuffled",
+                    projected.getFieldNames(),
+                    EVENTS_VIEW);
             return payloadType;
         }
         return projected;
@@ -298,7 +311,11 @@ public final class PipelineGraph {
             LogicalType expected = column.type().toLogicalType(6);
             if (!sameFamily(actual, expected)) {
                 problems.add(
-                        "'" + column.name() + "' is " + actual.asSummaryString() + ", the contract says "
+                        "'"
+                                + column.name()
+                                + "' is "
+                                + actual.asSummaryString()
+                                + ", the contract says "
                                 + column.type());
             }
         }
@@ -367,7 +384,9 @@ public final class PipelineGraph {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /** Sends all copies of a key to one subtask (the bounded dedupe's partitioning, by fingerprint). */
+    /**
+     * Sends all copies of a key to one subtask (the bounded dedupe's partitioning, by fingerprint).
+     */
     private static final class ByKeyHash implements Partitioner<Long> {
         private static final long serialVersionUID = 1L;
 

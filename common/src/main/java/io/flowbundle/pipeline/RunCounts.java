@@ -1,15 +1,14 @@
 package io.flowbundle.pipeline;
 
 import io.flowbundle.operators.Counters;
-
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The counts of one run, read from the job's accumulators (once it ended, or while it runs). They
- * reconcile: {@code consumed = rejected on input + late + duplicates + transform input}, and
- * {@code transform output = loaded + rejected on output}. Every count is measured by the operator
- * it describes, none derived from the others, so a record lost between two operators shows.
+ * reconcile: {@code consumed = rejected on input + late + duplicates + transform input}, and {@code
+ * transform output = loaded + rejected on output}. Every count is measured by the operator it
+ * describes, none derived from the others, so a record lost between two operators shows.
  */
 public record RunCounts(Map<String, Long> accumulators) {
 
@@ -37,7 +36,9 @@ public record RunCounts(Map<String, Long> accumulators) {
         return get("input", "rejected");
     }
 
-    /** Rows that kept the contract and were on time (the staging layer gets these plus late ones). */
+    /**
+     * Rows that kept the contract and were on time (the staging layer gets these plus late ones).
+     */
     public long valid() {
         return get("input", "out");
     }
@@ -56,7 +57,9 @@ public record RunCounts(Map<String, Long> accumulators) {
         return get("late", "events");
     }
 
-    /** Late by the job's watermark, which an idle partition let run ahead (decided before the SQL). */
+    /**
+     * Late by the job's watermark, which an idle partition let run ahead (decided before the SQL).
+     */
     public long lateBehindWatermark() {
         return get("late", "behind_watermark");
     }

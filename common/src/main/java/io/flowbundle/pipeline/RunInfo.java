@@ -27,7 +27,10 @@ public record RunInfo(String runId, Mode mode, LocalDate logicalDate) implements
         return mode == Mode.BATCH;
     }
 
-    /** The first 8 hex digits of the run id after its timestamp: short, unique enough for file names. */
+    /**
+     * The first 8 hex digits of the run id after its timestamp: short, unique enough for file
+     * names.
+     */
     public String shortId() {
         return runId.replace("-", "").substring(12, 20);
     }

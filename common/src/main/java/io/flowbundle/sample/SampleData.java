@@ -2,11 +2,6 @@ package io.flowbundle.sample;
 
 import io.flowbundle.parquet.ParquetFormats;
 import io.flowbundle.parquet.PartitionCommitter;
-
-import org.apache.flink.api.common.serialization.BulkWriter;
-import org.apache.flink.core.fs.local.LocalDataOutputStream;
-import org.apache.flink.table.data.RowData;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.serialization.BulkWriter;
+import org.apache.flink.core.fs.local.LocalDataOutputStream;
+import org.apache.flink.table.data.RowData;
 
 /** Writes generated sensor events as Hive-partitioned Parquet or as JSON Lines. */
 public final class SampleData {
@@ -44,7 +42,8 @@ public final class SampleData {
                 ParquetFormats.writerFactory(SensorEventGenerator.ROW_TYPE, compression);
         Map<LocalDate, BulkWriter<RowData>> writers = new TreeMap<>();
         Map<LocalDate, LocalDataOutputStream> streams = new TreeMap<>();
-        Map<SensorEventGenerator.Kind, Long> counts = new EnumMap<>(SensorEventGenerator.Kind.class);
+        Map<SensorEventGenerator.Kind, Long> counts =
+                new EnumMap<>(SensorEventGenerator.Kind.class);
         long total = 0;
         try {
             while (generator.hasNext()) {
@@ -55,7 +54,8 @@ public final class SampleData {
                     Path partition = dir.resolve("date=" + date);
                     Files.createDirectories(partition);
                     LocalDataOutputStream out =
-                            new LocalDataOutputStream(partition.resolve("part-00000.parquet").toFile());
+                            new LocalDataOutputStream(
+                                    partition.resolve("part-00000.parquet").toFile());
                     streams.put(date, out);
                     writer = factory.create(out);
                     writers.put(date, writer);
@@ -106,13 +106,15 @@ public final class SampleData {
     /** Writes one JSON event per line, including malformed lines if the settings ask for them. */
     public static Counts writeJsonLines(Path file, SensorEventGenerator.Settings settings) {
         SensorEventGenerator generator = new SensorEventGenerator(settings);
-        Map<SensorEventGenerator.Kind, Long> counts = new EnumMap<>(SensorEventGenerator.Kind.class);
+        Map<SensorEventGenerator.Kind, Long> counts =
+                new EnumMap<>(SensorEventGenerator.Kind.class);
         long total = 0;
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            try (OutputStream out =
+                    new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
                 while (generator.hasNext()) {
                     SensorEventGenerator.Event event = generator.next();
                     out.write(event.json());

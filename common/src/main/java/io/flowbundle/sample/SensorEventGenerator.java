@@ -2,7 +2,11 @@ package io.flowbundle.sample;
 
 import io.flowbundle.operators.JsonRowEncoder;
 import io.flowbundle.operators.Timestamps;
-
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.SplittableRandom;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -13,23 +17,18 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.VarCharType;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.SplittableRandom;
-
 /**
  * Deterministic sensor events for demos, tests and benchmarks: the same seed and settings give the
  * same events, in the same arrival order, every time.
  *
  * <p>Events arrive in time order spread evenly over {@code days} days, each with a little jitter
  * (out of order by at most {@code maxJitterMillis}). Fractions of them are, independently:
+ *
  * <ul>
  *   <li>duplicates: an exact copy of the valid event just before it (a producer retry), so a
  *       duplicate is never later than its original by more than the jitter;
- *   <li>invalid: a reading that breaks the contract (temperature out of range, or no device id);
- *       in JSON, also text that is not JSON or a value of the wrong type;
+ *   <li>invalid: a reading that breaks the contract (temperature out of range, or no device id); in
+ *       JSON, also text that is not JSON or a value of the wrong type;
  *   <li>late: stamped {@code lateByMillis} before its arrival, far behind any watermark.
  * </ul>
  *
@@ -38,8 +37,7 @@ import java.util.SplittableRandom;
 public final class SensorEventGenerator {
 
     public static final RowType LOCATION_TYPE =
-            RowType.of(
-                    new LogicalType[] {string(), string()}, new String[] {"room", "building"});
+            RowType.of(new LogicalType[] {string(), string()}, new String[] {"room", "building"});
 
     public static final RowType ROW_TYPE =
             RowType.of(
@@ -72,10 +70,11 @@ public final class SensorEventGenerator {
     }
 
     /**
-     * One generated event: its row (null if malformed), its JSON text (null when the generator
-     * was made without JSON), and what it is.
+     * One generated event: its row (null if malformed), its JSON text (null when the generator was
+     * made without JSON), and what it is.
      */
-    public record Event(Kind kind, RowData row, byte[] json, String deviceId, long timestampMillis) {}
+    public record Event(
+            Kind kind, RowData row, byte[] json, String deviceId, long timestampMillis) {}
 
     /** Settings; {@link #defaults()} then the withers. */
     public record Settings(
@@ -93,53 +92,183 @@ public final class SensorEventGenerator {
 
         public static Settings defaults() {
             return new Settings(
-                    42L, 100_000L, LocalDate.of(2026, 11, 1), 2, 20, 0.02, 0.01, 0.0, 5_000L,
-                    3_600_000L, false);
+                    42L,
+                    100_000L,
+                    LocalDate.of(2026, 11, 1),
+                    2,
+                    20,
+                    0.02,
+                    0.01,
+                    0.0,
+                    5_000L,
+                    3_600_000L,
+                    false);
         }
 
         public Settings withSeed(long value) {
-            return new Settings(value, events, start, days, devices, duplicates, invalid, late, maxJitterMillis, lateByMillis, malformedJson);
+            return new Settings(
+                    value,
+                    events,
+                    start,
+                    days,
+                    devices,
+                    duplicates,
+                    invalid,
+                    late,
+                    maxJitterMillis,
+                    lateByMillis,
+                    malformedJson);
         }
 
         public Settings withEvents(long value) {
-            return new Settings(seed, value, start, days, devices, duplicates, invalid, late, maxJitterMillis, lateByMillis, malformedJson);
+            return new Settings(
+                    seed,
+                    value,
+                    start,
+                    days,
+                    devices,
+                    duplicates,
+                    invalid,
+                    late,
+                    maxJitterMillis,
+                    lateByMillis,
+                    malformedJson);
         }
 
         public Settings withStart(LocalDate value) {
-            return new Settings(seed, events, value, days, devices, duplicates, invalid, late, maxJitterMillis, lateByMillis, malformedJson);
+            return new Settings(
+                    seed,
+                    events,
+                    value,
+                    days,
+                    devices,
+                    duplicates,
+                    invalid,
+                    late,
+                    maxJitterMillis,
+                    lateByMillis,
+                    malformedJson);
         }
 
         public Settings withDays(int value) {
-            return new Settings(seed, events, start, value, devices, duplicates, invalid, late, maxJitterMillis, lateByMillis, malformedJson);
+            return new Settings(
+                    seed,
+                    events,
+                    start,
+                    value,
+                    devices,
+                    duplicates,
+                    invalid,
+                    late,
+                    maxJitterMillis,
+                    lateByMillis,
+                    malformedJson);
         }
 
         public Settings withDevices(int value) {
-            return new Settings(seed, events, start, days, value, duplicates, invalid, late, maxJitterMillis, lateByMillis, malformedJson);
+            return new Settings(
+                    seed,
+                    events,
+                    start,
+                    days,
+                    value,
+                    duplicates,
+                    invalid,
+                    late,
+                    maxJitterMillis,
+                    lateByMillis,
+                    malformedJson);
         }
 
         public Settings withDuplicates(double value) {
-            return new Settings(seed, events, start, days, devices, value, invalid, late, maxJitterMillis, lateByMillis, malformedJson);
+            return new Settings(
+                    seed,
+                    events,
+                    start,
+                    days,
+                    devices,
+                    value,
+                    invalid,
+                    late,
+                    maxJitterMillis,
+                    lateByMillis,
+                    malformedJson);
         }
 
         public Settings withInvalid(double value) {
-            return new Settings(seed, events, start, days, devices, duplicates, value, late, maxJitterMillis, lateByMillis, malformedJson);
+            return new Settings(
+                    seed,
+                    events,
+                    start,
+                    days,
+                    devices,
+                    duplicates,
+                    value,
+                    late,
+                    maxJitterMillis,
+                    lateByMillis,
+                    malformedJson);
         }
 
         public Settings withLate(double value) {
-            return new Settings(seed, events, start, days, devices, duplicates, invalid, value, maxJitterMillis, lateByMillis, malformedJson);
+            return new Settings(
+                    seed,
+                    events,
+                    start,
+                    days,
+                    devices,
+                    duplicates,
+                    invalid,
+                    value,
+                    maxJitterMillis,
+                    lateByMillis,
+                    malformedJson);
         }
 
         public Settings withMaxJitterMillis(long value) {
-            return new Settings(seed, events, start, days, devices, duplicates, invalid, late, value, lateByMillis, malformedJson);
+            return new Settings(
+                    seed,
+                    events,
+                    start,
+                    days,
+                    devices,
+                    duplicates,
+                    invalid,
+                    late,
+                    value,
+                    lateByMillis,
+                    malformedJson);
         }
 
         public Settings withLateByMillis(long value) {
-            return new Settings(seed, events, start, days, devices, duplicates, invalid, late, maxJitterMillis, value, malformedJson);
+            return new Settings(
+                    seed,
+                    events,
+                    start,
+                    days,
+                    devices,
+                    duplicates,
+                    invalid,
+                    late,
+                    maxJitterMillis,
+                    value,
+                    malformedJson);
         }
 
         /** Whether invalid events may also be broken JSON (only for JSON output). */
         public Settings withMalformedJson(boolean value) {
-            return new Settings(seed, events, start, days, devices, duplicates, invalid, late, maxJitterMillis, lateByMillis, value);
+            return new Settings(
+                    seed,
+                    events,
+                    start,
+                    days,
+                    devices,
+                    duplicates,
+                    invalid,
+                    late,
+                    maxJitterMillis,
+                    lateByMillis,
+                    value);
         }
     }
 
@@ -210,8 +339,12 @@ public final class SensorEventGenerator {
         long timestamp =
                 late
                         ? arrival - settings.lateByMillis()
-                        : arrival - (settings.maxJitterMillis() == 0 ? 0 : random.nextLong(settings.maxJitterMillis() + 1));
-        double temperature = Math.round((21.0 + random.nextDouble() * 8.0 - 4.0 + device % 5) * 100) / 100.0;
+                        : arrival
+                                - (settings.maxJitterMillis() == 0
+                                        ? 0
+                                        : random.nextLong(settings.maxJitterMillis() + 1));
+        double temperature =
+                Math.round((21.0 + random.nextDouble() * 8.0 - 4.0 + device % 5) * 100) / 100.0;
         double humidity = Math.round((35.0 + random.nextDouble() * 30.0) * 10) / 10.0;
         String id = nextId();
         Kind kind = late ? Kind.LATE : Kind.VALID;
@@ -229,15 +362,29 @@ public final class SensorEventGenerator {
                     break;
                 case 2:
                     byte[] broken =
-                            ("{\"id\": \"" + id + "\", \"timestamp\": \"" + Instant.ofEpochMilli(timestamp) + "\", \"device_id\": ")
+                            ("{\"id\": \""
+                                            + id
+                                            + "\", \"timestamp\": \""
+                                            + Instant.ofEpochMilli(timestamp)
+                                            + "\", \"device_id\": ")
                                     .getBytes(StandardCharsets.UTF_8);
-                    return remember(new Event(Kind.MALFORMED, null, broken, deviceIds[device], timestamp), false);
+                    return remember(
+                            new Event(Kind.MALFORMED, null, broken, deviceIds[device], timestamp),
+                            false);
                 default:
                     byte[] wrongType =
-                            ("{\"id\": \"" + id + "\", \"type\": \"reading\", \"timestamp\": \"" + Instant.ofEpochMilli(timestamp)
-                                            + "\", \"device_id\": \"" + deviceIds[device] + "\", \"temperature_c\": \"warm\"}")
+                            ("{\"id\": \""
+                                            + id
+                                            + "\", \"type\": \"reading\", \"timestamp\": \""
+                                            + Instant.ofEpochMilli(timestamp)
+                                            + "\", \"device_id\": \""
+                                            + deviceIds[device]
+                                            + "\", \"temperature_c\": \"warm\"}")
                                     .getBytes(StandardCharsets.UTF_8);
-                    return remember(new Event(Kind.MALFORMED, null, wrongType, deviceIds[device], timestamp), false);
+                    return remember(
+                            new Event(
+                                    Kind.MALFORMED, null, wrongType, deviceIds[device], timestamp),
+                            false);
             }
         }
         GenericRowData row =
@@ -251,7 +398,12 @@ public final class SensorEventGenerator {
                         locations[device]);
         byte[] json = withJson ? encoder.encode(row) : null;
         return remember(
-                new Event(kind, row, json, deviceId == null ? deviceIds[device] : deviceId, timestamp),
+                new Event(
+                        kind,
+                        row,
+                        json,
+                        deviceId == null ? deviceIds[device] : deviceId,
+                        timestamp),
                 kind == Kind.VALID);
     }
 

@@ -4,7 +4,6 @@ import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.Preflight;
 import io.flowbundle.connector.Role;
 import io.flowbundle.contract.Contract;
-
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +19,8 @@ import java.util.Optional;
  * rejected records go. A batch spec and a streaming spec of one pipeline differ only in source and
  * sinks. Built with {@link #builder()}.
  *
- * @param allowedLateness how long after the watermark bound an event may still arrive; windows
- *     fire once, after {@code maxOutOfOrderness + allowedLateness} (see docs/ARCHITECTURE.md)
+ * @param allowedLateness how long after the watermark bound an event may still arrive; windows fire
+ *     once, after {@code maxOutOfOrderness + allowedLateness} (see docs/ARCHITECTURE.md)
  * @param staging the staging (landing, bronze) layer: valid input rows as they arrived, before
  *     dedupe and transform, partitioned by event date; null when the pipeline keeps none
  */
@@ -135,14 +134,17 @@ public record PipelineSpec(
     }
 
     /**
-     * The client properties of every connector by spec key ({@code source.properties.KEY},
-     * {@code sink[1].properties.KEY}, ...), unmasked: mask before recording.
+     * The client properties of every connector by spec key ({@code source.properties.KEY}, {@code
+     * sink[1].properties.KEY}, ...), unmasked: mask before recording.
      */
     public Map<String, String> clientProperties() {
         Map<String, String> out = new java.util.TreeMap<>();
-        source.clientProperties().forEach((k, v) -> out.put(Role.SOURCE.key() + ".properties." + k, v));
+        source.clientProperties()
+                .forEach((k, v) -> out.put(Role.SOURCE.key() + ".properties." + k, v));
         for (DeclaredSink declared : declaredSinks()) {
-            declared.sink().clientProperties().forEach((k, v) -> out.put(declared.key() + ".properties." + k, v));
+            declared.sink()
+                    .clientProperties()
+                    .forEach((k, v) -> out.put(declared.key() + ".properties." + k, v));
         }
         return out;
     }
@@ -158,8 +160,8 @@ public record PipelineSpec(
     }
 
     /**
-     * This spec with connector option {@code key} set to {@code value} in every source and sink that
-     * has the option (e.g. {@code bootstrap}, from {@code flowbundle stream --bootstrap}).
+     * This spec with connector option {@code key} set to {@code value} in every source and sink
+     * that has the option (e.g. {@code bootstrap}, from {@code flowbundle stream --bootstrap}).
      */
     public PipelineSpec withConnectorOption(String key, String value) {
         List<SinkSpec> newSinks = new ArrayList<>();
@@ -174,7 +176,9 @@ public record PipelineSpec(
                 .build();
     }
 
-    /** This spec with the run configuration's connector defaults applied to every source and sink. */
+    /**
+     * This spec with the run configuration's connector defaults applied to every source and sink.
+     */
     public PipelineSpec withDefaults(RuntimeConfig config) {
         List<SinkSpec> newSinks = new ArrayList<>();
         for (SinkSpec sink : sinks) {
@@ -283,8 +287,19 @@ public record PipelineSpec(
                 throw new IllegalStateException("sinks are not set: a pipeline needs at least one");
             }
             return new PipelineSpec(
-                    name, file, contract, source, eventTime, watermark, allowedLateness, dedupe,
-                    transform, outputContract, sinks, quarantine, staging);
+                    name,
+                    file,
+                    contract,
+                    source,
+                    eventTime,
+                    watermark,
+                    allowedLateness,
+                    dedupe,
+                    transform,
+                    outputContract,
+                    sinks,
+                    quarantine,
+                    staging);
         }
     }
 }

@@ -5,14 +5,12 @@ import io.flowbundle.connector.Preflight;
 import io.flowbundle.connector.SinkContext;
 import io.flowbundle.connector.WrittenDataset;
 import io.flowbundle.lineage.Datasets;
-
-import org.apache.flink.core.fs.Path;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.table.data.RowData;
-
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.data.RowData;
 
 /**
  * Where a pipeline's results, its rejected records or its staging layer go: a connector's
@@ -29,7 +27,9 @@ public interface SinkSpec extends Serializable {
     /** The dataset as lineage names it. */
     Datasets.Id dataset();
 
-    /** This sink with option {@code key} set to {@code value}, or itself if it has no such option. */
+    /**
+     * This sink with option {@code key} set to {@code value}, or itself if it has no such option.
+     */
     default SinkSpec withOption(String key, String value) {
         return this;
     }
@@ -55,8 +55,8 @@ public interface SinkSpec extends Serializable {
 
     /**
      * The folder (or object-store prefix) of dated partitions that {@code flowbundle retention}
-     * manages and beside which a batch run's commit manifest lives; empty for a store
-     * that expires data by its own settings (a Kafka topic's retention).
+     * manages and beside which a batch run's commit manifest lives; empty for a store that expires
+     * data by its own settings (a Kafka topic's retention).
      */
     default Optional<Path> retainedFolder() {
         return Optional.empty();

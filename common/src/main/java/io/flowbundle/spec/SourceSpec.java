@@ -4,7 +4,6 @@ import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.Preflight;
 import io.flowbundle.connector.SourcePlan;
 import io.flowbundle.lineage.Datasets;
-
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.Map;
@@ -27,7 +26,9 @@ public interface SourceSpec extends Serializable {
     /** Whether a streaming run can read it (an input that does not end). */
     boolean streams();
 
-    /** This source with option {@code key} set to {@code value}, or itself if it has no such option. */
+    /**
+     * This source with option {@code key} set to {@code value}, or itself if it has no such option.
+     */
     default SourceSpec withOption(String key, String value) {
         return this;
     }
@@ -40,7 +41,10 @@ public interface SourceSpec extends Serializable {
         return this;
     }
 
-    /** Where a run without restored state starts reading, and what it therefore reads again (for logs). */
+    /**
+     * Where a run without restored state starts reading, and what it therefore reads again (for
+     * logs).
+     */
     default String startWithoutState() {
         return "the source is read from its start";
     }
@@ -59,7 +63,8 @@ public interface SourceSpec extends Serializable {
     /**
      * The source of one run.
      *
-     * @param bounded the run reads up to where the input ends now (a batch run, or a bounded replay)
+     * @param bounded the run reads up to where the input ends now (a batch run, or a bounded
+     *     replay)
      * @param logicalDate the one date a bounded run reads, or null for all
      */
     SourcePlan plan(PipelineSpec spec, boolean bounded, LocalDate logicalDate);

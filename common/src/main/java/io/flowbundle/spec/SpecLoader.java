@@ -9,7 +9,6 @@ import io.flowbundle.contract.Column;
 import io.flowbundle.contract.ColumnType;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.ContractLoader;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,13 +67,15 @@ public final class SpecLoader {
         PipelineSpec.Dedupe dedupe =
                 root.find("dedupe").map(node -> parseDedupe(node, contract, lateness)).orElse(null);
         String transform = parseTransform(root.get("transform"));
-        Contract outputContract = root.find("output_contract").map(SpecLoader::loadContract).orElse(null);
+        Contract outputContract =
+                root.find("output_contract").map(SpecLoader::loadContract).orElse(null);
         List<SinkSpec> sinks = new ArrayList<>();
         for (ConfigNode sinkNode : root.get("sink").elementsOrSingle()) {
             sinks.add(Connectors.sink(sinkNode, Role.SINK));
         }
         SinkSpec quarantine = shorthandOrSink(root.get("quarantine"), Role.QUARANTINE);
-        SinkSpec staging = root.find("staging").map(node -> shorthandOrSink(node, Role.STAGING)).orElse(null);
+        SinkSpec staging =
+                root.find("staging").map(node -> shorthandOrSink(node, Role.STAGING)).orElse(null);
         return PipelineSpec.builder()
                 .name(name)
                 .file(root.file())
@@ -98,7 +99,10 @@ public final class SpecLoader {
      */
     private static SinkSpec shorthandOrSink(ConfigNode node, Role role) {
         if (node.isText()) {
-            return Connectors.sink(node.asMapping(Connectors.TYPE, ParquetConnector.TYPE, ParquetConnector.PATH.key()), role);
+            return Connectors.sink(
+                    node.asMapping(
+                            Connectors.TYPE, ParquetConnector.TYPE, ParquetConnector.PATH.key()),
+                    role);
         }
         if (role == Role.STAGING && !node.has(Connectors.TYPE)) {
             // staging was Parquet-only before connectors had types: a mapping without one still is
@@ -157,8 +161,7 @@ public final class SpecLoader {
     private static PipelineSpec.Dedupe parseDedupe(
             ConfigNode node, Contract contract, Duration lateness) {
         node.allowOnly("key", "retention");
-        List<String> key =
-                node.has("key") ? node.get("key").textList() : contract.primaryKey();
+        List<String> key = node.has("key") ? node.get("key").textList() : contract.primaryKey();
         if (key.isEmpty()) {
             throw node.error(
                     "dedupe.key: missing, and contract "
@@ -169,7 +172,10 @@ public final class SpecLoader {
             Optional<Column> found = contract.column(column);
             if (found.isEmpty()) {
                 throw node.error(
-                        "dedupe.key: '" + column + "' is not a column of contract " + contract.name());
+                        "dedupe.key: '"
+                                + column
+                                + "' is not a column of contract "
+                                + contract.name());
             }
             if (found.get().type().kind() == ColumnType.Kind.ROW) {
                 throw node.error(

@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.testing.Times;
-
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class RunAuditTest {
 
@@ -20,7 +18,15 @@ class RunAuditTest {
     private static final Instant ENDED = Times.instant("2026-11-02T01:03:00Z");
 
     /** The accumulators of a run whose dedupe (if any) saw every valid row. */
-    private static RunCounts counts(long in, long out, long rejected, long duplicates, long late, long results, long loaded, long rejectedResults) {
+    private static RunCounts counts(
+            long in,
+            long out,
+            long rejected,
+            long duplicates,
+            long late,
+            long results,
+            long loaded,
+            long rejectedResults) {
         return RunCounts.of(
                 Map.of(
                         "input.in", in,
@@ -42,24 +48,39 @@ class RunAuditTest {
 
         List<AuditRecord> records =
                 new RunAudit(run, "sensor-hourly-stream", "etl-bot")
-                        .graphSteps(counts, STARTED, ENDED, new RunAudit.Graph(
-                                "kafka://127.0.0.1:9092/sensor-events", true,
-                                List.of("kafka://127.0.0.1:9092/sensor-hourly", "out/stream/sensor-hourly"),
-                                "kafka://127.0.0.1:9092/sensor-events-dlq", "out/stream/landing"))
-                        .finish(counts, STARTED, ENDED, "kafka://127.0.0.1:9092/sensor-events", RunAudit.Outcome.succeeded())
+                        .graphSteps(
+                                counts,
+                                STARTED,
+                                ENDED,
+                                new RunAudit.Graph(
+                                        "kafka://127.0.0.1:9092/sensor-events",
+                                        true,
+                                        List.of(
+                                                "kafka://127.0.0.1:9092/sensor-hourly",
+                                                "out/stream/sensor-hourly"),
+                                        "kafka://127.0.0.1:9092/sensor-events-dlq",
+                                        "out/stream/landing"))
+                        .finish(
+                                counts,
+                                STARTED,
+                                ENDED,
+                                "kafka://127.0.0.1:9092/sensor-events",
+                                RunAudit.Outcome.succeeded())
                         .records();
 
         assertThat(records)
                 .extracting(AuditRecord::step)
                 .containsExactly("validate", "dedupe", "late", "transform", "load", "stage", "run");
-        assertThat(records).allSatisfy(r -> {
-            assertThat(r.runId()).isEqualTo("run-1");
-            assertThat(r.pipeline()).isEqualTo("sensor-hourly-stream");
-            assertThat(r.mode()).isEqualTo("streaming");
-            assertThat(r.logicalDate()).isNull();
-            assertThat(r.actor()).isEqualTo("etl-bot");
-            assertThat(r.reconciles()).as("step %s reconciles", r.step()).isTrue();
-        });
+        assertThat(records)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.runId()).isEqualTo("run-1");
+                            assertThat(r.pipeline()).isEqualTo("sensor-hourly-stream");
+                            assertThat(r.mode()).isEqualTo("streaming");
+                            assertThat(r.logicalDate()).isNull();
+                            assertThat(r.actor()).isEqualTo("etl-bot");
+                            assertThat(r.reconciles()).as("step %s reconciles", r.step()).isTrue();
+                        });
         AuditRecord validate = records.get(0);
         assertThat(validate.rowsIn()).isEqualTo(1000);
         assertThat(validate.rowsOut()).as("valid and on time").isEqualTo(945);
@@ -73,7 +94,8 @@ class RunAuditTest {
         assertThat(late.rowsIn()).isEqualTo(925);
         assertThat(late.rowsLate()).as("none late by the job's watermark").isZero();
         AuditRecord load = records.get(4);
-        assertThat(load.target()).isEqualTo("kafka://127.0.0.1:9092/sensor-hourly, out/stream/sensor-hourly");
+        assertThat(load.target())
+                .isEqualTo("kafka://127.0.0.1:9092/sensor-hourly, out/stream/sensor-hourly");
         assertThat(load.rowsIn()).isEqualTo(100);
         assertThat(load.rowsOut()).isEqualTo(98);
         AuditRecord stage = records.get(5);
@@ -91,11 +113,21 @@ class RunAuditTest {
 
         List<AuditRecord> records =
                 new RunAudit(run, "sensor-hourly", "etl-bot")
-                        .graphSteps(counts, STARTED, ENDED, new RunAudit.Graph(
-                                "data/sensor-events", false, List.of("out/sensor-hourly"), "out/quarantine", null))
+                        .graphSteps(
+                                counts,
+                                STARTED,
+                                ENDED,
+                                new RunAudit.Graph(
+                                        "data/sensor-events",
+                                        false,
+                                        List.of("out/sensor-hourly"),
+                                        "out/quarantine",
+                                        null))
                         .records();
 
-        assertThat(records).extracting(AuditRecord::step).containsExactly("validate", "transform", "load");
+        assertThat(records)
+                .extracting(AuditRecord::step)
+                .containsExactly("validate", "transform", "load");
         assertThat(records).extracting(AuditRecord::mode).containsOnly("batch");
         assertThat(records).extracting(AuditRecord::logicalDate).containsOnly("2026-11-01");
         assertThat(records).allMatch(AuditRecord::reconciles);
@@ -104,8 +136,15 @@ class RunAuditTest {
     @Test
     void failedRunWithoutCounts() {
         List<AuditRecord> records =
-                new RunAudit(new RunInfo("run-3", RunInfo.Mode.BATCH, null), "sensor-hourly", "etl-bot")
-                        .finish(null, STARTED, ENDED, "data/sensor-events",
+                new RunAudit(
+                                new RunInfo("run-3", RunInfo.Mode.BATCH, null),
+                                "sensor-hourly",
+                                "etl-bot")
+                        .finish(
+                                null,
+                                STARTED,
+                                ENDED,
+                                "data/sensor-events",
                                 RunAudit.Outcome.failed("source data/sensor-events does not exist"))
                         .records();
 
@@ -121,11 +160,20 @@ class RunAuditTest {
         RunAudit audit = new RunAudit(new RunInfo("run-4", RunInfo.Mode.BATCH, null), "p", "a");
         List<AuditRecord> before = audit.records();
 
-        audit.step(AuditRecord.builder().step("extract").startedAt(STARTED).endedAt(ENDED).sources(List.of("s")).target("t")
-                .rowsIn(1L).rowsOut(1L).status(AuditRecord.SUCCEEDED));
+        audit.step(
+                AuditRecord.builder()
+                        .step("extract")
+                        .startedAt(STARTED)
+                        .endedAt(ENDED)
+                        .sources(List.of("s"))
+                        .target("t")
+                        .rowsIn(1L)
+                        .rowsOut(1L)
+                        .status(AuditRecord.SUCCEEDED));
 
         assertThat(before).isEmpty();
         assertThat(audit.records()).hasSize(1);
-        assertThatThrownBy(() -> audit.records().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> audit.records().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 }

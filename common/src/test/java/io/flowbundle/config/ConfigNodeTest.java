@@ -4,17 +4,15 @@ import static io.flowbundle.testing.ConfigErrors.expectConfigError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flowbundle.testing.ConfFixture;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.flowbundle.testing.ConfFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigNodeTest {
 
@@ -265,7 +263,8 @@ class ConfigNodeTest {
 
         assertThat(root.baseDir()).isEqualTo(folder);
         assertThat(root.get("here").path()).isEqualTo(folder.resolve("data/events"));
-        assertThat(root.get("up").path()).isEqualTo(dir.toAbsolutePath().resolve("out/audit/audit.jsonl"));
+        assertThat(root.get("up").path())
+                .isEqualTo(dir.toAbsolutePath().resolve("out/audit/audit.jsonl"));
         assertThat(root.get("absolute").path()).isEqualTo(Path.of("/var/lib/flowbundle/x"));
     }
 
@@ -334,10 +333,12 @@ class ConfigNodeTest {
     @Test
     void topLevelMustBeAMapping() {
         Path list = yaml("- a\n- b\n");
-        expectConfigError(() -> ConfigNode.load(list), list, "expected a YAML mapping of keys at the top");
+        expectConfigError(
+                () -> ConfigNode.load(list), list, "expected a YAML mapping of keys at the top");
 
         Path empty = yaml("");
-        expectConfigError(() -> ConfigNode.load(empty), empty, "expected a YAML mapping of keys at the top");
+        expectConfigError(
+                () -> ConfigNode.load(empty), empty, "expected a YAML mapping of keys at the top");
     }
 
     @Test
@@ -409,7 +410,9 @@ class ConfigNodeTest {
         List<ConfigNode> elements = root.get("keys").elements();
 
         assertThat(elements).extracting(ConfigNode::text).containsExactly("a", "2", "true");
-        assertThat(elements).extracting(ConfigNode::keyPath).containsExactly("keys[0]", "keys[1]", "keys[2]");
+        assertThat(elements)
+                .extracting(ConfigNode::keyPath)
+                .containsExactly("keys[0]", "keys[1]", "keys[2]");
     }
 
     private static int lineOf(String text, String fragment) {

@@ -4,13 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowbundle.testing.Checkout;
-
-import org.apache.flink.util.TimeUtils;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +13,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.flink.util.TimeUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Durations are Flink's syntax, with a unit required and a millisecond range. */
 class DurationsTest {
@@ -42,7 +40,9 @@ class DurationsTest {
         "'  30s  ', PT30S"
     })
     void parsesFlinksFormsAsFlinkDoes(String text, String expected) {
-        assertThat(Durations.parse(text)).isEqualTo(Duration.parse(expected)).isEqualTo(TimeUtils.parseDuration(text));
+        assertThat(Durations.parse(text))
+                .isEqualTo(Duration.parse(expected))
+                .isEqualTo(TimeUtils.parseDuration(text));
     }
 
     @ParameterizedTest
@@ -50,7 +50,10 @@ class DurationsTest {
     void rejectsAnythingElseNamingTheTextExamplesAndFlinksReason(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("expected a duration such as 250ms, 10s, 5min, 1h or 7d, got '" + text + "' (")
+                .hasMessageStartingWith(
+                        "expected a duration such as 250ms, 10s, 5min, 1h or 7d, got '"
+                                + text
+                                + "' (")
                 .hasCauseInstanceOf(IllegalArgumentException.class);
     }
 
@@ -66,35 +69,55 @@ class DurationsTest {
     void aNumberWithoutAUnitIsRejectedThoughFlinkWouldReadMilliseconds(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("expected a duration such as 250ms, 10s, 5min, 1h or 7d, got '" + text + "' (a number needs a unit)");
+                .hasMessage(
+                        "expected a duration such as 250ms, 10s, 5min, 1h or 7d, got '"
+                                + text
+                                + "' (a number needs a unit)");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"106751991168d", "999999999999999d", "2562047788016h", "9223372036854776s", "9223372036854775808ms", "99999999999999999999s"})
+    @ValueSource(
+            strings = {
+                "106751991168d",
+                "999999999999999d",
+                "2562047788016h",
+                "9223372036854776s",
+                "9223372036854775808ms",
+                "99999999999999999999s"
+            })
     void durationsBeyondMillisecondsOfALongAreRejectedNamingTheLongest(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("'" + text + "' is too long for a duration; the longest is 106751991167d");
+                .hasMessage(
+                        "'" + text + "' is too long for a duration; the longest is 106751991167d");
     }
 
     @Test
     void theLongestDurationsAreAccepted() {
         assertThat(Durations.parse("106751991167d")).isEqualTo(Duration.ofDays(106_751_991_167L));
-        assertThat(Durations.parse("9223372036854775807ms")).isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
+        assertThat(Durations.parse("9223372036854775807ms"))
+                .isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
     }
 
     @Test
     void formattingGivesTheLargestExactUnitAndParsesBack() {
         assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90 s");
         assertThat(Durations.format(Duration.ofHours(1))).isEqualTo("1 h");
-        for (Duration d : List.of(Duration.ofMillis(250), Duration.ofMinutes(5), Duration.ofDays(7), Duration.ofSeconds(3_601))) {
+        for (Duration d :
+                List.of(
+                        Duration.ofMillis(250),
+                        Duration.ofMinutes(5),
+                        Duration.ofDays(7),
+                        Duration.ofSeconds(3_601))) {
             assertThat(Durations.parse(Durations.format(d))).isEqualTo(d);
         }
     }
 
     @Test
     void everyDurationInTheProjectsConfAndReadmeParses() throws IOException {
-        Pattern setting = Pattern.compile("(\\w*(?:timeout|interval|lateness|orderness|retention|backoff)):\\s*\"?([0-9][^,}#\"\\n]*)");
+        Pattern setting =
+                Pattern.compile(
+                        "(\\w*(?:timeout|interval|lateness|orderness|retention|backoff)):\\s*\"?([0-9][^,}#\"\\n]*)");
         Pattern option = Pattern.compile("--\\w+-(?:interval|backoff) ([0-9][^\\s)]*)");
         List<String> found = new ArrayList<>();
         List<Path> files = new ArrayList<>();
@@ -109,10 +132,14 @@ class DurationsTest {
                 while (m.find()) {
                     String value = m.group(m.groupCount()).trim();
                     found.add(file.getFileName() + ": " + value);
-                    assertThat(Durations.parse(value)).as("%s in %s", value, file).isGreaterThanOrEqualTo(Duration.ZERO);
+                    assertThat(Durations.parse(value))
+                            .as("%s in %s", value, file)
+                            .isGreaterThanOrEqualTo(Duration.ZERO);
                 }
             }
         }
-        assertThat(found).as("the durations of conf/ and the README were found").hasSizeGreaterThanOrEqualTo(8);
+        assertThat(found)
+                .as("the durations of conf/ and the README were found")
+                .hasSizeGreaterThanOrEqualTo(8);
     }
 }

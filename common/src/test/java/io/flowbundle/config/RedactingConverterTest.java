@@ -2,6 +2,12 @@ package io.flowbundle.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
@@ -19,13 +25,6 @@ import org.apache.logging.log4j.message.SimpleMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** {@code %redact{...}} in the project's log configurations masks registered secrets. */
 class RedactingConverterTest {
@@ -84,7 +83,9 @@ class RedactingConverterTest {
                                 Log4jLogEvent.newBuilder()
                                         .setLoggerName("io.flowbundle.Test")
                                         .setLevel(Level.WARN)
-                                        .setMessage(new SimpleMessage("jaas password=\"" + secret + "\";"))
+                                        .setMessage(
+                                                new SimpleMessage(
+                                                        "jaas password=\"" + secret + "\";"))
                                         .build())
                         .toString();
 

@@ -4,14 +4,12 @@ import static io.flowbundle.testing.ConfigErrors.expectConfigError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbundle.testing.ConfFixture;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RuntimeConfigTest {
 
@@ -52,7 +50,8 @@ class RuntimeConfigTest {
         RuntimeConfig config = RuntimeConfig.load(file);
 
         assertThat(config.flink()).containsEntry("s3.secret-key", key);
-        assertThat(Secrets.redactedView(config.flink())).containsEntry("s3.secret-key", Secrets.MASK);
+        assertThat(Secrets.redactedView(config.flink()))
+                .containsEntry("s3.secret-key", Secrets.MASK);
         assertThat(Secrets.redact("key " + key)).isEqualTo("key ******");
     }
 
@@ -69,7 +68,10 @@ class RuntimeConfigTest {
         RuntimeConfig config = RuntimeConfig.load(file);
 
         assertThat(config.actor()).isEqualTo("etl-bot");
-        assertThat(config.lineageNode()).get().extracting(n -> n.text("namespace")).isEqualTo("flowbundle");
+        assertThat(config.lineageNode())
+                .get()
+                .extracting(n -> n.text("namespace"))
+                .isEqualTo("flowbundle");
         assertThat(config.auditLog()).isEqualTo(RuntimeConfig.defaults().auditLog());
     }
 
@@ -79,13 +81,17 @@ class RuntimeConfigTest {
         Path file = ConfFixture.edit(conf.runtimeConfig(), "audit:\n", "audti:\n");
 
         expectConfigError(
-                () -> RuntimeConfig.load(file), file, "unknown key 'audti'", "(did you mean 'audit'?)");
+                () -> RuntimeConfig.load(file),
+                file,
+                "unknown key 'audti'",
+                "(did you mean 'audit'?)");
     }
 
     @Test
     void explicitFileWins() {
         ConfFixture conf = ConfFixture.copyTo(dir);
 
-        assertThat(RuntimeConfig.resolve(conf.runtimeConfig()).file()).isEqualTo(conf.runtimeConfig());
+        assertThat(RuntimeConfig.resolve(conf.runtimeConfig()).file())
+                .isEqualTo(conf.runtimeConfig());
     }
 }

@@ -4,14 +4,12 @@ import static io.flowbundle.testing.ConfigErrors.expectConfigError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbundle.testing.ConfFixture;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ${env:NAME}} and {@code ${file:PATH}} in any value of a loaded YAML file. */
 class SecretReferencesTest {
@@ -35,11 +33,14 @@ class SecretReferencesTest {
     @Test
     void resolvesAnEnvironmentVariableAsTheWholeValueAndRegistersItAsSecret() {
         ConfigNode root =
-                load(yaml("user: flowbundle\nsecret_value: ${env:KAFKA_PASSWORD}\nport: ${env:PORT}\n"));
+                load(
+                        yaml(
+                                "user: flowbundle\nsecret_value: ${env:KAFKA_PASSWORD}\nport: ${env:PORT}\n"));
 
         assertThat(root.text("secret_value")).isEqualTo(password);
         assertThat(root.get("port").intValue()).isEqualTo(49152);
-        assertThat(Secrets.redact("connecting with " + password)).isEqualTo("connecting with ******");
+        assertThat(Secrets.redact("connecting with " + password))
+                .isEqualTo("connecting with ******");
     }
 
     @Test
@@ -73,7 +74,8 @@ class SecretReferencesTest {
 
     @Test
     void resolvesReferencesInNestedMappingsAndLists() {
-        ConfigNode root = load(yaml("sinks:\n  - kafka:\n      properties: {x: \"${env:PORT}\"}\n"));
+        ConfigNode root =
+                load(yaml("sinks:\n  - kafka:\n      properties: {x: \"${env:PORT}\"}\n"));
 
         assertThat(root.get("sinks").elements().get(0).get("kafka").get("properties").text("x"))
                 .isEqualTo("49152");

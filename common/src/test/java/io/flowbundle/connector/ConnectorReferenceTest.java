@@ -2,12 +2,11 @@ package io.flowbundle.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** docs/CONNECTORS.md is what the connectors' options say. */
 class ConnectorReferenceTest {
@@ -18,7 +17,9 @@ class ConnectorReferenceTest {
     @Test
     void theConnectorReferenceIsUpToDate() throws IOException {
         List<ConnectorFactory> shipped =
-                Connectors.all().stream().filter(factory -> !(factory instanceof ToyConnector)).toList();
+                Connectors.all().stream()
+                        .filter(factory -> !(factory instanceof ToyConnector))
+                        .toList();
         String generated = ConnectorReference.markdown(shipped);
         if ("1".equals(System.getenv("FLOWBUNDLE_WRITE_DOCS"))) {
             Files.writeString(DOC, generated);
@@ -34,10 +35,20 @@ class ConnectorReferenceTest {
     void everyShippedOptionHasADescription() {
         for (ConnectorFactory factory : Connectors.all()) {
             for (Role role : Role.values()) {
-                factory.options(role).ifPresent(options -> options.all().forEach(option ->
-                        assertThat(option.description().getBlocks())
-                                .as("%s option %s", factory.type(), option.key())
-                                .isNotEmpty()));
+                factory.options(role)
+                        .ifPresent(
+                                options ->
+                                        options.all()
+                                                .forEach(
+                                                        option ->
+                                                                assertThat(
+                                                                                option.description()
+                                                                                        .getBlocks())
+                                                                        .as(
+                                                                                "%s option %s",
+                                                                                factory.type(),
+                                                                                option.key())
+                                                                        .isNotEmpty()));
             }
         }
     }

@@ -3,7 +3,12 @@ package io.flowbundle.connector;
 import io.flowbundle.lineage.Datasets;
 import io.flowbundle.parquet.Partitioning;
 import io.flowbundle.spec.SinkSpec;
-
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -11,17 +16,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.data.RowData;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-
 /**
- * A connector that exists only in the tests, added the way any connector is: this class and a
- * line in {@code META-INF/services/io.flowbundle.connector.ConnectorFactory}. As a sink it keeps
- * the rows it receives in memory by {@code label}, so a job on an embedded cluster can be checked.
+ * A connector that exists only in the tests, added the way any connector is: this class and a line
+ * in {@code META-INF/services/io.flowbundle.connector.ConnectorFactory}. As a sink it keeps the
+ * rows it receives in memory by {@code label}, so a job on an embedded cluster can be checked.
  */
 public final class ToyConnector implements ConnectorFactory {
 
@@ -31,13 +29,22 @@ public final class ToyConnector implements ConnectorFactory {
     }
 
     static final ConfigOption<String> LABEL =
-            ConfigOptions.key("label").stringType().noDefaultValue().withDescription("Where rows are kept.");
+            ConfigOptions.key("label")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Where rows are kept.");
 
     static final ConfigOption<Integer> COPIES =
-            ConfigOptions.key("copies").intType().defaultValue(1).withDescription("How often a row is kept.");
+            ConfigOptions.key("copies")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription("How often a row is kept.");
 
     static final ConfigOption<Shout> SHOUT =
-            ConfigOptions.key("shout").enumType(Shout.class).defaultValue(Shout.QUIET).withDescription("Tone.");
+            ConfigOptions.key("shout")
+                    .enumType(Shout.class)
+                    .defaultValue(Shout.QUIET)
+                    .withDescription("Tone.");
 
     private static final Map<String, Queue<String>> ROWS = new ConcurrentHashMap<>();
 
@@ -95,7 +102,8 @@ public final class ToyConnector implements ConnectorFactory {
                     .name(context.dataset() + ": toy " + label)
                     .uid(context.uid())
                     .sinkTo(new DiscardingSink<>());
-            return new WrittenDataset(dataset(), describe(), null, null, Partitioning.none(context.rowType()));
+            return new WrittenDataset(
+                    dataset(), describe(), null, null, Partitioning.none(context.rowType()));
         }
     }
 

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowbundle.config.ConfigNode;
 import io.flowbundle.contract.ColumnType.Kind;
 import io.flowbundle.testing.ConfFixture;
-
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
@@ -15,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Path;
-import java.util.List;
 
 class ContractLoaderTest {
 
@@ -58,8 +56,17 @@ class ContractLoaderTest {
                         "location");
 
         assertThat(contract.column("id"))
-                .contains(new Column("id", ColumnType.of(Kind.STRING), true, null, null, List.of(), null));
-        assertThat(contract.column("type").orElseThrow().allowed()).containsExactly("reading", "heartbeat");
+                .contains(
+                        new Column(
+                                "id",
+                                ColumnType.of(Kind.STRING),
+                                true,
+                                null,
+                                null,
+                                List.of(),
+                                null));
+        assertThat(contract.column("type").orElseThrow().allowed())
+                .containsExactly("reading", "heartbeat");
         Column timestamp = contract.column("timestamp").orElseThrow();
         assertThat(timestamp.type().kind()).isEqualTo(Kind.TIMESTAMP);
         assertThat(timestamp.required()).isTrue();
@@ -76,7 +83,8 @@ class ContractLoaderTest {
                         ColumnType.row(
                                 List.of(
                                         new ColumnType.Field("room", ColumnType.of(Kind.STRING)),
-                                        new ColumnType.Field("building", ColumnType.of(Kind.STRING)))));
+                                        new ColumnType.Field(
+                                                "building", ColumnType.of(Kind.STRING)))));
         assertThat(contract.column("location").orElseThrow().type())
                 .hasToString("{room: string, building: string}");
     }
@@ -104,7 +112,8 @@ class ContractLoaderTest {
         assertThat(((TimestampType) stored.getTypeAt(2)).getPrecision()).isEqualTo(6);
         assertThat(((TimestampType) pipeline.getTypeAt(2)).getPrecision()).isEqualTo(3);
         assertThat(stored.getTypeAt(6).getTypeRoot()).isEqualTo(LogicalTypeRoot.ROW);
-        assertThat(((RowType) stored.getTypeAt(6)).getFieldNames()).containsExactly("room", "building");
+        assertThat(((RowType) stored.getTypeAt(6)).getFieldNames())
+                .containsExactly("room", "building");
         assertThat(stored.getChildren()).allMatch(t -> t.isNullable(), "every column is nullable");
     }
 
@@ -140,7 +149,9 @@ class ContractLoaderTest {
         Path file =
                 ConfFixture.write(
                         dir.resolve("types.yaml"),
-                        "name: t\nschema_version: 1\ncolumns: [{name: c, type: " + yamlName + "}]\n");
+                        "name: t\nschema_version: 1\ncolumns: [{name: c, type: "
+                                + yamlName
+                                + "}]\n");
 
         assertThat(ContractLoader.load(file).columns().get(0).type().kind()).isEqualTo(kind);
     }
@@ -156,7 +167,8 @@ class ContractLoaderTest {
                                 .get("type"));
 
         assertThat(type).hasToString("{a: int, b: {c: timestamp}}");
-        assertThat(type.fields().get(1).type().fields().get(0).type().kind()).isEqualTo(Kind.TIMESTAMP);
+        assertThat(type.fields().get(1).type().fields().get(0).type().kind())
+                .isEqualTo(Kind.TIMESTAMP);
     }
 
     // --- errors: one line, naming the file and the key ---
@@ -166,7 +178,10 @@ class ContractLoaderTest {
         ConfFixture.edit(events, "owner: data-platform", "ownr: data-platform");
 
         expectConfigError(
-                () -> ContractLoader.load(events), events, "unknown key 'ownr'", "(did you mean 'owner'?)");
+                () -> ContractLoader.load(events),
+                events,
+                "unknown key 'ownr'",
+                "(did you mean 'owner'?)");
     }
 
     @Test
@@ -187,15 +202,21 @@ class ContractLoaderTest {
     void missingRequiredKey() {
         ConfFixture.edit(events, "name: sensor_events\n", "");
 
-        expectConfigError(() -> ContractLoader.load(events), events, "name: required key is missing");
+        expectConfigError(
+                () -> ContractLoader.load(events), events, "name: required key is missing");
     }
 
     @Test
     void columnWithoutTypeIsMissingAKey() {
-        ConfFixture.edit(events, "{name: device_id, type: string, required: true}", "{name: device_id, required: true}");
+        ConfFixture.edit(
+                events,
+                "{name: device_id, type: string, required: true}",
+                "{name: device_id, required: true}");
 
         expectConfigError(
-                () -> ContractLoader.load(events), events, "columns[3].type: required key is missing");
+                () -> ContractLoader.load(events),
+                events,
+                "columns[3].type: required key is missing");
     }
 
     @Test
@@ -223,7 +244,10 @@ class ContractLoaderTest {
 
     @Test
     void unknownColumnType() {
-        ConfFixture.edit(events, "{name: humidity_percent, type: double", "{name: humidity_percent, type: percent");
+        ConfFixture.edit(
+                events,
+                "{name: humidity_percent, type: double",
+                "{name: humidity_percent, type: percent");
 
         expectConfigError(
                 () -> ContractLoader.load(events),
@@ -234,10 +258,13 @@ class ContractLoaderTest {
 
     @Test
     void unknownTypeInsideANestedRow() {
-        ConfFixture.edit(events, "{room: string, building: string}", "{room: string, building: place}");
+        ConfFixture.edit(
+                events, "{room: string, building: string}", "{room: string, building: place}");
 
         expectConfigError(
-                () -> ContractLoader.load(events), events, "columns[6].type.building: unknown type 'place'");
+                () -> ContractLoader.load(events),
+                events,
+                "columns[6].type.building: unknown type 'place'");
     }
 
     @Test
@@ -248,12 +275,15 @@ class ContractLoaderTest {
                 "{name: id, type: string, required: true}");
 
         expectConfigError(
-                () -> ContractLoader.load(events), events, "columns[3]: column 'id' is declared twice");
+                () -> ContractLoader.load(events),
+                events,
+                "columns[3]: column 'id' is declared twice");
     }
 
     @Test
     void minGreaterThanMax() {
-        ConfFixture.edit(events, "type: double, min: -50, max: 100", "type: double, min: 100, max: -50");
+        ConfFixture.edit(
+                events, "type: double, min: -50, max: 100", "type: double, min: 100, max: -50");
 
         expectConfigError(
                 () -> ContractLoader.load(events),
@@ -263,7 +293,8 @@ class ContractLoaderTest {
 
     @Test
     void minEqualToMaxIsAllowed() {
-        ConfFixture.edit(events, "type: double, min: -50, max: 100", "type: double, min: 20, max: 20");
+        ConfFixture.edit(
+                events, "type: double, min: -50, max: 100", "type: double, min: 20, max: 20");
 
         assertThat(ContractLoader.load(events).column("temperature_c").orElseThrow())
                 .extracting(Column::min, Column::max)
@@ -291,7 +322,10 @@ class ContractLoaderTest {
                 "{name: timestamp, type: timestamp, required: true, max: 5,");
 
         expectConfigError(
-                () -> ContractLoader.load(events), events, "columns[2]: min/max apply to", "'timestamp' is timestamp");
+                () -> ContractLoader.load(events),
+                events,
+                "columns[2]: min/max apply to",
+                "'timestamp' is timestamp");
     }
 
     @Test
@@ -321,11 +355,13 @@ class ContractLoaderTest {
     @Test
     void schemaVersionAndRetentionMustBePositive() {
         ConfFixture.edit(events, "schema_version: 1", "schema_version: 0");
-        expectConfigError(() -> ContractLoader.load(events), events, "schema_version: must be 1 or more");
+        expectConfigError(
+                () -> ContractLoader.load(events), events, "schema_version: must be 1 or more");
 
         ConfFixture.edit(events, "schema_version: 0", "schema_version: 1");
         ConfFixture.edit(events, "retention_days: 30", "retention_days: 0");
-        expectConfigError(() -> ContractLoader.load(events), events, "retention_days: must be 1 or more");
+        expectConfigError(
+                () -> ContractLoader.load(events), events, "retention_days: must be 1 or more");
     }
 
     @Test
@@ -335,7 +371,9 @@ class ContractLoaderTest {
                         dir.resolve("empty.yaml"), "name: empty\nschema_version: 1\ncolumns: []\n");
 
         expectConfigError(
-                () -> ContractLoader.load(file), file, "columns: a contract needs at least one column");
+                () -> ContractLoader.load(file),
+                file,
+                "columns: a contract needs at least one column");
     }
 
     @Test
@@ -343,7 +381,9 @@ class ContractLoaderTest {
         ConfFixture.edit(events, "{room: string, building: string}", "{}");
 
         expectConfigError(
-                () -> ContractLoader.load(events), events, "columns[6].type: a nested row needs at least one field");
+                () -> ContractLoader.load(events),
+                events,
+                "columns[6].type: a nested row needs at least one field");
     }
 
     @Test
@@ -360,7 +400,9 @@ class ContractLoaderTest {
         int line = lineOf(ConfFixture.read(events), "oops:");
 
         expectConfigError(
-                () -> ContractLoader.load(events), events, events + " (line " + line + "): not valid YAML");
+                () -> ContractLoader.load(events),
+                events,
+                events + " (line " + line + "): not valid YAML");
     }
 
     private static int lineOf(String text, String fragment) {

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbundle.contract.ColumnType.Kind;
 import io.flowbundle.testing.SensorRows;
-
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.StringData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 class RowValidatorTest {
 
@@ -28,7 +26,11 @@ class RowValidatorTest {
     void optionalColumnsMayBeNull() {
         assertThat(
                         sensorRules.validate(
-                                reading("evt-1").temperature(null).humidity(null).noLocation().build()))
+                                reading("evt-1")
+                                        .temperature(null)
+                                        .humidity(null)
+                                        .noLocation()
+                                        .build()))
                 .isNull();
     }
 
@@ -55,7 +57,8 @@ class RowValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(doubles = {-50.01, 100.01, 150.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY})
+    @ValueSource(
+            doubles = {-50.01, 100.01, 150.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY})
     void outOfRange(double celsius) {
         Violation violation = sensorRules.validate(reading("evt-1").temperature(celsius).build());
 
@@ -77,12 +80,14 @@ class RowValidatorTest {
     void allowedStringsAreComparedWhateverHoldsThem() {
         int type = SensorRows.TYPE.getFieldIndex("type");
         GenericRowData fromBytes = reading("evt-1").build();
-        fromBytes.setField(type, StringData.fromBytes("heartbeat".getBytes(StandardCharsets.UTF_8)));
+        fromBytes.setField(
+                type, StringData.fromBytes("heartbeat".getBytes(StandardCharsets.UTF_8)));
         GenericRowData notAllowed = reading("evt-1").build();
         notAllowed.setField(type, StringData.fromBytes("alarm".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(sensorRules.validate(fromBytes)).isNull();
-        assertThat(sensorRules.validate(notAllowed).message()).isEqualTo("type = 'alarm' is not one of [reading, heartbeat]");
+        assertThat(sensorRules.validate(notAllowed).message())
+                .isEqualTo("type = 'alarm' is not one of [reading, heartbeat]");
     }
 
     @Test
@@ -90,7 +95,8 @@ class RowValidatorTest {
         Violation violation = sensorRules.validate(reading("evt-1").type("alarm").build());
 
         assertThat(violation.ruleId()).isEqualTo("allowed:type");
-        assertThat(violation.message()).isEqualTo("type = 'alarm' is not one of [reading, heartbeat]");
+        assertThat(violation.message())
+                .isEqualTo("type = 'alarm' is not one of [reading, heartbeat]");
     }
 
     @Test
@@ -130,17 +136,33 @@ class RowValidatorTest {
     void integerColumnsHaveRangesAndAllowedValues() {
         Contract contract =
                 contract(
-                        new Column("readings", ColumnType.of(Kind.BIGINT), true, 1.0, null, List.of(), null),
-                        new Column("floor", ColumnType.of(Kind.INT), false, -2.0, 40.0, List.of("0", "1", "2"), null));
+                        new Column(
+                                "readings",
+                                ColumnType.of(Kind.BIGINT),
+                                true,
+                                1.0,
+                                null,
+                                List.of(),
+                                null),
+                        new Column(
+                                "floor",
+                                ColumnType.of(Kind.INT),
+                                false,
+                                -2.0,
+                                40.0,
+                                List.of("0", "1", "2"),
+                                null));
         RowValidator rules = new RowValidator(contract);
 
         assertThat(rules.validate(GenericRowData.of(1L, 2))).isNull();
         assertThat(rules.validate(GenericRowData.of(Long.MAX_VALUE, null))).isNull();
         assertThat(rules.validate(GenericRowData.of(0L, 1)).ruleId()).isEqualTo("range:readings");
-        assertThat(rules.validate(GenericRowData.of(0L, 1)).message()).startsWith("readings = 0 is outside [1,");
+        assertThat(rules.validate(GenericRowData.of(0L, 1)).message())
+                .startsWith("readings = 0 is outside [1,");
         assertThat(rules.validate(GenericRowData.of(5L, -3)).ruleId()).isEqualTo("range:floor");
         assertThat(rules.validate(GenericRowData.of(5L, 7)).ruleId()).isEqualTo("allowed:floor");
-        assertThat(rules.validate(GenericRowData.of(5L, 7)).message()).isEqualTo("floor = '7' is not one of [0, 1, 2]");
+        assertThat(rules.validate(GenericRowData.of(5L, 7)).message())
+                .isEqualTo("floor = '7' is not one of [0, 1, 2]");
         assertThat(rules.rules()).containsEntry("range:readings", "readings within [1, +inf]");
     }
 
@@ -148,12 +170,28 @@ class RowValidatorTest {
     void openBoundsReadTheSameInViolationsAndRules() {
         Contract contract =
                 contract(
-                        new Column("readings", ColumnType.of(Kind.BIGINT), false, 1.0, null, List.of(), null),
-                        new Column("depth_m", ColumnType.of(Kind.DOUBLE), false, null, 2.5, List.of(), null));
+                        new Column(
+                                "readings",
+                                ColumnType.of(Kind.BIGINT),
+                                false,
+                                1.0,
+                                null,
+                                List.of(),
+                                null),
+                        new Column(
+                                "depth_m",
+                                ColumnType.of(Kind.DOUBLE),
+                                false,
+                                null,
+                                2.5,
+                                List.of(),
+                                null));
         RowValidator rules = new RowValidator(contract);
 
-        assertThat(rules.validate(GenericRowData.of(0L, null)).message()).isEqualTo("readings = 0 is outside [1, +inf]");
-        assertThat(rules.validate(GenericRowData.of(null, 3.0)).message()).isEqualTo("depth_m = 3.0 is outside [-inf, 2.5]");
+        assertThat(rules.validate(GenericRowData.of(0L, null)).message())
+                .isEqualTo("readings = 0 is outside [1, +inf]");
+        assertThat(rules.validate(GenericRowData.of(null, 3.0)).message())
+                .isEqualTo("depth_m = 3.0 is outside [-inf, 2.5]");
         assertThat(rules.rules())
                 .containsEntry("range:readings", "readings within [1, +inf]")
                 .containsEntry("range:depth_m", "depth_m within [-inf, 2.5]");
@@ -161,13 +199,15 @@ class RowValidatorTest {
 
     @Test
     void contractWithoutRulesAcceptsAnything() {
-        RowValidator rules = new RowValidator(contract(Column.of("note", ColumnType.of(Kind.STRING))));
+        RowValidator rules =
+                new RowValidator(contract(Column.of("note", ColumnType.of(Kind.STRING))));
 
         assertThat(rules.validate(GenericRowData.of((Object) null))).isNull();
         assertThat(rules.rules()).isEmpty();
     }
 
     private static Contract contract(Column... columns) {
-        return new Contract("test", 1, "tests", null, null, null, List.of(), List.of(columns), "test.yaml");
+        return new Contract(
+                "test", 1, "tests", null, null, null, List.of(), List.of(columns), "test.yaml");
     }
 }

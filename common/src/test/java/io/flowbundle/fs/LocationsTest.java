@@ -1,16 +1,14 @@
 package io.flowbundle.fs;
 
-import io.flowbundle.config.ConfigException;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flowbundle.config.ConfigException;
+import java.net.URI;
+import java.util.Map;
 import org.apache.flink.core.fs.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.net.URI;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocationsTest {
 
@@ -22,11 +20,16 @@ class LocationsTest {
         // an endpoint nobody listens on: resolving an s3:// location must not reach out at all
         FileSystems.initialize(
                 Map.of(
-                        "s3.endpoint", "http://127.0.0.1:9",
-                        "s3.path.style.access", "true",
-                        "s3.access-key", "test",
-                        "s3.secret-key", "test",
-                        "fs.s3a.endpoint.region", "us-east-1",
+                        "s3.endpoint",
+                        "http://127.0.0.1:9",
+                        "s3.path.style.access",
+                        "true",
+                        "s3.access-key",
+                        "test",
+                        "s3.secret-key",
+                        "test",
+                        "fs.s3a.endpoint.region",
+                        "us-east-1",
                         "fs.s3a.aws.credentials.provider",
                         "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"));
     }
@@ -40,8 +43,10 @@ class LocationsTest {
 
     @Test
     void anAbsolutePathIsALocalFile() {
-        assertThat(Locations.resolve("/data/events/", BASE, WHERE).toUri().getScheme()).isEqualTo("file");
-        assertThat(Locations.resolve("/data/events/", BASE, WHERE).getPath()).isEqualTo("/data/events");
+        assertThat(Locations.resolve("/data/events/", BASE, WHERE).toUri().getScheme())
+                .isEqualTo("file");
+        assertThat(Locations.resolve("/data/events/", BASE, WHERE).getPath())
+                .isEqualTo("/data/events");
     }
 
     @Test
@@ -56,8 +61,10 @@ class LocationsTest {
 
     @Test
     void s3IsADistributedFileSystemAndTheLocalOneIsNot() throws Exception {
-        assertThat(Locations.resolve("s3://lake/x", BASE, WHERE).getFileSystem().isDistributedFS()).isTrue();
-        assertThat(Locations.resolve("out", BASE, WHERE).getFileSystem().isDistributedFS()).isFalse();
+        assertThat(Locations.resolve("s3://lake/x", BASE, WHERE).getFileSystem().isDistributedFS())
+                .isTrue();
+        assertThat(Locations.resolve("out", BASE, WHERE).getFileSystem().isDistributedFS())
+                .isFalse();
     }
 
     @Test
@@ -83,7 +90,8 @@ class LocationsTest {
     void anEmptyLocationIsAnError() {
         assertThatThrownBy(() -> Locations.resolve(" ", BASE, WHERE))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("conf/pipelines/p.yaml: sinks.hourly.path: expected a path or URI");
+                .hasMessageStartingWith(
+                        "conf/pipelines/p.yaml: sinks.hourly.path: expected a path or URI");
     }
 
     @Test

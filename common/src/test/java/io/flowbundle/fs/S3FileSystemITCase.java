@@ -1,17 +1,9 @@
 package io.flowbundle.fs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import io.flowbundle.testing.S3Server;
-
-import org.apache.flink.core.fs.FSDataInputStream;
-import org.apache.flink.core.fs.FSDataOutputStream;
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,9 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The object-storage primitives a pipeline needs (write, list a partition tree, read, delete a
@@ -48,7 +46,8 @@ class S3FileSystemITCase {
     @Test
     void writesListsReadsAndDeletesAPartitionTree() throws Exception {
         Path root = new Path("s3://" + BUCKET + "/events");
-        // the first request of a JVM pays for the S3 client's warm-up (seconds): keep it out of the figures
+        // the first request of a JVM pays for the S3 client's warm-up (seconds): keep it out of the
+        // figures
         write(new Path("s3://" + BUCKET + "/warm-up.txt"), "x");
         long start = System.nanoTime();
         write(new Path(root, "date=2026-11-01/part-0.txt"), "one");
@@ -97,7 +96,8 @@ class S3FileSystemITCase {
 
     @Test
     void wrongCredentials() {
-        FileSystems.initialize(S3Server.flinkConfig(S3.endpoint(), S3.accessKey(), "not-the-secret"));
+        FileSystems.initialize(
+                S3Server.flinkConfig(S3.endpoint(), S3.accessKey(), "not-the-secret"));
         Path path = new Path("s3://" + BUCKET + "/out/part-0.txt");
 
         String message = failure(path, () -> write(path, "x"), Duration.ofSeconds(30));
@@ -115,14 +115,16 @@ class S3FileSystemITCase {
             closedPort = socket.getLocalPort();
         }
         FileSystems.initialize(
-                S3Server.flinkConfig("http://127.0.0.1:" + closedPort, S3.accessKey(), S3.secretKey()));
+                S3Server.flinkConfig(
+                        "http://127.0.0.1:" + closedPort, S3.accessKey(), S3.secretKey()));
         Path path = new Path("s3://" + BUCKET + "/out/part-0.txt");
 
         String message = failure(path, () -> write(path, "x"), Duration.ofSeconds(30));
 
         assertThat(message)
                 .isEqualTo(
-                        "s3://lake/out/part-0.txt: the S3 endpoint 127.0.0.1:" + closedPort
+                        "s3://lake/out/part-0.txt: the S3 endpoint 127.0.0.1:"
+                                + closedPort
                                 + " does not answer (Connection refused): check s3.endpoint and that"
                                 + " the server is running");
     }
@@ -133,7 +135,9 @@ class S3FileSystemITCase {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             FileSystems.initialize(
                     S3Server.flinkConfig(
-                            "http://127.0.0.1:" + silent.getLocalPort(), S3.accessKey(), S3.secretKey()));
+                            "http://127.0.0.1:" + silent.getLocalPort(),
+                            S3.accessKey(),
+                            S3.secretKey()));
             Path path = new Path("s3://" + BUCKET + "/out/part-0.txt");
 
             String message = failure(path, () -> write(path, "x"), Duration.ofSeconds(30));
@@ -156,8 +160,8 @@ class S3FileSystemITCase {
     }
 
     /**
-     * The one-line message of {@code call}'s failure at {@code path}, which must come within
-     * {@code bound}; neither the message nor the whole stack trace may contain the secret key.
+     * The one-line message of {@code call}'s failure at {@code path}, which must come within {@code
+     * bound}; neither the message nor the whole stack trace may contain the secret key.
      */
     private static String failure(Path path, Io call, Duration bound) {
         long start = System.nanoTime();

@@ -4,6 +4,7 @@ import static io.flowbundle.testing.SensorRows.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.flowbundle.UsageException;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.contract.Contract;
@@ -14,11 +15,6 @@ import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
 import io.flowbundle.testing.ParquetFiles;
 import io.flowbundle.testing.SensorRows;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,6 +24,8 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ContractCheckTest {
 
@@ -41,7 +39,9 @@ class ContractCheckTest {
                 ParquetFiles.write(
                         dir.resolve("clean.parquet"),
                         SensorRows.TYPE,
-                        List.of(reading("a").build(), reading("b").type("heartbeat").temperature(null).build()));
+                        List.of(
+                                reading("a").build(),
+                                reading("b").type("heartbeat").temperature(null).build()));
 
         Report report = ContractCheck.run(contract, file);
 
@@ -52,8 +52,13 @@ class ContractCheckTest {
         assertThat(report.rules())
                 .extracting(RuleResult::rule)
                 .containsExactly(
-                        "required:id", "required:type", "allowed:type", "required:timestamp",
-                        "required:device_id", "range:temperature_c", "range:humidity_percent");
+                        "required:id",
+                        "required:type",
+                        "allowed:type",
+                        "required:timestamp",
+                        "required:device_id",
+                        "range:temperature_c",
+                        "range:humidity_percent");
         assertThat(report.text())
                 .contains("files checked: 1, rows checked: 2 (0 with violations)")
                 .contains("schema problems: none")
@@ -88,11 +93,14 @@ class ContractCheckTest {
                         "date=2026-11-01/part-0.parquet row 1: temperature_c = 150.0 is outside [-50, 100]",
                         "date=2026-11-01/part-0.parquet row 4: temperature_c = -80.0 is outside [-50, 100]");
         assertThat(rule(report, "allowed:type").examples())
-                .containsExactly("date=2026-11-01/part-0.parquet row 3: type = 'alarm' is not one of [reading, heartbeat]");
+                .containsExactly(
+                        "date=2026-11-01/part-0.parquet row 3: type = 'alarm' is not one of [reading, heartbeat]");
         assertThat(report.text())
-                .contains("  range:temperature_c              2  temperature_c within [-50, 100]\n"
-                        + "      e.g. date=2026-11-01/part-0.parquet row 1: temperature_c = 150.0 is outside [-50, 100]\n")
-                .endsWith("result: 0 file(s) with schema problems, 5 rule violation(s) in 4 row(s)\n");
+                .contains(
+                        "  range:temperature_c              2  temperature_c within [-50, 100]\n"
+                                + "      e.g. date=2026-11-01/part-0.parquet row 1: temperature_c = 150.0 is outside [-50, 100]\n")
+                .endsWith(
+                        "result: 0 file(s) with schema problems, 5 rule violation(s) in 4 row(s)\n");
     }
 
     @Test
@@ -111,7 +119,8 @@ class ContractCheckTest {
 
         assertThat(range.violations()).isEqualTo(4);
         assertThat(range.examples()).hasSize(ContractCheck.EXAMPLES_PER_RULE);
-        assertThat(range.examples().get(2)).isEqualTo("hot.parquet row 2: temperature_c = 103.0 is outside [-50, 100]");
+        assertThat(range.examples().get(2))
+                .isEqualTo("hot.parquet row 2: temperature_c = 103.0 is outside [-50, 100]");
     }
 
     @Test
@@ -120,28 +129,44 @@ class ContractCheckTest {
         SampleData.Counts written =
                 SampleData.writeParquet(
                         folder,
-                        SensorEventGenerator.Settings.defaults().withEvents(20_000).withInvalid(0.05),
+                        SensorEventGenerator.Settings.defaults()
+                                .withEvents(20_000)
+                                .withInvalid(0.05),
                         "zstd");
 
         Report report = ContractCheck.run(contract, folder);
 
         String all = "read_parquet('" + folder + "/**/*.parquet')";
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
-            assertThat(report.rowsChecked()).isEqualTo(written.total()).isEqualTo(count(duck, "SELECT count(*) FROM " + all));
+            assertThat(report.rowsChecked())
+                    .isEqualTo(written.total())
+                    .isEqualTo(count(duck, "SELECT count(*) FROM " + all));
             assertThat(counts(report))
-                    .containsEntry("required:device_id", count(duck, "SELECT count(*) FROM " + all + " WHERE device_id IS NULL"))
+                    .containsEntry(
+                            "required:device_id",
+                            count(duck, "SELECT count(*) FROM " + all + " WHERE device_id IS NULL"))
                     .containsEntry(
                             "range:temperature_c",
-                            count(duck, "SELECT count(*) FROM " + all + " WHERE temperature_c NOT BETWEEN -50 AND 100"))
+                            count(
+                                    duck,
+                                    "SELECT count(*) FROM "
+                                            + all
+                                            + " WHERE temperature_c NOT BETWEEN -50 AND 100"))
                     .containsEntry(
                             "allowed:type",
-                            count(duck, "SELECT count(*) FROM " + all + " WHERE type NOT IN ('reading', 'heartbeat')"));
+                            count(
+                                    duck,
+                                    "SELECT count(*) FROM "
+                                            + all
+                                            + " WHERE type NOT IN ('reading', 'heartbeat')"));
             assertThat(report.rowsWithViolations())
                     .isEqualTo(written.of(SensorEventGenerator.Kind.INVALID))
                     .isEqualTo(
                             count(
                                     duck,
-                                    "SELECT count(*) FROM " + all + " WHERE device_id IS NULL OR id IS NULL"
+                                    "SELECT count(*) FROM "
+                                            + all
+                                            + " WHERE device_id IS NULL OR id IS NULL"
                                             + " OR temperature_c NOT BETWEEN -50 AND 100"
                                             + " OR humidity_percent NOT BETWEEN 0 AND 100"
                                             + " OR type NOT IN ('reading', 'heartbeat')"));
@@ -153,9 +178,16 @@ class ContractCheckTest {
         Path folder = dir.resolve("events");
         Path good =
                 ParquetFiles.write(
-                        folder.resolve("good.parquet"), SensorRows.TYPE, List.of(reading("a").temperature(500.0).build()));
+                        folder.resolve("good.parquet"),
+                        SensorRows.TYPE,
+                        List.of(reading("a").temperature(500.0).build()));
         Path noDevice = folder.resolve("no-device.parquet");
-        duckDb("COPY (SELECT * EXCLUDE (device_id) FROM '" + good + "') TO '" + noDevice + "' (FORMAT parquet)");
+        duckDb(
+                "COPY (SELECT * EXCLUDE (device_id) FROM '"
+                        + good
+                        + "') TO '"
+                        + noDevice
+                        + "' (FORMAT parquet)");
 
         Report report = ContractCheck.run(contract, folder);
 
@@ -164,24 +196,41 @@ class ContractCheckTest {
         assertThat(missing.rowsChecked()).isFalse();
         assertThat(missing.problems())
                 .containsExactly(
-                        noDevice + ": column 'device_id' is missing; contract sensor_events requires it (the file has:"
+                        noDevice
+                                + ": column 'device_id' is missing; contract sensor_events requires it (the file has:"
                                 + " id, type, timestamp, temperature_c, humidity_percent, location)");
         assertThat(report.rowsChecked()).isEqualTo(1);
-        assertThat(counts(report)).containsEntry("range:temperature_c", 1L).containsEntry("required:device_id", 0L);
+        assertThat(counts(report))
+                .containsEntry("range:temperature_c", 1L)
+                .containsEntry("required:device_id", 0L);
         assertThat(report.text())
-                .contains("schema problems: 1 file(s)\n  " + missing.problems().get(0) + "\n  " + noDevice + ": rows not checked\n")
-                .endsWith("result: 1 file(s) with schema problems, 1 rule violation(s) in 1 row(s)\n");
+                .contains(
+                        "schema problems: 1 file(s)\n  "
+                                + missing.problems().get(0)
+                                + "\n  "
+                                + noDevice
+                                + ": rows not checked\n")
+                .endsWith(
+                        "result: 1 file(s) with schema problems, 1 rule violation(s) in 1 row(s)\n");
     }
 
     @Test
     void aMissingOptionalColumnReadsAsNullAndIsFine() throws Exception {
         Path good =
                 ParquetFiles.write(
-                        dir.resolve("src/good.parquet"), SensorRows.TYPE, List.of(reading("a").humidity(500.0).build()));
+                        dir.resolve("src/good.parquet"),
+                        SensorRows.TYPE,
+                        List.of(reading("a").humidity(500.0).build()));
         Path older = dir.resolve("older.parquet");
-        duckDb("COPY (SELECT * EXCLUDE (humidity_percent) FROM '" + good + "') TO '" + older + "' (FORMAT parquet)");
+        duckDb(
+                "COPY (SELECT * EXCLUDE (humidity_percent) FROM '"
+                        + good
+                        + "') TO '"
+                        + older
+                        + "' (FORMAT parquet)");
 
-        assertThat(counts(ContractCheck.run(contract, good))).containsEntry("range:humidity_percent", 1L);
+        assertThat(counts(ContractCheck.run(contract, good)))
+                .containsEntry("range:humidity_percent", 1L);
         Report report = ContractCheck.run(contract, older);
         assertThat(report.clean()).isTrue();
         assertThat(report.rowsChecked()).isEqualTo(1);
@@ -189,25 +238,44 @@ class ContractCheckTest {
 
     @Test
     void everyMistypedColumnOfAFileIsListed() throws Exception {
-        Path good = ParquetFiles.write(dir.resolve("src/good.parquet"), SensorRows.TYPE, List.of(reading("a").build()));
+        Path good =
+                ParquetFiles.write(
+                        dir.resolve("src/good.parquet"),
+                        SensorRows.TYPE,
+                        List.of(reading("a").build()));
         Path mistyped = dir.resolve("mistyped.parquet");
         duckDb(
                 "COPY (SELECT * REPLACE (CAST(temperature_c AS VARCHAR) AS temperature_c, 7 AS device_id) FROM '"
-                        + good + "') TO '" + mistyped + "' (FORMAT parquet)");
+                        + good
+                        + "') TO '"
+                        + mistyped
+                        + "' (FORMAT parquet)");
 
         Report report = ContractCheck.run(contract, mistyped);
 
         assertThat(report.clean()).isFalse();
         assertThat(report.files().get(0).problems())
                 .hasSize(2)
-                .anySatisfy(p -> assertThat(p).startsWith(mistyped + ": column 'device_id' is int32").endsWith("says string"))
-                .anySatisfy(p -> assertThat(p).startsWith(mistyped + ": column 'temperature_c' is binary").endsWith("says double"));
+                .anySatisfy(
+                        p ->
+                                assertThat(p)
+                                        .startsWith(mistyped + ": column 'device_id' is int32")
+                                        .endsWith("says string"))
+                .anySatisfy(
+                        p ->
+                                assertThat(p)
+                                        .startsWith(mistyped + ": column 'temperature_c' is binary")
+                                        .endsWith("says double"));
     }
 
     @Test
     void aCorruptFileIsReportedNotThrown() {
         Path folder = dir.resolve("events");
-        Path good = ParquetFiles.write(folder.resolve("a.parquet"), SensorRows.TYPE, List.of(reading("a").build()));
+        Path good =
+                ParquetFiles.write(
+                        folder.resolve("a.parquet"),
+                        SensorRows.TYPE,
+                        List.of(reading("a").build()));
         Path corrupt = ParquetFiles.truncatedCopy(good, folder.resolve("b.parquet"), 0.5);
 
         Report report = ContractCheck.run(contract, folder);
@@ -223,7 +291,11 @@ class ContractCheckTest {
     @Test
     void hiddenAndUnderscoreEntriesAreNotChecked() throws Exception {
         Path folder = dir.resolve("events");
-        Path good = ParquetFiles.write(folder.resolve("date=2026-11-01/a.parquet"), SensorRows.TYPE, List.of(reading("a").build()));
+        Path good =
+                ParquetFiles.write(
+                        folder.resolve("date=2026-11-01/a.parquet"),
+                        SensorRows.TYPE,
+                        List.of(reading("a").build()));
         Files.createDirectories(folder.resolve("_temporary"));
         Files.writeString(folder.resolve("_temporary/half.parquet"), "not parquet");
         Files.createDirectories(folder.resolve(".sensor.staging-1"));
@@ -240,7 +312,9 @@ class ContractCheckTest {
     void jsonCarriesTheSameReport() throws Exception {
         Path file =
                 ParquetFiles.write(
-                        dir.resolve("one.parquet"), SensorRows.TYPE, List.of(reading("hot").temperature(150.0).build()));
+                        dir.resolve("one.parquet"),
+                        SensorRows.TYPE,
+                        List.of(reading("hot").temperature(150.0).build()));
 
         JsonNode json = AuditLog.json().readTree(ContractCheck.run(contract, file).json());
 
@@ -253,14 +327,17 @@ class ContractCheckTest {
         JsonNode range = json.get("rules").get(5);
         assertThat(range.get("rule").asText()).isEqualTo("range:temperature_c");
         assertThat(range.get("violations").asLong()).isEqualTo(1);
-        assertThat(range.get("examples").get(0).asText()).isEqualTo("one.parquet row 0: temperature_c = 150.0 is outside [-50, 100]");
+        assertThat(range.get("examples").get(0).asText())
+                .isEqualTo("one.parquet row 0: temperature_c = 150.0 is outside [-50, 100]");
     }
 
     @Test
     void aPathThatIsNotThereOrHoldsNoParquetIsAUsageError() throws Exception {
         assertThatThrownBy(() -> ContractCheck.run(contract, dir.resolve("nope")))
                 .isInstanceOf(UsageException.class)
-                .hasMessage(dir.resolve("nope") + ": no such file or folder; give a Parquet file or a folder of them");
+                .hasMessage(
+                        dir.resolve("nope")
+                                + ": no such file or folder; give a Parquet file or a folder of them");
         Files.createDirectories(dir.resolve("empty"));
         assertThatThrownBy(() -> ContractCheck.run(contract, dir.resolve("empty")))
                 .isInstanceOf(UsageException.class)
@@ -268,7 +345,8 @@ class ContractCheckTest {
     }
 
     private static Map<String, Long> counts(Report report) {
-        return report.rules().stream().collect(Collectors.toMap(RuleResult::rule, RuleResult::violations));
+        return report.rules().stream()
+                .collect(Collectors.toMap(RuleResult::rule, RuleResult::violations));
     }
 
     private static RuleResult rule(Report report, String id) {

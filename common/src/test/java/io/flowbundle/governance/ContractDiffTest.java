@@ -8,11 +8,9 @@ import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.ContractLoader;
 import io.flowbundle.governance.ContractDiff.Change;
 import io.flowbundle.testing.ConfFixture;
-
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 class ContractDiffTest {
 
@@ -46,7 +44,8 @@ class ContractDiffTest {
     void aNewOptionalColumnIsCompatible() {
         ContractDiff diff = diff(BASE + "  - {name: firmware, type: string}\n");
 
-        assertThat(diff.changes()).containsExactly(new Change(COMPATIBLE, "new optional column 'firmware' (string)"));
+        assertThat(diff.changes())
+                .containsExactly(new Change(COMPATIBLE, "new optional column 'firmware' (string)"));
         assertThat(diff.refusal()).isEmpty();
     }
 
@@ -67,49 +66,75 @@ class ContractDiffTest {
 
     @Test
     void aRenamedColumnIsARemovalAndAnAdditionWithAHint() {
-        ContractDiff diff = diff(BASE.replace("{name: note, type: string}", "{name: comment, type: string}"));
+        ContractDiff diff =
+                diff(BASE.replace("{name: note, type: string}", "{name: comment, type: string}"));
 
         assertThat(diff.changes())
                 .containsExactly(
-                        new Change(BREAKING, "column 'note' removed (renamed to 'comment'? a rename breaks readers of the old name)"),
+                        new Change(
+                                BREAKING,
+                                "column 'note' removed (renamed to 'comment'? a rename breaks readers of the old name)"),
                         new Change(COMPATIBLE, "new optional column 'comment' (string)"));
         assertThat(diff.isBreaking()).isTrue();
     }
 
     @Test
     void aChangedTypeIsBreaking() {
-        ContractDiff diff = diff(BASE.replace("{name: note, type: string}", "{name: note, type: bigint}"));
+        ContractDiff diff =
+                diff(BASE.replace("{name: note, type: string}", "{name: note, type: bigint}"));
 
-        assertThat(diff.changes()).containsExactly(new Change(BREAKING, "column 'note' type changed from string to bigint"));
+        assertThat(diff.changes())
+                .containsExactly(
+                        new Change(BREAKING, "column 'note' type changed from string to bigint"));
     }
 
     @Test
     void nestedFieldsAreComparedOneByOne() {
         ContractDiff diff =
-                diff(BASE.replace("{room: string, building: string}", "{room: int, floor: {level: int}}"));
+                diff(
+                        BASE.replace(
+                                "{room: string, building: string}",
+                                "{room: int, floor: {level: int}}"));
 
         assertThat(diff.changes())
                 .containsExactly(
-                        new Change(BREAKING, "column 'location.room' type changed from string to int"),
+                        new Change(
+                                BREAKING, "column 'location.room' type changed from string to int"),
                         new Change(BREAKING, "field 'location.building' removed"),
                         new Change(COMPATIBLE, "new field 'location.floor' ({level: int})"));
     }
 
     @Test
     void aFieldAddedDeepInsideANestedRowIsCompatible() {
-        String before = BASE.replace("{room: string, building: string}", "{room: string, site: {city: string}}");
-        String after = BASE.replace("{room: string, building: string}", "{room: string, site: {city: string, zip: string}}");
+        String before =
+                BASE.replace(
+                        "{room: string, building: string}", "{room: string, site: {city: string}}");
+        String after =
+                BASE.replace(
+                        "{room: string, building: string}",
+                        "{room: string, site: {city: string, zip: string}}");
 
         ContractDiff diff = ContractDiff.compare(contract("old", before), contract("new", after));
 
-        assertThat(diff.changes()).containsExactly(new Change(COMPATIBLE, "new field 'location.site.zip' (string)"));
+        assertThat(diff.changes())
+                .containsExactly(new Change(COMPATIBLE, "new field 'location.site.zip' (string)"));
     }
 
     @Test
     void requiredAddedIsBreakingAndRemovedIsCompatible() {
-        assertThat(only(diff(BASE.replace("{name: note, type: string}", "{name: note, type: string, required: true}"))))
+        assertThat(
+                        only(
+                                diff(
+                                        BASE.replace(
+                                                "{name: note, type: string}",
+                                                "{name: note, type: string, required: true}"))))
                 .isEqualTo(new Change(BREAKING, "column 'note' is now required"));
-        assertThat(only(diff(BASE.replace("{name: id, type: string, required: true}", "{name: id, type: string}"))))
+        assertThat(
+                        only(
+                                diff(
+                                        BASE.replace(
+                                                "{name: id, type: string, required: true}",
+                                                "{name: id, type: string}"))))
                 .isEqualTo(new Change(COMPATIBLE, "column 'id' is no longer required"));
     }
 
@@ -127,12 +152,15 @@ class ContractDiffTest {
     @Test
     void aBoundDroppedIsRelaxedAndABoundAddedIsTightened() {
         assertThat(only(diff(BASE.replace("min: -50, max: 100", "max: 100"))))
-                .isEqualTo(new Change(COMPATIBLE, "column 'temp' range relaxed: min -50 -> (none)"));
+                .isEqualTo(
+                        new Change(COMPATIBLE, "column 'temp' range relaxed: min -50 -> (none)"));
         ContractDiff newBound =
                 ContractDiff.compare(
                         contract("old", BASE.replace("min: -50, max: 100", "max: 100")),
                         contract("new", BASE));
-        assertThat(only(newBound)).isEqualTo(new Change(BREAKING, "column 'temp' range tightened: min (none) -> -50"));
+        assertThat(only(newBound))
+                .isEqualTo(
+                        new Change(BREAKING, "column 'temp' range tightened: min (none) -> -50"));
     }
 
     @Test
@@ -150,7 +178,8 @@ class ContractDiffTest {
         assertThat(only(diff(BASE.replace("[reading, heartbeat]", "[reading, heartbeat, alarm]"))))
                 .isEqualTo(new Change(COMPATIBLE, "column 'kind' allowed values added: [alarm]"));
         assertThat(only(diff(BASE.replace("[reading, heartbeat]", "[reading]"))))
-                .isEqualTo(new Change(BREAKING, "column 'kind' allowed values removed: [heartbeat]"));
+                .isEqualTo(
+                        new Change(BREAKING, "column 'kind' allowed values removed: [heartbeat]"));
         assertThat(diff(BASE.replace("[reading, heartbeat]", "[reading, alarm]")).changes())
                 .containsExactly(
                         new Change(BREAKING, "column 'kind' allowed values removed: [heartbeat]"),
@@ -159,8 +188,14 @@ class ContractDiffTest {
 
     @Test
     void anAllowedListDroppedIsCompatibleAndOneAddedIsBreaking() {
-        assertThat(only(diff(BASE.replace(", allowed: [reading, heartbeat]", ""))).impact()).isEqualTo(COMPATIBLE);
-        assertThat(only(diff(BASE.replace("{name: note, type: string}", "{name: note, type: string, allowed: [a, b]}"))))
+        assertThat(only(diff(BASE.replace(", allowed: [reading, heartbeat]", ""))).impact())
+                .isEqualTo(COMPATIBLE);
+        assertThat(
+                        only(
+                                diff(
+                                        BASE.replace(
+                                                "{name: note, type: string}",
+                                                "{name: note, type: string, allowed: [a, b]}"))))
                 .isEqualTo(new Change(BREAKING, "column 'note' now allows only [a, b]"));
     }
 
@@ -169,9 +204,13 @@ class ContractDiffTest {
         ContractDiff diff =
                 diff(
                         BASE.replace("owner: data-platform", "owner: sensors-team")
-                                .replace("description: readings of devices", "description: all readings")
+                                .replace(
+                                        "description: readings of devices",
+                                        "description: all readings")
                                 .replace("retention_days: 30", "retention_days: 7")
-                                .replace("{name: note, type: string}", "{name: note, type: string, description: free text}"));
+                                .replace(
+                                        "{name: note, type: string}",
+                                        "{name: note, type: string, description: free text}"));
 
         assertThat(diff.changes())
                 .containsExactly(
@@ -193,9 +232,13 @@ class ContractDiffTest {
         ContractDiff diff =
                 diff(
                         BASE.replace("  - {name: note, type: string}\n", "")
-                                .replace("  - {name: id,", "  - {name: note, type: string}\n  - {name: id,"));
+                                .replace(
+                                        "  - {name: id,",
+                                        "  - {name: note, type: string}\n  - {name: id,"));
 
-        assertThat(diff.changes()).containsExactly(new Change(COMPATIBLE, "column order changed (columns are read by name)"));
+        assertThat(diff.changes())
+                .containsExactly(
+                        new Change(COMPATIBLE, "column order changed (columns are read by name)"));
     }
 
     @Test
@@ -204,13 +247,16 @@ class ContractDiffTest {
 
         ContractDiff diff = ContractDiff.compare(contract("old", BASE), ContractLoader.load(after));
 
-        assertThat(diff.refusal()).contains(after + ": breaking changes need schema_version 2 or more (it is 1)");
+        assertThat(diff.refusal())
+                .contains(after + ": breaking changes need schema_version 2 or more (it is 1)");
     }
 
     @Test
     void aBreakingChangeWithABumpIsAccepted() {
         ContractDiff diff =
-                diff(BASE.replace("schema_version: 1", "schema_version: 2").replace("  - {name: note, type: string}\n", ""));
+                diff(
+                        BASE.replace("schema_version: 1", "schema_version: 2")
+                                .replace("  - {name: note, type: string}\n", ""));
 
         assertThat(diff.isBreaking()).isTrue();
         assertThat(diff.refusal()).isEmpty();
@@ -225,7 +271,8 @@ class ContractDiffTest {
         String added = BASE + "  - {name: firmware, type: string}\n";
 
         assertThat(diff(added).refusal()).isEmpty();
-        assertThat(diff(added.replace("schema_version: 1", "schema_version: 3")).refusal()).isEmpty();
+        assertThat(diff(added.replace("schema_version: 1", "schema_version: 3")).refusal())
+                .isEmpty();
     }
 
     @Test
@@ -237,7 +284,9 @@ class ContractDiffTest {
 
         assertThat(diff.changes()).isEmpty();
         assertThat(diff.refusal())
-                .contains(after + ": schema_version went down from 2 to 1; versions only go up (use 2 or more)");
+                .contains(
+                        after
+                                + ": schema_version went down from 2 to 1; versions only go up (use 2 or more)");
     }
 
     private ContractDiff diff(String after) {

@@ -3,6 +3,7 @@ package io.flowbundle.governance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
@@ -12,13 +13,6 @@ import io.flowbundle.lineage.LineageSink;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.ConfFixture;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +20,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Retention over the sample pipeline sensor-hourly: its output (contract sensor_hourly, 365 days),
@@ -75,7 +73,15 @@ class RetentionTest {
     @Test
     void aPipelineWritesItsSinksStagingAndQuarantine() {
         assertThat(Retention.datasets(spec))
-                .extracting(d -> d.role() + " " + d.path() + " " + d.contract().name() + " " + d.retentionDays())
+                .extracting(
+                        d ->
+                                d.role()
+                                        + " "
+                                        + d.path()
+                                        + " "
+                                        + d.contract().name()
+                                        + " "
+                                        + d.retentionDays())
                 .containsExactly(
                         "output " + output + " sensor_hourly 365",
                         "staging " + staging + " sensor_events 30",
@@ -119,7 +125,8 @@ class RetentionTest {
     void aSymbolicLinkIsNeverFollowedOutOfTheDataset() throws IOException {
         Path elsewhere = dir.resolve("elsewhere");
         partition(elsewhere, "date=2020-01-01", 1);
-        Files.createSymbolicLink(staging.resolve("date=2020-01-01"), elsewhere.resolve("date=2020-01-01"));
+        Files.createSymbolicLink(
+                staging.resolve("date=2020-01-01"), elsewhere.resolve("date=2020-01-01"));
         Files.createSymbolicLink(staging.resolve("region=eu"), elsewhere);
 
         RetentionRun.Result result = run().apply(spec, TODAY);
@@ -139,14 +146,16 @@ class RetentionTest {
         assertThat(config.auditLog()).doesNotExist();
         assertThat(lineageFile).doesNotExist();
         assertThat(plan.applied()).isFalse();
-        assertThat(plan.datasets())
-                .extracting(d -> d.expired().size())
-                .containsExactly(2, 2, 1);
+        assertThat(plan.datasets()).extracting(d -> d.expired().size()).containsExactly(2, 2, 1);
         assertThat(plan.text())
-                .startsWith("retention for sensor-hourly (today 2026-12-01, dry run: nothing deleted; --apply deletes)\n")
-                .contains("  staging     " + staging + ": 30 days, keeps 2026-11-01 and later; 2 partition(s) expired\n"
-                        + "    would delete date=2026-10-30 (1 file(s), 100 bytes)\n"
-                        + "    would delete date=2026-10-31 (3 file(s), 300 bytes)\n")
+                .startsWith(
+                        "retention for sensor-hourly (today 2026-12-01, dry run: nothing deleted; --apply deletes)\n")
+                .contains(
+                        "  staging     "
+                                + staging
+                                + ": 30 days, keeps 2026-11-01 and later; 2 partition(s) expired\n"
+                                + "    would delete date=2026-10-30 (1 file(s), 100 bytes)\n"
+                                + "    would delete date=2026-10-31 (3 file(s), 300 bytes)\n")
                 .endsWith("  would delete 5 partition(s), 8 file(s), 800 bytes\n");
     }
 
@@ -155,12 +164,17 @@ class RetentionTest {
         RetentionRun.Result result = run().apply(spec, TODAY);
 
         assertThat(files(output))
-                .containsExactly("window_date=2025-12-01/part-0.parquet", "window_date=2026-11-30/part-0.parquet");
+                .containsExactly(
+                        "window_date=2025-12-01/part-0.parquet",
+                        "window_date=2026-11-30/part-0.parquet");
         assertThat(files(staging))
-                .containsExactly("date=2026-11-01/part-0.parquet", "date=2026-11-30/part-0.parquet");
+                .containsExactly(
+                        "date=2026-11-01/part-0.parquet", "date=2026-11-30/part-0.parquet");
         assertThat(files(quarantine)).containsExactly("date=2026-11-15/part-0.parquet");
         assertThat(result.failed()).isFalse();
-        assertThat(result.text()).contains("    deleted date=2026-10-31 (3 file(s), 300 bytes)\n").endsWith("  deleted 5 partition(s), 8 file(s), 800 bytes\n");
+        assertThat(result.text())
+                .contains("    deleted date=2026-10-31 (3 file(s), 300 bytes)\n")
+                .endsWith("  deleted 5 partition(s), 8 file(s), 800 bytes\n");
 
         List<AuditRecord> audit = new AuditLog(config.auditLog()).read();
         assertThat(audit)
@@ -169,12 +183,14 @@ class RetentionTest {
                         "retention " + output + " 2 succeeded",
                         "retention " + staging + " 2 succeeded",
                         "retention " + quarantine + " 1 succeeded");
-        assertThat(audit).allSatisfy(r -> {
-            assertThat(r.runId()).isEqualTo(result.runId());
-            assertThat(r.pipeline()).isEqualTo("sensor-hourly");
-            assertThat(r.logicalDate()).isEqualTo("2026-12-01");
-            assertThat(r.startedAt()).isNotNull();
-        });
+        assertThat(audit)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.runId()).isEqualTo(result.runId());
+                            assertThat(r.pipeline()).isEqualTo("sensor-hourly");
+                            assertThat(r.logicalDate()).isEqualTo("2026-12-01");
+                            assertThat(r.startedAt()).isNotNull();
+                        });
 
         List<String> lines = Files.readAllLines(lineageFile);
         assertThat(lines).hasSize(1);
@@ -186,11 +202,21 @@ class RetentionTest {
         assertThat(event.get("outputs")).hasSize(3);
         for (JsonNode dataset : event.get("outputs")) {
             assertThat(dataset.get("namespace").asText()).isEqualTo("file");
-            assertThat(dataset.get("facets").get("lifecycleStateChange").get("lifecycleStateChange").asText())
+            assertThat(
+                            dataset.get("facets")
+                                    .get("lifecycleStateChange")
+                                    .get("lifecycleStateChange")
+                                    .asText())
                     .isEqualTo("TRUNCATE");
         }
         assertThat(event.get("outputs").get(1).get("name").asText()).isEqualTo(staging.toString());
-        assertThat(event.get("outputs").get(1).get("facets").get("flowbundle_contract").get("retentionDays").asInt())
+        assertThat(
+                        event.get("outputs")
+                                .get(1)
+                                .get("facets")
+                                .get("flowbundle_contract")
+                                .get("retentionDays")
+                                .asInt())
                 .isEqualTo(30);
     }
 
@@ -198,11 +224,16 @@ class RetentionTest {
     void aDatasetWithNothingExpiredIsAuditedButNotAnOutput() throws IOException {
         RetentionRun.Result result = run().apply(spec, LocalDate.of(2026, 11, 15));
 
-        assertThat(result.datasets()).extracting(RetentionRun.DatasetResult::deleted).containsExactly(0, 0, 1);
-        assertThat(new AuditLog(config.auditLog()).read()).extracting(AuditRecord::rowsOut).containsExactly(0L, 0L, 1L);
+        assertThat(result.datasets())
+                .extracting(RetentionRun.DatasetResult::deleted)
+                .containsExactly(0, 0, 1);
+        assertThat(new AuditLog(config.auditLog()).read())
+                .extracting(AuditRecord::rowsOut)
+                .containsExactly(0L, 0L, 1L);
         JsonNode event = AuditLog.json().readTree(Files.readAllLines(lineageFile).get(0));
         assertThat(event.get("outputs")).hasSize(1);
-        assertThat(event.get("outputs").get(0).get("name").asText()).isEqualTo(quarantine.toString());
+        assertThat(event.get("outputs").get(0).get("name").asText())
+                .isEqualTo(quarantine.toString());
     }
 
     @Test
@@ -214,8 +245,10 @@ class RetentionTest {
 
         assertThat(result.failed()).isTrue();
         assertThat(result.datasets().get(0).error())
-                .isEqualTo(output + ": not a folder; retention cleans the date partitions of a dataset folder"
-                        + " (check the path in the pipeline spec)");
+                .isEqualTo(
+                        output
+                                + ": not a folder; retention cleans the date partitions of a dataset folder"
+                                + " (check the path in the pipeline spec)");
         assertThat(output).hasContent("not a folder");
         assertThat(files(staging)).hasSize(2);
         assertThat(new AuditLog(config.auditLog()).read())
@@ -223,8 +256,10 @@ class RetentionTest {
                 .containsExactly("failed 0", "succeeded 2", "succeeded 1");
         JsonNode event = AuditLog.json().readTree(Files.readAllLines(lineageFile).get(0));
         assertThat(event.get("eventType").asText()).isEqualTo("FAIL");
-        assertThat(event.get("run").get("facets").get("errorMessage").get("message").asText()).contains("not a folder");
-        assertThatThrownBy(() -> Retention.expired(output, TODAY)).isInstanceOf(FlowbundleException.class);
+        assertThat(event.get("run").get("facets").get("errorMessage").get("message").asText())
+                .contains("not a folder");
+        assertThatThrownBy(() -> Retention.expired(output, TODAY))
+                .isInstanceOf(FlowbundleException.class);
     }
 
     @Test
@@ -243,9 +278,13 @@ class RetentionTest {
         Path pipelines = dir.resolve("conf/pipelines");
 
         assertThat(Retention.specFiles(pipelines))
-                .containsExactly(pipelines.resolve("sensor-hourly-stream.yaml"), pipelines.resolve("sensor-hourly.yaml"));
+                .containsExactly(
+                        pipelines.resolve("sensor-hourly-stream.yaml"),
+                        pipelines.resolve("sensor-hourly.yaml"));
         assertThatThrownBy(() -> Retention.specFiles(dir.resolve("nope")))
-                .hasMessage(dir.resolve("nope") + ": no such folder of pipeline specs; name specs with --pipeline");
+                .hasMessage(
+                        dir.resolve("nope")
+                                + ": no such folder of pipeline specs; name specs with --pipeline");
     }
 
     private RetentionRun run() {

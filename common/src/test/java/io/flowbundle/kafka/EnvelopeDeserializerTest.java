@@ -8,15 +8,13 @@ import io.flowbundle.operators.Envelope;
 import io.flowbundle.operators.JsonRowEncoder;
 import io.flowbundle.testing.SensorRows;
 import io.flowbundle.testing.Times;
-
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.table.data.RowData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 class EnvelopeDeserializerTest {
 
@@ -62,7 +60,8 @@ class EnvelopeDeserializerTest {
         assertThat(envelope.getBinary(Envelope.RAW)).isEqualTo(json);
         assertThat(envelope.getInt(Envelope.PARTITION)).isEqualTo(3);
         assertThat(envelope.getLong(Envelope.OFFSET)).isZero();
-        assertThat(deserializer.getProducedType()).isEqualTo(Envelope.typeInfo(SensorRows.PIPELINE_TYPE));
+        assertThat(deserializer.getProducedType())
+                .isEqualTo(Envelope.typeInfo(SensorRows.PIPELINE_TYPE));
     }
 
     @Test
@@ -79,7 +78,9 @@ class EnvelopeDeserializerTest {
         read(1, "2026-11-01T09:00:00Z");
 
         assertThat(lateBehind(read(1, "2026-11-01T09:00:05Z"))).isNull();
-        assertThat(lateBehind(read(1, "2026-11-01T08:59:56Z"))).as("within partition 1's bound").isNull();
+        assertThat(lateBehind(read(1, "2026-11-01T08:59:56Z")))
+                .as("within partition 1's bound")
+                .isNull();
         assertThat(lateBehind(read(0, "2026-11-01T09:00:05Z")))
                 .as("the same time is late in partition 0, which is an hour ahead")
                 .isEqualTo(Times.millis("2026-11-01T09:59:49.999Z"));
@@ -136,8 +137,11 @@ class EnvelopeDeserializerTest {
         read(0, "2026-11-01T10:00:00Z");
 
         RowData newerButBroken =
-                readJson(0, "{\"timestamp\": \"2026-11-01T12:00:00Z\", \"temperature_c\": \"warm\"}");
-        RowData olderAndBroken = readJson(0, "{\"timestamp\": \"2026-11-01T09:00:00Z\", \"id\": 5}");
+                readJson(
+                        0,
+                        "{\"timestamp\": \"2026-11-01T12:00:00Z\", \"temperature_c\": \"warm\"}");
+        RowData olderAndBroken =
+                readJson(0, "{\"timestamp\": \"2026-11-01T09:00:00Z\", \"id\": 5}");
         RowData tombstone = read(0, (byte[]) null);
 
         assertThat(List.of(newerButBroken, olderAndBroken, tombstone))

@@ -1,24 +1,22 @@
 package io.flowbundle.lineage;
 
-import io.flowbundle.contract.ContractLoader;
-import io.flowbundle.pipeline.ColumnUse.Use;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowbundle.contract.ContractLoader;
+import io.flowbundle.pipeline.ColumnUse.Use;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
-import org.apache.flink.table.types.logical.RowType;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.flink.table.types.logical.RowType;
+import org.junit.jupiter.api.Test;
 
 /**
  * Column lineage derived from Flink's compiled plan of real queries over the sensor_events
@@ -37,57 +35,69 @@ class ColumnLineageTest {
         ColumnLineage lineage = derive(Files.readString(CONF.resolve("sql/sensor-hourly.sql")));
 
         assertThat(lineage.fields())
-                .containsExactlyEntriesOf(fields(
-                        "device_id", Set.of(direct("device_id", "IDENTITY")),
-                        "window_start", Set.of(direct("timestamp", "TRANSFORMATION")),
-                        "window_end", Set.of(direct("timestamp", "TRANSFORMATION")),
-                        // COUNT(*) reads no column
-                        "readings", Set.of(),
-                        "avg_temp", Set.of(direct("temperature_c", "AGGREGATION"))));
+                .containsExactlyEntriesOf(
+                        fields(
+                                "device_id", Set.of(direct("device_id", "IDENTITY")),
+                                "window_start", Set.of(direct("timestamp", "TRANSFORMATION")),
+                                "window_end", Set.of(direct("timestamp", "TRANSFORMATION")),
+                                // COUNT(*) reads no column
+                                "readings", Set.of(),
+                                "avg_temp", Set.of(direct("temperature_c", "AGGREGATION"))));
         assertThat(lineage.dataset())
-                .containsExactlyInAnyOrder(indirect("device_id", "GROUP_BY"), indirect("timestamp", "WINDOW"));
+                .containsExactlyInAnyOrder(
+                        indirect("device_id", "GROUP_BY"), indirect("timestamp", "WINDOW"));
     }
 
     @Test
     void selfJoin() {
         ColumnLineage lineage =
-                derive("SELECT a.device_id, b.temperature_c - a.temperature_c AS delta"
-                        + " FROM events a JOIN events b ON a.id = b.id");
+                derive(
+                        "SELECT a.device_id, b.temperature_c - a.temperature_c AS delta"
+                                + " FROM events a JOIN events b ON a.id = b.id");
 
-        // both sides are the one dataset `events`: a.temperature_c and b.temperature_c are one input field
+        // both sides are the one dataset `events`: a.temperature_c and b.temperature_c are one
+        // input field
         assertThat(lineage.fields())
-                .containsExactlyEntriesOf(fields(
-                        "device_id", Set.of(direct("device_id", "IDENTITY")),
-                        "delta", Set.of(direct("temperature_c", "TRANSFORMATION"))));
+                .containsExactlyEntriesOf(
+                        fields(
+                                "device_id", Set.of(direct("device_id", "IDENTITY")),
+                                "delta", Set.of(direct("temperature_c", "TRANSFORMATION"))));
         assertThat(lineage.dataset()).containsExactly(indirect("id", "JOIN"));
     }
 
     @Test
     void filter() {
         ColumnLineage lineage =
-                derive("SELECT id, temperature_c * 1.8 + 32 AS temperature_f FROM events"
-                        + " WHERE humidity_percent > 50 AND type = 'reading'");
+                derive(
+                        "SELECT id, temperature_c * 1.8 + 32 AS temperature_f FROM events"
+                                + " WHERE humidity_percent > 50 AND type = 'reading'");
 
         assertThat(lineage.fields())
-                .containsExactlyEntriesOf(fields(
-                        "id", Set.of(direct("id", "IDENTITY")),
-                        "temperature_f", Set.of(direct("temperature_c", "TRANSFORMATION"))));
+                .containsExactlyEntriesOf(
+                        fields(
+                                "id", Set.of(direct("id", "IDENTITY")),
+                                "temperature_f",
+                                        Set.of(direct("temperature_c", "TRANSFORMATION"))));
         assertThat(lineage.dataset())
-                .containsExactlyInAnyOrder(indirect("humidity_percent", "FILTER"), indirect("type", "FILTER"));
+                .containsExactlyInAnyOrder(
+                        indirect("humidity_percent", "FILTER"), indirect("type", "FILTER"));
     }
 
     @Test
     void nestedFieldAccess() {
         ColumnLineage lineage =
-                derive("SELECT location.room AS room, UPPER(location.building) AS building, COUNT(*) AS n"
-                        + " FROM events WHERE location.building <> 'annex' GROUP BY location.room, location.building");
+                derive(
+                        "SELECT location.room AS room, UPPER(location.building) AS building, COUNT(*) AS n"
+                                + " FROM events WHERE location.building <> 'annex' GROUP BY location.room, location.building");
 
         assertThat(lineage.fields())
-                .containsExactlyEntriesOf(fields(
-                        // a group key is output as it is: IDENTITY, with the nested path as the field
-                        "room", Set.of(direct("location.room", "IDENTITY")),
-                        "building", Set.of(direct("location.building", "TRANSFORMATION")),
-                        "n", Set.of()));
+                .containsExactlyEntriesOf(
+                        fields(
+                                // a group key is output as it is: IDENTITY, with the nested path as
+                                // the field
+                                "room", Set.of(direct("location.room", "IDENTITY")),
+                                "building", Set.of(direct("location.building", "TRANSFORMATION")),
+                                "n", Set.of()));
         assertThat(lineage.dataset())
                 .containsExactlyInAnyOrder(
                         indirect("location.building", "FILTER"),
@@ -100,19 +110,22 @@ class ColumnLineageTest {
         ColumnLineage lineage = derive("SELECT id, location.room AS room FROM events");
 
         assertThat(lineage.fields())
-                .containsExactlyEntriesOf(fields(
-                        "id", Set.of(direct("id", "IDENTITY")),
-                        "room", Set.of(direct("location.room", "IDENTITY"))));
+                .containsExactlyEntriesOf(
+                        fields(
+                                "id", Set.of(direct("id", "IDENTITY")),
+                                "room", Set.of(direct("location.room", "IDENTITY"))));
         assertThat(lineage.dataset()).isEmpty();
     }
 
     @Test
     void theFacetIsSchemaValidAndNamesTheInputDataset() {
         ColumnLineage lineage =
-                derive("SELECT a.device_id, b.temperature_c - a.temperature_c AS delta"
-                        + " FROM events a JOIN events b ON a.id = b.id WHERE a.type = 'reading'");
+                derive(
+                        "SELECT a.device_id, b.temperature_c - a.temperature_c AS delta"
+                                + " FROM events a JOIN events b ON a.id = b.id WHERE a.type = 'reading'");
         Datasets.Id input = Datasets.file(Path.of("/data/sensor-events"));
-        OpenLineage.ColumnLineageDatasetFacet facet = lineage.toFacet(new OpenLineage(PipelineLineage.PRODUCER), input);
+        OpenLineage.ColumnLineageDatasetFacet facet =
+                lineage.toFacet(new OpenLineage(PipelineLineage.PRODUCER), input);
 
         assertThat(OpenLineageSchemas.validateDatasetFacet("columnLineage", facet)).isEmpty();
         JsonNode json = json(facet);
@@ -122,8 +135,10 @@ class ColumnLineageTest {
         assertThat(delta.get("field").asText()).isEqualTo("temperature_c");
         assertThat(delta.at("/transformations/0/type").asText()).isEqualTo("DIRECT");
         assertThat(delta.at("/transformations/0/subtype").asText()).isEqualTo("TRANSFORMATION");
-        assertThat(json.get("dataset").findValuesAsText("field")).containsExactlyInAnyOrder("id", "type");
-        assertThat(json.get("dataset").findValuesAsText("subtype")).containsExactlyInAnyOrder("JOIN", "FILTER");
+        assertThat(json.get("dataset").findValuesAsText("field"))
+                .containsExactlyInAnyOrder("id", "type");
+        assertThat(json.get("dataset").findValuesAsText("subtype"))
+                .containsExactlyInAnyOrder("JOIN", "FILTER");
     }
 
     @Test

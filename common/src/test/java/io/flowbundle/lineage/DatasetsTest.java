@@ -1,11 +1,10 @@
 package io.flowbundle.lineage;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 /** Datasets as users write them on the command line. */
 class DatasetsTest {
@@ -13,29 +12,39 @@ class DatasetsTest {
     @Test
     void aPathIsAFileDatasetByItsAbsoluteNormalizedPath() {
         assertThat(Datasets.parse("out/../out/sensor-daily"))
-                .isEqualTo(new Datasets.Id("file", Path.of("out/sensor-daily").toAbsolutePath().toString()));
-        assertThat(Datasets.parse("/lake/curated/")).isEqualTo(new Datasets.Id("file", "/lake/curated"));
+                .isEqualTo(
+                        new Datasets.Id(
+                                "file", Path.of("out/sensor-daily").toAbsolutePath().toString()));
+        assertThat(Datasets.parse("/lake/curated/"))
+                .isEqualTo(new Datasets.Id("file", "/lake/curated"));
     }
 
     @Test
     void fileNamespaceAndFileUrisAreFileDatasetsToo() {
-        assertThat(Datasets.parse("file:/lake/curated")).isEqualTo(new Datasets.Id("file", "/lake/curated"));
-        assertThat(Datasets.parse("file:///lake/curated")).isEqualTo(new Datasets.Id("file", "/lake/curated"));
+        assertThat(Datasets.parse("file:/lake/curated"))
+                .isEqualTo(new Datasets.Id("file", "/lake/curated"));
+        assertThat(Datasets.parse("file:///lake/curated"))
+                .isEqualTo(new Datasets.Id("file", "/lake/curated"));
     }
 
     @Test
     void aNamespaceIsSchemeHostAndPortTheNameFollowsTheNextColon() {
         assertThat(Datasets.parse("kafka://127.0.0.1:9092:sensor-events"))
                 .isEqualTo(new Datasets.Id("kafka://127.0.0.1:9092", "sensor-events"));
-        assertThat(Datasets.parse("kafka://broker:sensor-events")).isEqualTo(new Datasets.Id("kafka://broker", "sensor-events"));
+        assertThat(Datasets.parse("kafka://broker:sensor-events"))
+                .isEqualTo(new Datasets.Id("kafka://broker", "sensor-events"));
         // a name may contain colons; only the port is digits right after the host
-        assertThat(Datasets.parse("kafka://broker:9092:a:b")).isEqualTo(new Datasets.Id("kafka://broker:9092", "a:b"));
+        assertThat(Datasets.parse("kafka://broker:9092:a:b"))
+                .isEqualTo(new Datasets.Id("kafka://broker:9092", "a:b"));
     }
 
     @Test
     void whatADatasetPrintsAsParsesBackToIt() {
-        for (Datasets.Id id : new Datasets.Id[] {
-            Datasets.kafka("127.0.0.1:9092,127.0.0.1:9093", "sensor-hourly"), Datasets.file(Path.of("/lake/curated"))}) {
+        for (Datasets.Id id :
+                new Datasets.Id[] {
+                    Datasets.kafka("127.0.0.1:9092,127.0.0.1:9093", "sensor-hourly"),
+                    Datasets.file(Path.of("/lake/curated"))
+                }) {
             assertThat(Datasets.parse(id.toString())).isEqualTo(id);
         }
     }

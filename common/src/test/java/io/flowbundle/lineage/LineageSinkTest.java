@@ -1,21 +1,17 @@
 package io.flowbundle.lineage;
 
+import static io.flowbundle.testing.ConfigErrors.expectConfigError;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.testing.CapturedLogs;
 import io.flowbundle.testing.ConfFixture;
 import io.flowbundle.testing.LineageServer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.transports.ConsoleTransport;
-import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,10 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static io.flowbundle.testing.ConfigErrors.expectConfigError;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where events go, end to end through openlineage-java's transports: a real HTTP server on
@@ -51,7 +49,8 @@ class LineageSinkTest {
         events =
                 List.of(
                         sample.lineage.start(sample.read, sample.outputs(false)),
-                        sample.lineage.complete(sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
+                        sample.lineage.complete(
+                                sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
     }
 
     @BeforeEach
@@ -66,23 +65,36 @@ class LineageSinkTest {
 
     @Test
     void httpTransportFromTheRuntimeConfigPostsSchemaValidEvents() throws Exception {
-        RuntimeConfig config = config("lineage:\n  namespace: test-ns\n  transport: {type: http, url: " + server.url() + "}\n");
+        RuntimeConfig config =
+                config(
+                        "lineage:\n  namespace: test-ns\n  transport: {type: http, url: "
+                                + server.url()
+                                + "}\n");
 
         try (LineageSink sink = LineageSink.create(config, Map.of())) {
             assertThat(sink.namespace()).isEqualTo("test-ns");
-            assertThat(sink.describe()).contains("http " + server.url()).contains("lineage.transport");
+            assertThat(sink.describe())
+                    .contains("http " + server.url())
+                    .contains("lineage.transport");
             events.forEach(sink::emit);
         }
 
         List<LineageServer.Request> requests = server.await(2, WAIT);
-        assertThat(requests).hasSize(2).allSatisfy(r -> {
-            assertThat(r.method()).isEqualTo("POST");
-            assertThat(r.path()).isEqualTo("/api/v1/lineage");
-            assertThat(r.contentType()).startsWith("application/json");
-            assertThat(OpenLineageSchemas.validate(r.body())).isEmpty();
-        });
-        assertThat(requests).extracting(r -> json(r.body()).get("eventType").asText()).containsExactly("START", "COMPLETE");
-        assertThat(requests).extracting(r -> json(r.body()).at("/run/runId").asText()).containsOnly(sample.run.runId());
+        assertThat(requests)
+                .hasSize(2)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.method()).isEqualTo("POST");
+                            assertThat(r.path()).isEqualTo("/api/v1/lineage");
+                            assertThat(r.contentType()).startsWith("application/json");
+                            assertThat(OpenLineageSchemas.validate(r.body())).isEmpty();
+                        });
+        assertThat(requests)
+                .extracting(r -> json(r.body()).get("eventType").asText())
+                .containsExactly("START", "COMPLETE");
+        assertThat(requests)
+                .extracting(r -> json(r.body()).at("/run/runId").asText())
+                .containsOnly(sample.run.runId());
     }
 
     @Test
@@ -95,67 +107,97 @@ class LineageSinkTest {
             events.forEach(sink::emit);
         }
 
-        assertThat(file).isEqualTo(dir.resolve("out/lineage/lineage.jsonl")).isEqualTo(LineageSink.defaultFile(config));
-        assertThat(file.getParent().getParent()).isEqualTo(config.auditLog().getParent().getParent());
+        assertThat(file)
+                .isEqualTo(dir.resolve("out/lineage/lineage.jsonl"))
+                .isEqualTo(LineageSink.defaultFile(config));
+        assertThat(file.getParent().getParent())
+                .isEqualTo(config.auditLog().getParent().getParent());
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(2);
-        assertThat(lines).allSatisfy(line -> {
-            assertThat(json(line).isObject()).isTrue();
-            assertThat(OpenLineageSchemas.validate(line)).isEmpty();
-        });
-        assertThat(lines).extracting(line -> json(line).get("eventType").asText()).containsExactly("START", "COMPLETE");
+        assertThat(lines)
+                .allSatisfy(
+                        line -> {
+                            assertThat(json(line).isObject()).isTrue();
+                            assertThat(OpenLineageSchemas.validate(line)).isEmpty();
+                        });
+        assertThat(lines)
+                .extracting(line -> json(line).get("eventType").asText())
+                .containsExactly("START", "COMPLETE");
     }
 
     @Test
     void openLineageVariablesWinOverTheRuntimeConfig() throws Exception {
-        RuntimeConfig config = config("lineage:\n  transport: {type: http, url: " + server.url() + "}\n");
+        RuntimeConfig config =
+                config("lineage:\n  transport: {type: http, url: " + server.url() + "}\n");
 
         List<String> printed = new ArrayList<>();
         try (CapturedLogs console = CapturedLogs.of(ConsoleTransport.class, Level.INFO);
-                LineageSink sink = LineageSink.create(config, Map.of("OPENLINEAGE__TRANSPORT__TYPE", "console"))) {
+                LineageSink sink =
+                        LineageSink.create(
+                                config, Map.of("OPENLINEAGE__TRANSPORT__TYPE", "console"))) {
             assertThat(sink.describe()).startsWith("console transport").contains("OPENLINEAGE__");
             sink.emit(events.get(0));
             console.lines().forEach(line -> printed.add(line.message()));
         }
 
-        assertThat(printed).singleElement().satisfies(line -> {
-            assertThat(json(line).at("/run/runId").asText()).isEqualTo(sample.run.runId());
-            assertThat(OpenLineageSchemas.validate(line)).isEmpty();
-        });
-        assertThat(server.await(1, Duration.ofMillis(300))).as("the configured http transport was not used").isEmpty();
+        assertThat(printed)
+                .singleElement()
+                .satisfies(
+                        line -> {
+                            assertThat(json(line).at("/run/runId").asText())
+                                    .isEqualTo(sample.run.runId());
+                            assertThat(OpenLineageSchemas.validate(line)).isEmpty();
+                        });
+        assertThat(server.await(1, Duration.ofMillis(300)))
+                .as("the configured http transport was not used")
+                .isEmpty();
     }
 
     @Test
     void openLineageUrlWinsOverTheRuntimeConfigAndSendsTheApiKey() throws Exception {
-        RuntimeConfig config = config("lineage:\n  transport: {type: file, location: lineage/from-conf.jsonl}\n");
+        RuntimeConfig config =
+                config("lineage:\n  transport: {type: file, location: lineage/from-conf.jsonl}\n");
 
         try (LineageSink sink =
                 LineageSink.create(
                         config,
-                        Map.of("OPENLINEAGE_URL", server.url(), "OPENLINEAGE_ENDPOINT", "/lineage/events", "OPENLINEAGE_API_KEY", "s3cret"))) {
-            assertThat(sink.describe()).contains("http " + server.url()).contains("OPENLINEAGE_URL");
+                        Map.of(
+                                "OPENLINEAGE_URL",
+                                server.url(),
+                                "OPENLINEAGE_ENDPOINT",
+                                "/lineage/events",
+                                "OPENLINEAGE_API_KEY",
+                                "s3cret"))) {
+            assertThat(sink.describe())
+                    .contains("http " + server.url())
+                    .contains("OPENLINEAGE_URL");
             assertThat(sink.file()).isNull();
             sink.emit(events.get(1));
         }
 
-        assertThat(server.await(1, WAIT)).singleElement().satisfies(r -> {
-            assertThat(r.path()).isEqualTo("/lineage/events");
-            assertThat(r.authorization()).isEqualTo("Bearer s3cret");
-            assertThat(OpenLineageSchemas.validate(r.body())).isEmpty();
-        });
+        assertThat(server.await(1, WAIT))
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.path()).isEqualTo("/lineage/events");
+                            assertThat(r.authorization()).isEqualTo("Bearer s3cret");
+                            assertThat(OpenLineageSchemas.validate(r.body())).isEmpty();
+                        });
         assertThat(dir.resolve("conf/lineage/from-conf.jsonl")).doesNotExist();
     }
 
     @Test
     void aFileTransportInTheRuntimeConfigResolvesAgainstTheConfigFile() throws IOException {
-        RuntimeConfig config = config("lineage:\n  transport: {type: file, location: ../lineage/events.jsonl}\n");
+        RuntimeConfig config =
+                config("lineage:\n  transport: {type: file, location: ../lineage/events.jsonl}\n");
 
         try (LineageSink sink = LineageSink.create(config, Map.of())) {
             assertThat(sink.file()).isEqualTo(dir.resolve("lineage/events.jsonl"));
             sink.emit(events.get(0));
         }
 
-        assertThat(Files.readAllLines(dir.resolve("lineage/events.jsonl"))).singleElement()
+        assertThat(Files.readAllLines(dir.resolve("lineage/events.jsonl")))
+                .singleElement()
                 .satisfies(line -> assertThat(OpenLineageSchemas.validate(line)).isEmpty());
     }
 
@@ -165,23 +207,39 @@ class LineageSinkTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        RuntimeConfig config = config("lineage:\n  transport: {type: http, url: 'http://127.0.0.1:" + closedPort + "', timeoutInMillis: 2000}\n");
+        RuntimeConfig config =
+                config(
+                        "lineage:\n  transport: {type: http, url: 'http://127.0.0.1:"
+                                + closedPort
+                                + "', timeoutInMillis: 2000}\n");
 
         try (CapturedLogs warnings = CapturedLogs.of(LineageSink.class, Level.WARN);
                 LineageSink sink = LineageSink.create(config, Map.of())) {
             assertThatCode(() -> sink.emit(events.get(0))).doesNotThrowAnyException();
-            assertThat(warnings.lines()).singleElement().satisfies(line -> {
-                assertThat(line.level()).isEqualTo(Level.WARN);
-                assertThat(line.message()).contains("START", sample.run.runId(), "not delivered", "127.0.0.1:" + closedPort);
-            });
+            assertThat(warnings.lines())
+                    .singleElement()
+                    .satisfies(
+                            line -> {
+                                assertThat(line.level()).isEqualTo(Level.WARN);
+                                assertThat(line.message())
+                                        .contains(
+                                                "START",
+                                                sample.run.runId(),
+                                                "not delivered",
+                                                "127.0.0.1:" + closedPort);
+                            });
         }
     }
 
     @Test
     void openLineageDisabledSendsNothing() throws Exception {
-        RuntimeConfig config = config("lineage:\n  transport: {type: http, url: " + server.url() + "}\n");
+        RuntimeConfig config =
+                config("lineage:\n  transport: {type: http, url: " + server.url() + "}\n");
 
-        try (LineageSink sink = LineageSink.create(config, Map.of("OPENLINEAGE_DISABLED", "true", "OPENLINEAGE_URL", server.url()))) {
+        try (LineageSink sink =
+                LineageSink.create(
+                        config,
+                        Map.of("OPENLINEAGE_DISABLED", "true", "OPENLINEAGE_URL", server.url()))) {
             sink.emit(events.get(0));
         }
 
@@ -200,21 +258,26 @@ class LineageSinkTest {
                                 "PATH", "/usr/bin"));
 
         assertThat(tree.toString())
-                .isEqualTo("{\"transport\":{\"auth\":{\"apiKey\":\"k\"},\"timeoutInMillis\":5000,\"type\":\"http\"}}");
+                .isEqualTo(
+                        "{\"transport\":{\"auth\":{\"apiKey\":\"k\"},\"timeoutInMillis\":5000,\"type\":\"http\"}}");
     }
 
     @Test
     void aTypoUnderLineageIsAConfigError() {
         RuntimeConfig config = config("lineage:\n  transprot: {type: console}\n");
 
-        expectConfigError(() -> LineageSink.create(config, Map.of()), config.file(), "unknown key 'transprot'");
+        expectConfigError(
+                () -> LineageSink.create(config, Map.of()),
+                config.file(),
+                "unknown key 'transprot'");
     }
 
     @Test
     void aTransportTheClientCannotBuildIsAConfigErrorNamingTheKey() {
         RuntimeConfig config = config("lineage:\n  transport: {type: http}\n");
 
-        expectConfigError(() -> LineageSink.create(config, Map.of()), config.file(), "lineage.transport: ");
+        expectConfigError(
+                () -> LineageSink.create(config, Map.of()), config.file(), "lineage.transport: ");
     }
 
     @Test
@@ -222,14 +285,21 @@ class LineageSinkTest {
         Path missing = dir.resolve("nowhere/openlineage.yml");
 
         expectConfigError(
-                () -> LineageSink.create(config(""), Map.of("OPENLINEAGE_CONFIG", missing.toString())),
+                () ->
+                        LineageSink.create(
+                                config(""), Map.of("OPENLINEAGE_CONFIG", missing.toString())),
                 missing,
                 "OPENLINEAGE_CONFIG");
     }
 
-    /** conf/flowbundle.yaml in the temp folder with the audit log under out/ and {@code lineage}. */
+    /**
+     * conf/flowbundle.yaml in the temp folder with the audit log under out/ and {@code lineage}.
+     */
     private RuntimeConfig config(String lineage) {
-        Path file = ConfFixture.write(dir.resolve("conf/flowbundle.yaml"), "audit: {path: ../out/audit/audit.jsonl}\n" + lineage);
+        Path file =
+                ConfFixture.write(
+                        dir.resolve("conf/flowbundle.yaml"),
+                        "audit: {path: ../out/audit/audit.jsonl}\n" + lineage);
         return RuntimeConfig.load(file);
     }
 

@@ -14,11 +14,6 @@ import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.resource.AllowSchemaLoader;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
-
-import org.junit.jupiter.api.Assumptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,11 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Validates OpenLineage events against the official JSON Schemas (a folder found by
- * {@link #specDir()}) and our own facet schemas ({@code docs/facets/}, on the test class path
- * under {@code flowbundle/spec/facets/}).
+ * Validates OpenLineage events against the official JSON Schemas (a folder found by {@link
+ * #specDir()}) and our own facet schemas ({@code docs/facets/}, on the test class path under {@code
+ * flowbundle/spec/facets/}).
  *
  * <p>An event is checked against the RunEvent schema, and every facet in it against the schema its
  * {@code _schemaURL} names: the URL's file name picks the local copy, whose {@code $id} must be the
@@ -57,7 +55,10 @@ import java.util.stream.Collectors;
  */
 public final class OpenLineageSchemas {
 
-    /** System property naming the folder of the official schemas (the pom passes {@code openlineage.spec.dir}). */
+    /**
+     * System property naming the folder of the official schemas (the pom passes {@code
+     * openlineage.spec.dir}).
+     */
     public static final String SPEC_DIR_PROPERTY = "openlineage.spec.dir";
 
     /** System property naming the checkout's root (the pom passes the Maven project folder). */
@@ -70,20 +71,26 @@ public final class OpenLineageSchemas {
 
     /**
      * The folder holding OpenLineage's {@code OpenLineage.json} and {@code facets/*.json} (spec
-     * 2-0-2), if any. They are not redistributed in this repository. Looked for, in order:
-     * {@code -Dopenlineage.spec.dir=<folder>} if given (and only there), else
-     * {@code ../shared/openlineage/spec} beside the checkout or any folder above it, so a worktree
-     * nested below the project finds the same copy as a clone beside {@code shared/}.
+     * 2-0-2), if any. They are not redistributed in this repository. Looked for, in order: {@code
+     * -Dopenlineage.spec.dir=<folder>} if given (and only there), else {@code
+     * ../shared/openlineage/spec} beside the checkout or any folder above it, so a worktree nested
+     * below the project finds the same copy as a clone beside {@code shared/}.
      */
     public static Optional<Path> specDir() {
-        return candidates().stream().filter(dir -> Files.isRegularFile(dir.resolve("OpenLineage.json"))).findFirst();
+        return candidates().stream()
+                .filter(dir -> Files.isRegularFile(dir.resolve("OpenLineage.json")))
+                .findFirst();
     }
 
     /** Every folder {@link #specDir()} looks in, in order. */
     static List<Path> candidates() {
-        Path start = Path.of(System.getProperty(CHECKOUT_PROPERTY, "").isBlank()
-                ? System.getProperty("user.dir")
-                : System.getProperty(CHECKOUT_PROPERTY)).toAbsolutePath().normalize();
+        Path start =
+                Path.of(
+                                System.getProperty(CHECKOUT_PROPERTY, "").isBlank()
+                                        ? System.getProperty("user.dir")
+                                        : System.getProperty(CHECKOUT_PROPERTY))
+                        .toAbsolutePath()
+                        .normalize();
         String given = System.getProperty(SPEC_DIR_PROPERTY, "");
         if (!given.isBlank()) {
             return List.of(start.resolve(given).normalize());
@@ -128,7 +135,8 @@ public final class OpenLineageSchemas {
         return "OpenLineage JSON Schemas (spec 2-0-2: OpenLineage.json, facets/*.json) not found; looked in "
                 + candidates().stream().map(Path::toString).collect(Collectors.joining(", "))
                 + "; put a copy in ../shared/openlineage/spec beside the checkout or pass -D"
-                + SPEC_DIR_PROPERTY + "=<folder>";
+                + SPEC_DIR_PROPERTY
+                + "=<folder>";
     }
 
     private static volatile boolean warned;
@@ -136,14 +144,16 @@ public final class OpenLineageSchemas {
     private static final Optional<Path> SPEC_DIR = specDir();
 
     /** The RunEvent schema of the spec version openlineage-java emits. */
-    public static final String RUN_EVENT = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent";
+    public static final String RUN_EVENT =
+            "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent";
 
     private static final String OPENLINEAGE = "https://openlineage.io/spec/";
     private static final String FLOWBUNDLE = "https://flowbundle.io/spec/";
     private static final String LOCAL_FLOWBUNDLE = "flowbundle/spec/facets/";
 
     private static final Pattern BASE_FACET =
-            Pattern.compile("OpenLineage\\.json#/\\$defs/(RunFacet|JobFacet|DatasetFacet|InputDatasetFacet|OutputDatasetFacet)$");
+            Pattern.compile(
+                    "OpenLineage\\.json#/\\$defs/(RunFacet|JobFacet|DatasetFacet|InputDatasetFacet|OutputDatasetFacet)$");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -151,15 +161,30 @@ public final class OpenLineageSchemas {
             JsonSchemaFactory.getInstance(
                     SpecVersion.VersionFlag.V202012,
                     builder ->
-                            builder.schemaMappers(mappers -> mappers.mappings(OpenLineageSchemas::localCopy))
-                                    // only mapped (local) schemas load: an unmapped http URL is an error, not a download
-                                    .schemaLoaders(loaders -> loaders.add(new AllowSchemaLoader(
-                                            iri -> iri.toString().startsWith("classpath:") || iri.toString().startsWith("file:")))));
+                            builder.schemaMappers(
+                                            mappers ->
+                                                    mappers.mappings(OpenLineageSchemas::localCopy))
+                                    // only mapped (local) schemas load: an unmapped http URL is an
+                                    // error, not a download
+                                    .schemaLoaders(
+                                            loaders ->
+                                                    loaders.add(
+                                                            new AllowSchemaLoader(
+                                                                    iri ->
+                                                                            iri.toString()
+                                                                                            .startsWith(
+                                                                                                    "classpath:")
+                                                                                    || iri.toString()
+                                                                                            .startsWith(
+                                                                                                    "file:")))));
 
     // uuid, date-time and uri are assertions of the spec, not annotations: check them;
     // LEGACY paths are JSON paths like $.outputs[0].facets.schema, so ours can be prefixed to them
     private static final SchemaValidatorsConfig CONFIG =
-            SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).pathType(PathType.LEGACY).build();
+            SchemaValidatorsConfig.builder()
+                    .formatAssertionsEnabled(true)
+                    .pathType(PathType.LEGACY)
+                    .build();
 
     private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
     private static final Map<String, JsonNode> DOCUMENTS = new ConcurrentHashMap<>();
@@ -179,11 +204,18 @@ public final class OpenLineageSchemas {
         return validate(OpenLineageClientUtils.toJson(event));
     }
 
-    /** Violations of one dataset facet on its own, as it would appear under {@code facets.<name>}. */
-    public static List<Violation> validateDatasetFacet(String name, OpenLineage.DatasetFacet facet) {
+    /**
+     * Violations of one dataset facet on its own, as it would appear under {@code facets.<name>}.
+     */
+    public static List<Violation> validateDatasetFacet(
+            String name, OpenLineage.DatasetFacet facet) {
         assumeAvailable();
         try {
-            return facet(name, JSON.readTree(OpenLineageClientUtils.toJson(facet)), "$." + name, "DatasetFacet");
+            return facet(
+                    name,
+                    JSON.readTree(OpenLineageClientUtils.toJson(facet)),
+                    "$." + name,
+                    "DatasetFacet");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -203,7 +235,10 @@ public final class OpenLineageSchemas {
         assumeAvailable();
         List<Violation> out = new ArrayList<>();
         if (!event.path("schemaURL").asText().equals(RUN_EVENT)) {
-            out.add(new Violation("$.schemaURL", "expected " + RUN_EVENT + ", got " + event.path("schemaURL")));
+            out.add(
+                    new Violation(
+                            "$.schemaURL",
+                            "expected " + RUN_EVENT + ", got " + event.path("schemaURL")));
         }
         out.addAll(check(schema(RUN_EVENT), event, "$"));
         facets(event.path("run").path("facets"), "$.run.facets", "RunFacet", out);
@@ -217,7 +252,8 @@ public final class OpenLineageSchemas {
                 .toList();
     }
 
-    private static void datasets(JsonNode list, String path, String ioKey, String ioKind, List<Violation> out) {
+    private static void datasets(
+            JsonNode list, String path, String ioKey, String ioKind, List<Violation> out) {
         for (int i = 0; i < list.size(); i++) {
             JsonNode dataset = list.get(i);
             facets(dataset.path("facets"), path + "[" + i + "].facets", "DatasetFacet", out);
@@ -237,7 +273,9 @@ public final class OpenLineageSchemas {
     private static List<Violation> facet(String key, JsonNode facet, String path, String kind) {
         String url = facet.path("_schemaURL").asText(null);
         if (url == null) {
-            return List.of(new Violation(path, "facet has no _schemaURL, so no schema to check it against"));
+            return List.of(
+                    new Violation(
+                            path, "facet has no _schemaURL, so no schema to check it against"));
         }
         int hash = url.indexOf('#');
         String document = hash < 0 ? url : url.substring(0, hash);
@@ -249,22 +287,46 @@ public final class OpenLineageSchemas {
         try {
             root = document(document);
         } catch (RuntimeException e) {
-            return List.of(new Violation(path, "no local schema " + name + " for _schemaURL " + url));
+            return List.of(
+                    new Violation(path, "no local schema " + name + " for _schemaURL " + url));
         }
         List<Violation> out = new ArrayList<>();
         if (!root.path("$id").asText().equals(document)) {
-            out.add(new Violation(path, "_schemaURL " + document + " is not the local schema's version " + root.path("$id").asText()));
+            out.add(
+                    new Violation(
+                            path,
+                            "_schemaURL "
+                                    + document
+                                    + " is not the local schema's version "
+                                    + root.path("$id").asText()));
         }
         JsonNode declared = root.path("properties").path(key).path("$ref");
         if (declared.isMissingNode()) {
-            out.add(new Violation(path, "facet name '" + key + "' is not declared by " + name
-                    + " (it declares: " + String.join(", ", names(root.path("properties"))) + ")"));
+            out.add(
+                    new Violation(
+                            path,
+                            "facet name '"
+                                    + key
+                                    + "' is not declared by "
+                                    + name
+                                    + " (it declares: "
+                                    + String.join(", ", names(root.path("properties")))
+                                    + ")"));
         }
-        // a _schemaURL without a fragment names the whole file; the facet is its $defs entry of the same name
+        // a _schemaURL without a fragment names the whole file; the facet is its $defs entry of the
+        // same name
         String definition = hash < 0 ? "#/$defs/" + name.replace(".json", "") : url.substring(hash);
         String baseKind = baseFacet(root.at(definition.substring(1)));
         if (baseKind != null && !baseKind.equals(kind)) {
-            out.add(new Violation(path, name + " is a " + baseKind + ", but sits where a " + kind + " belongs"));
+            out.add(
+                    new Violation(
+                            path,
+                            name
+                                    + " is a "
+                                    + baseKind
+                                    + ", but sits where a "
+                                    + kind
+                                    + " belongs"));
         }
         JsonSchema schema;
         try {
@@ -307,21 +369,27 @@ public final class OpenLineageSchemas {
     }
 
     private static JsonNode document(String url) {
-        return DOCUMENTS.computeIfAbsent(url, u -> {
-            String copy = localCopy(u);
-            try (InputStream in = copy.startsWith("classpath:")
-                    ? OpenLineageSchemas.class.getClassLoader().getResourceAsStream(copy.substring("classpath:".length()))
-                    : Files.newInputStream(Path.of(URI.create(copy)))) {
-                if (in == null) {
-                    throw new IllegalArgumentException("no resource " + copy);
-                }
-                return JSON.readTree(in);
-            } catch (NoSuchFileException e) {
-                throw new IllegalArgumentException("no file " + copy, e);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return DOCUMENTS.computeIfAbsent(
+                url,
+                u -> {
+                    String copy = localCopy(u);
+                    try (InputStream in =
+                            copy.startsWith("classpath:")
+                                    ? OpenLineageSchemas.class
+                                            .getClassLoader()
+                                            .getResourceAsStream(
+                                                    copy.substring("classpath:".length()))
+                                    : Files.newInputStream(Path.of(URI.create(copy)))) {
+                        if (in == null) {
+                            throw new IllegalArgumentException("no resource " + copy);
+                        }
+                        return JSON.readTree(in);
+                    } catch (NoSuchFileException e) {
+                        throw new IllegalArgumentException("no file " + copy, e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
     }
 
     /**
@@ -333,7 +401,10 @@ public final class OpenLineageSchemas {
         String name = url.substring(url.lastIndexOf('/') + 1);
         if (url.startsWith(OPENLINEAGE)) {
             Path dir = SPEC_DIR.orElseThrow(() -> new IllegalStateException(missingMessage()));
-            return (name.equals("OpenLineage.json") ? dir : dir.resolve("facets")).resolve(name).toUri().toString();
+            return (name.equals("OpenLineage.json") ? dir : dir.resolve("facets"))
+                    .resolve(name)
+                    .toUri()
+                    .toString();
         }
         if (url.startsWith(FLOWBUNDLE)) {
             return "classpath:" + LOCAL_FLOWBUNDLE + name;

@@ -1,18 +1,17 @@
 package io.flowbundle.lineage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The validator itself: a valid event broken in one place is reported, at the right path. Without
@@ -26,7 +25,10 @@ class OpenLineageSchemasTest {
     static void validEvent() {
         OpenLineageSchemas.assumeAvailable();
         SensorHourlyLineage sample = new SensorHourlyLineage();
-        valid = PipelineLineageTest.json(sample.lineage.complete(sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
+        valid =
+                PipelineLineageTest.json(
+                        sample.lineage.complete(
+                                sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
         assertThat(OpenLineageSchemas.validate(valid)).isEmpty();
     }
 
@@ -36,10 +38,11 @@ class OpenLineageSchemasTest {
         ((ObjectNode) event.get("run")).remove("runId");
 
         assertThat(OpenLineageSchemas.validate(event))
-                .anySatisfy(v -> {
-                    assertThat(v.path()).isEqualTo("$.run");
-                    assertThat(v.message()).contains("runId");
-                });
+                .anySatisfy(
+                        v -> {
+                            assertThat(v.path()).isEqualTo("$.run");
+                            assertThat(v.message()).contains("runId");
+                        });
     }
 
     @Test
@@ -47,7 +50,8 @@ class OpenLineageSchemasTest {
         ObjectNode event = valid.deepCopy();
         ((ObjectNode) event.get("run")).put("runId", "run-1");
 
-        assertThat(OpenLineageSchemas.validate(event)).anySatisfy(v -> assertThat(v.path()).isEqualTo("$.run.runId"));
+        assertThat(OpenLineageSchemas.validate(event))
+                .anySatisfy(v -> assertThat(v.path()).isEqualTo("$.run.runId"));
     }
 
     @Test
@@ -55,7 +59,8 @@ class OpenLineageSchemasTest {
         ObjectNode event = valid.deepCopy();
         event.put("eventType", "DONE");
 
-        assertThat(OpenLineageSchemas.validate(event)).anySatisfy(v -> assertThat(v.path()).isEqualTo("$.eventType"));
+        assertThat(OpenLineageSchemas.validate(event))
+                .anySatisfy(v -> assertThat(v.path()).isEqualTo("$.eventType"));
     }
 
     @Test
@@ -64,21 +69,25 @@ class OpenLineageSchemasTest {
         ((ObjectNode) event.at("/run/facets/nominalTime")).remove("_producer");
 
         assertThat(OpenLineageSchemas.validate(event))
-                .anySatisfy(v -> {
-                    assertThat(v.path()).isEqualTo("$.run.facets.nominalTime");
-                    assertThat(v.message()).contains("_producer");
-                });
+                .anySatisfy(
+                        v -> {
+                            assertThat(v.path()).isEqualTo("$.run.facets.nominalTime");
+                            assertThat(v.message()).contains("_producer");
+                        });
     }
 
     @Test
     void aFacetFieldOfTheWrongTypeIsReportedAtItsPath() {
         ObjectNode event = valid.deepCopy();
         ((ObjectNode) event.at("/outputs/0/outputFacets/outputStatistics")).put("rowCount", "many");
-        ((ObjectNode) event.at("/inputs/0/inputFacets/dataQualityAssertions/assertions/0")).remove("success");
+        ((ObjectNode) event.at("/inputs/0/inputFacets/dataQualityAssertions/assertions/0"))
+                .remove("success");
 
         assertThat(OpenLineageSchemas.validate(event))
                 .extracting(OpenLineageSchemas.Violation::path)
-                .contains("$.outputs[0].outputFacets.outputStatistics.rowCount", "$.inputs[0].inputFacets.dataQualityAssertions.assertions[0]");
+                .contains(
+                        "$.outputs[0].outputFacets.outputStatistics.rowCount",
+                        "$.inputs[0].inputFacets.dataQualityAssertions.assertions[0]");
     }
 
     @Test
@@ -102,10 +111,14 @@ class OpenLineageSchemasTest {
         ((ObjectNode) event.at("/outputs/0/outputFacets")).set("dataQualityAssertions", assertions);
 
         assertThat(OpenLineageSchemas.validate(event))
-                .anySatisfy(v -> {
-                    assertThat(v.path()).isEqualTo("$.outputs[0].outputFacets.dataQualityAssertions");
-                    assertThat(v.message()).contains("InputDatasetFacet").contains("OutputDatasetFacet");
-                });
+                .anySatisfy(
+                        v -> {
+                            assertThat(v.path())
+                                    .isEqualTo("$.outputs[0].outputFacets.dataQualityAssertions");
+                            assertThat(v.message())
+                                    .contains("InputDatasetFacet")
+                                    .contains("OutputDatasetFacet");
+                        });
     }
 
     @Test
@@ -115,23 +128,27 @@ class OpenLineageSchemasTest {
         facets.set("processingEngine", facets.remove("processing_engine"));
 
         assertThat(OpenLineageSchemas.validate(event))
-                .anySatisfy(v -> {
-                    assertThat(v.path()).isEqualTo("$.run.facets.processingEngine");
-                    assertThat(v.message()).contains("processing_engine");
-                });
+                .anySatisfy(
+                        v -> {
+                            assertThat(v.path()).isEqualTo("$.run.facets.processingEngine");
+                            assertThat(v.message()).contains("processing_engine");
+                        });
     }
 
     @Test
     void aFacetVersionWeHaveNoSchemaForIsReported() {
         ObjectNode event = valid.deepCopy();
         ((ObjectNode) event.at("/run/facets/nominalTime"))
-                .put("_schemaURL", "https://openlineage.io/spec/facets/1-0-0/NominalTimeRunFacet.json#/$defs/NominalTimeRunFacet");
+                .put(
+                        "_schemaURL",
+                        "https://openlineage.io/spec/facets/1-0-0/NominalTimeRunFacet.json#/$defs/NominalTimeRunFacet");
 
         assertThat(OpenLineageSchemas.validate(event))
-                .anySatisfy(v -> {
-                    assertThat(v.path()).isEqualTo("$.run.facets.nominalTime");
-                    assertThat(v.message()).contains("1-0-0").contains("1-0-1");
-                });
+                .anySatisfy(
+                        v -> {
+                            assertThat(v.path()).isEqualTo("$.run.facets.nominalTime");
+                            assertThat(v.message()).contains("1-0-0").contains("1-0-1");
+                        });
     }
 
     @Test
@@ -139,12 +156,15 @@ class OpenLineageSchemasTest {
         ObjectNode event = valid.deepCopy();
         ObjectNode facet = ((ObjectNode) event.at("/run/facets")).putObject("custom");
         facet.put("_producer", "https://example.com/producer");
-        facet.put("_schemaURL", "https://example.com/spec/CustomRunFacet.json#/$defs/CustomRunFacet");
+        facet.put(
+                "_schemaURL", "https://example.com/spec/CustomRunFacet.json#/$defs/CustomRunFacet");
 
         List<OpenLineageSchemas.Violation> violations = OpenLineageSchemas.validate(event);
 
-        assertThat(violations).extracting(OpenLineageSchemas.Violation::toString)
-                .containsExactly("$.run.facets.custom: no local schema for _schemaURL https://example.com/spec/CustomRunFacet.json#/$defs/CustomRunFacet");
+        assertThat(violations)
+                .extracting(OpenLineageSchemas.Violation::toString)
+                .containsExactly(
+                        "$.run.facets.custom: no local schema for _schemaURL https://example.com/spec/CustomRunFacet.json#/$defs/CustomRunFacet");
     }
 
     @Test
@@ -153,36 +173,46 @@ class OpenLineageSchemasTest {
         event.remove("producer");
 
         assertThat(OpenLineageSchemas.validate(event))
-                .anySatisfy(v -> {
-                    assertThat(v.path()).isEqualTo("$");
-                    assertThat(v.message()).contains("producer");
-                });
+                .anySatisfy(
+                        v -> {
+                            assertThat(v.path()).isEqualTo("$");
+                            assertThat(v.message()).contains("producer");
+                        });
     }
 
     @Test
-    void aWorktreeNestedBelowTheProjectFindsTheSchemasBesideIt(@TempDir Path dir) throws IOException {
+    void aWorktreeNestedBelowTheProjectFindsTheSchemasBesideIt(@TempDir Path dir)
+            throws IOException {
         Path spec = Files.createDirectories(dir.resolve("shared/openlineage/spec"));
         Files.writeString(spec.resolve("OpenLineage.json"), "{}");
         Path worktree = Files.createDirectories(dir.resolve("wt/lineage"));
 
-        withProperties(worktree.toString(), "", () -> {
-            assertThat(OpenLineageSchemas.candidates()).startsWith(
-                    dir.resolve("wt/shared/openlineage/spec"), dir.resolve("shared/openlineage/spec"));
-            assertThat(OpenLineageSchemas.specDir()).contains(spec);
-        });
+        withProperties(
+                worktree.toString(),
+                "",
+                () -> {
+                    assertThat(OpenLineageSchemas.candidates())
+                            .startsWith(
+                                    dir.resolve("wt/shared/openlineage/spec"),
+                                    dir.resolve("shared/openlineage/spec"));
+                    assertThat(OpenLineageSchemas.specDir()).contains(spec);
+                });
     }
 
     @Test
     void aFolderGivenAsAPropertyIsTheOnlyPlaceLookedInAndTheMessageNamesIt(@TempDir Path dir) {
         Path missing = dir.resolve("no-such-spec");
 
-        withProperties(dir.toString(), missing.toString(), () -> {
-            assertThat(OpenLineageSchemas.candidates()).containsExactly(missing);
-            assertThat(OpenLineageSchemas.specDir()).isEmpty();
-            assertThat(OpenLineageSchemas.missingMessage())
-                    .contains("looked in " + missing + ";")
-                    .contains("-Dopenlineage.spec.dir=");
-        });
+        withProperties(
+                dir.toString(),
+                missing.toString(),
+                () -> {
+                    assertThat(OpenLineageSchemas.candidates()).containsExactly(missing);
+                    assertThat(OpenLineageSchemas.specDir()).isEmpty();
+                    assertThat(OpenLineageSchemas.missingMessage())
+                            .contains("looked in " + missing + ";")
+                            .contains("-Dopenlineage.spec.dir=");
+                });
     }
 
     /** Runs {@code body} with the checkout and spec folder properties set, then restores them. */
@@ -209,7 +239,8 @@ class OpenLineageSchemasTest {
 
     @Test
     void brokenJsonIsOneViolation() {
-        assertThat(OpenLineageSchemas.validate("{\"eventType\": ")).singleElement()
+        assertThat(OpenLineageSchemas.validate("{\"eventType\": "))
+                .singleElement()
                 .satisfies(v -> assertThat(v.path()).isEqualTo("$"));
     }
 

@@ -1,18 +1,17 @@
 package io.flowbundle.lineage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The events of one run of the sample sensor-hourly pipeline, START to COMPLETE/FAIL/ABORT, are
@@ -33,36 +32,57 @@ class PipelineLineageTest {
     void everyEventTypeIsSchemaValid() {
         Map<String, OpenLineage.RunEvent> events = events();
 
-        events.forEach((type, event) -> assertThat(OpenLineageSchemas.validate(event)).as(type).isEmpty());
+        events.forEach(
+                (type, event) -> assertThat(OpenLineageSchemas.validate(event)).as(type).isEmpty());
         assertThat(events.values())
                 .extracting(e -> e.getEventType().name())
                 .containsExactly("START", "RUNNING", "COMPLETE", "FAIL", "ABORT");
-        assertThat(events.values()).extracting(e -> e.getRun().getRunId().toString()).containsOnly(sample.run.runId());
+        assertThat(events.values())
+                .extracting(e -> e.getRun().getRunId().toString())
+                .containsOnly(sample.run.runId());
     }
 
     @Test
     void theEventsUseEveryFacetWeHaveASchemaFor() {
-        // validation of a facet that is never emitted proves nothing: make sure each one is exercised
+        // validation of a facet that is never emitted proves nothing: make sure each one is
+        // exercised
         TreeSet<String> facets = new TreeSet<>();
         for (OpenLineage.RunEvent event : events().values()) {
             collectFacetNames(json(event), facets);
         }
         assertThat(facets)
                 .containsExactlyInAnyOrder(
-                        "nominalTime", "processing_engine", "errorMessage", "jobType", "sql",
-                        "dataSource", "documentation", "schema", "ownership", "columnLineage",
-                        "dataQualityAssertions", "inputStatistics", "outputStatistics",
-                        "lifecycleStateChange", ContractFacet.NAME);
+                        "nominalTime",
+                        "processing_engine",
+                        "errorMessage",
+                        "jobType",
+                        "sql",
+                        "dataSource",
+                        "documentation",
+                        "schema",
+                        "ownership",
+                        "columnLineage",
+                        "dataQualityAssertions",
+                        "inputStatistics",
+                        "outputStatistics",
+                        "lifecycleStateChange",
+                        ContractFacet.NAME);
     }
 
     @Test
     void completeCarriesCountsAssertionsAndTheDatedRunsNominalTime() {
-        JsonNode complete = json(sample.lineage.complete(sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
+        JsonNode complete =
+                json(
+                        sample.lineage.complete(
+                                sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
 
-        assertThat(complete.at("/run/facets/nominalTime/nominalStartTime").asText()).startsWith("2026-11-01T00:00");
-        assertThat(complete.at("/run/facets/nominalTime/nominalEndTime").asText()).startsWith("2026-11-02T00:00");
+        assertThat(complete.at("/run/facets/nominalTime/nominalStartTime").asText())
+                .startsWith("2026-11-01T00:00");
+        assertThat(complete.at("/run/facets/nominalTime/nominalEndTime").asText())
+                .startsWith("2026-11-02T00:00");
         assertThat(complete.at("/job/facets/jobType/processingType").asText()).isEqualTo("BATCH");
-        assertThat(complete.at("/job/facets/sql/query").asText()).isEqualTo(sample.spec.transform());
+        assertThat(complete.at("/job/facets/sql/query").asText())
+                .isEqualTo(sample.spec.transform());
         JsonNode input = complete.at("/inputs/0");
         assertThat(input.at("/inputFacets/inputStatistics/rowCount").asLong()).isEqualTo(100);
         assertThat(input.at("/inputFacets/inputStatistics/size").asLong()).isEqualTo(123_456);
@@ -72,23 +92,35 @@ class PipelineLineageTest {
                 failed.add(assertion.get("name").asText() + " " + assertion.get("actual").asText());
             }
         }
-        assertThat(failed).containsExactlyInAnyOrder("range:temperature_c 2 of 100 records", "required:device_id 1 of 100 records");
+        assertThat(failed)
+                .containsExactlyInAnyOrder(
+                        "range:temperature_c 2 of 100 records",
+                        "required:device_id 1 of 100 records");
         JsonNode output = complete.at("/outputs/0");
         assertThat(output.at("/outputFacets/outputStatistics/rowCount").asLong()).isEqualTo(12);
-        assertThat(output.at("/facets/lifecycleStateChange/lifecycleStateChange").asText()).isEqualTo("OVERWRITE");
-        assertThat(output.at("/facets/flowbundle_contract/contract").asText()).isEqualTo("sensor_hourly");
+        assertThat(output.at("/facets/lifecycleStateChange/lifecycleStateChange").asText())
+                .isEqualTo("OVERWRITE");
+        assertThat(output.at("/facets/flowbundle_contract/contract").asText())
+                .isEqualTo("sensor_hourly");
         assertThat(output.at("/facets/flowbundle_contract/retentionDays").asInt()).isEqualTo(365);
     }
 
     @Test
     void failCarriesTheMessageAndTheStackTrace() {
         JsonNode fail =
-                json(sample.lineage.fail(sample.read, sample.outputs(false), "input.parquet: column 'device_id' is missing",
-                        new IllegalStateException("boom")));
+                json(
+                        sample.lineage.fail(
+                                sample.read,
+                                sample.outputs(false),
+                                "input.parquet: column 'device_id' is missing",
+                                new IllegalStateException("boom")));
 
-        assertThat(fail.at("/run/facets/errorMessage/message").asText()).isEqualTo("input.parquet: column 'device_id' is missing");
-        assertThat(fail.at("/run/facets/errorMessage/programmingLanguage").asText()).isEqualTo("JAVA");
-        assertThat(fail.at("/run/facets/errorMessage/stackTrace").asText()).startsWith("java.lang.IllegalStateException: boom");
+        assertThat(fail.at("/run/facets/errorMessage/message").asText())
+                .isEqualTo("input.parquet: column 'device_id' is missing");
+        assertThat(fail.at("/run/facets/errorMessage/programmingLanguage").asText())
+                .isEqualTo("JAVA");
+        assertThat(fail.at("/run/facets/errorMessage/stackTrace").asText())
+                .startsWith("java.lang.IllegalStateException: boom");
         // a failed run committed nothing: no statistics, no lifecycle change
         assertThat(fail.at("/outputs/0/outputFacets/outputStatistics").isMissingNode()).isTrue();
         assertThat(fail.at("/outputs/0/facets/lifecycleStateChange").isMissingNode()).isTrue();
@@ -99,9 +131,19 @@ class PipelineLineageTest {
         Map<String, OpenLineage.RunEvent> events = new java.util.LinkedHashMap<>();
         events.put("START", lineage.start(sample.read, sample.outputs(false)));
         events.put("RUNNING", lineage.running(SensorHourlyLineage.COUNTS, sample.outputs(true)));
-        events.put("COMPLETE", lineage.complete(sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
-        events.put("FAIL", lineage.fail(sample.read, sample.outputs(false), "the job failed", new RuntimeException("boom")));
-        events.put("ABORT", lineage.abort(sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
+        events.put(
+                "COMPLETE",
+                lineage.complete(sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
+        events.put(
+                "FAIL",
+                lineage.fail(
+                        sample.read,
+                        sample.outputs(false),
+                        "the job failed",
+                        new RuntimeException("boom")));
+        events.put(
+                "ABORT",
+                lineage.abort(sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
         return events;
     }
 

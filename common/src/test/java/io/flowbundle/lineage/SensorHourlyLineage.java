@@ -7,7 +7,6 @@ import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.Checkout;
-
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -45,20 +44,34 @@ final class SensorHourlyLineage {
                     LineageSink.DEFAULT_NAMESPACE,
                     spec,
                     run,
-                    ColumnLineage.derive(spec.transform(), PipelineGraph.payloadType(spec), spec.eventTime()));
+                    ColumnLineage.derive(
+                            spec.transform(), PipelineGraph.payloadType(spec), spec.eventTime()));
     final PipelineLineage.Input read = new PipelineLineage.Input(100L, 123_456L, 2L);
 
-    /** Output, quarantine and staging as a run reports them; {@code committed}: with rows and files. */
+    /**
+     * Output, quarantine and staging as a run reports them; {@code committed}: with rows and files.
+     */
     List<PipelineLineage.Output> outputs(boolean committed) {
         return List.of(
                 new PipelineLineage.Output(
-                        "output", spec.sinks().get(0).dataset(), spec.outputContract().rowType(), spec.outputContract(),
-                        committed ? new PipelineLineage.Written(12L, 4_096L, 1L, true) : PipelineLineage.Written.NOTHING_YET),
+                        "output",
+                        spec.sinks().get(0).dataset(),
+                        spec.outputContract().rowType(),
+                        spec.outputContract(),
+                        committed
+                                ? new PipelineLineage.Written(12L, 4_096L, 1L, true)
+                                : PipelineLineage.Written.NOTHING_YET),
                 new PipelineLineage.Output(
-                        "quarantine", spec.quarantine().dataset(), Rejected.TYPE, null,
+                        "quarantine",
+                        spec.quarantine().dataset(),
+                        Rejected.TYPE,
+                        null,
                         new PipelineLineage.Written(committed ? 3L : null, null, null, false)),
                 new PipelineLineage.Output(
-                        "staging", spec.staging().dataset(), PipelineGraph.payloadType(spec), spec.contract(),
+                        "staging",
+                        spec.staging().dataset(),
+                        PipelineGraph.payloadType(spec),
+                        spec.contract(),
                         new PipelineLineage.Written(committed ? 97L : null, null, null, false)));
     }
 }

@@ -5,17 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbundle.testing.HarnessAccumulators;
 import io.flowbundle.testing.SensorRows;
-
-import org.apache.flink.api.common.functions.DefaultOpenContext;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
-import org.apache.flink.table.data.GenericRowData;
-import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.types.logical.RowType;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -23,11 +12,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.apache.flink.api.common.functions.DefaultOpenContext;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
+import org.apache.flink.table.types.logical.RowType;
+import org.junit.jupiter.api.Test;
 
 class BatchDedupeOperatorTest {
 
     private static final DedupeKey KEY = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id"));
-    private static final int[] ALL = IntStream.range(0, SensorRows.PIPELINE_TYPE.getFieldCount()).toArray();
+    private static final int[] ALL =
+            IntStream.range(0, SensorRows.PIPELINE_TYPE.getFieldCount()).toArray();
 
     private final Map<String, Long> counts = new HashMap<>();
 
@@ -35,11 +34,15 @@ class BatchDedupeOperatorTest {
      * Fingerprints the rows as the pipeline does before the shuffle, dedupes them to the end of the
      * input, returns what is kept (copied by the harness as the operator emits it).
      */
-    private List<RowData> dedupe(DedupeKey key, int[] kept, List<GenericRowData> rows) throws Exception {
-        try (OneInputStreamOperatorTestHarness<RowData, RowData> harness = harness(key, kept, rows)) {
+    private List<RowData> dedupe(DedupeKey key, int[] kept, List<GenericRowData> rows)
+            throws Exception {
+        try (OneInputStreamOperatorTestHarness<RowData, RowData> harness =
+                harness(key, kept, rows)) {
             harness.endInput();
             counts.putAll(HarnessAccumulators.of(harness));
-            return harness.extractOutputValues().stream().<RowData>map(row -> copy(row, kept)).toList();
+            return harness.extractOutputValues().stream()
+                    .<RowData>map(row -> copy(row, kept))
+                    .toList();
         }
     }
 
@@ -49,12 +52,14 @@ class BatchDedupeOperatorTest {
      * operator would pass them.
      */
     private static OneInputStreamOperatorTestHarness<RowData, RowData> harness(
-            DedupeKey key, int[] kept, List<GenericRowData> rows, boolean objectReuse) throws Exception {
+            DedupeKey key, int[] kept, List<GenericRowData> rows, boolean objectReuse)
+            throws Exception {
         Fingerprinted.Fingerprint fingerprint = fingerprinter(key, kept);
         RowType carried = project(kept);
         RowDataSerializer network = new RowDataSerializer(Fingerprinted.type(carried));
         OneInputStreamOperatorTestHarness<RowData, RowData> harness =
-                new OneInputStreamOperatorTestHarness<>(new BatchDedupeOperator(Fingerprinted.type(carried)));
+                new OneInputStreamOperatorTestHarness<>(
+                        new BatchDedupeOperator(Fingerprinted.type(carried)));
         if (objectReuse) {
             harness.getExecutionConfig().enableObjectReuse();
         }
@@ -83,7 +88,8 @@ class BatchDedupeOperatorTest {
         GenericRowData copy = new GenericRowData(kept.length);
         RowType type = SensorRows.PIPELINE_TYPE;
         for (int i = 0; i < kept.length; i++) {
-            copy.setField(i, RowData.createFieldGetter(type.getTypeAt(kept[i]), i).getFieldOrNull(row));
+            copy.setField(
+                    i, RowData.createFieldGetter(type.getTypeAt(kept[i]), i).getFieldOrNull(row));
         }
         return copy;
     }
@@ -122,7 +128,8 @@ class BatchDedupeOperatorTest {
                         reading("evt-1").at("2026-11-01T10:00:00Z").device("d-1").build(),
                         reading("evt-2").at("2026-11-01T10:00:00Z").device("d-1").build());
 
-        Fingerprinted.Fingerprint fingerprint = new Fingerprinted.Fingerprint(KEY, timestampAndDevice);
+        Fingerprinted.Fingerprint fingerprint =
+                new Fingerprinted.Fingerprint(KEY, timestampAndDevice);
         fingerprint.open(DefaultOpenContext.INSTANCE);
         RowData shuffled = fingerprint.map(rows.get(0));
 
@@ -150,8 +157,10 @@ class BatchDedupeOperatorTest {
     }
 
     @Test
-    void keysRepeatedWithinAndAcrossLookupBatchesKeepTheirFirstCopyInArrivalOrder() throws Exception {
-        // 3.5 lookup batches of rows over 40 ids: copies of a key in the same batch and in later ones
+    void keysRepeatedWithinAndAcrossLookupBatchesKeepTheirFirstCopyInArrivalOrder()
+            throws Exception {
+        // 3.5 lookup batches of rows over 40 ids: copies of a key in the same batch and in later
+        // ones
         List<GenericRowData> rows = new ArrayList<>();
         Set<String> firstCopies = new LinkedHashSet<>();
         for (int i = 0; i < 3 * BatchDedupeOperator.BATCH + BatchDedupeOperator.BATCH / 2; i++) {
@@ -164,7 +173,11 @@ class BatchDedupeOperatorTest {
 
         assertThat(kept.stream().map(SensorRows::idOf)).containsExactlyElementsOf(firstCopies);
         for (RowData row : kept) {
-            GenericRowData first = rows.stream().filter(r -> SensorRows.idOf(r).equals(SensorRows.idOf(row))).findFirst().orElseThrow();
+            GenericRowData first =
+                    rows.stream()
+                            .filter(r -> SensorRows.idOf(r).equals(SensorRows.idOf(row)))
+                            .findFirst()
+                            .orElseThrow();
             assertThat(row).as("the first copy of " + SensorRows.idOf(row)).isEqualTo(first);
         }
         assertThat(counts)
@@ -175,21 +188,33 @@ class BatchDedupeOperatorTest {
 
     @Test
     void withObjectReuseHeldRowsAreCopies() throws Exception {
-        List<GenericRowData> rows = List.of(reading("evt-1").build(), reading("evt-2").build(), reading("evt-1").build());
+        List<GenericRowData> rows =
+                List.of(
+                        reading("evt-1").build(),
+                        reading("evt-2").build(),
+                        reading("evt-1").build());
 
-        try (OneInputStreamOperatorTestHarness<RowData, RowData> harness = harness(KEY, ALL, rows, true)) {
+        try (OneInputStreamOperatorTestHarness<RowData, RowData> harness =
+                harness(KEY, ALL, rows, true)) {
             harness.endInput();
 
-            assertThat(harness.extractOutputValues()).extracting(SensorRows::idOf).containsExactly("evt-1", "evt-2");
+            assertThat(harness.extractOutputValues())
+                    .extracting(SensorRows::idOf)
+                    .containsExactly("evt-1", "evt-2");
         }
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void heldRowsArePassedOnBeforeAWatermarkAndAtTheEndOfInput() throws Exception {
-        List<GenericRowData> rows = List.of(reading("evt-1").build(), reading("evt-2").build(), reading("evt-1").build());
+        List<GenericRowData> rows =
+                List.of(
+                        reading("evt-1").build(),
+                        reading("evt-2").build(),
+                        reading("evt-1").build());
 
-        try (OneInputStreamOperatorTestHarness<RowData, RowData> harness = harness(KEY, ALL, rows)) {
+        try (OneInputStreamOperatorTestHarness<RowData, RowData> harness =
+                harness(KEY, ALL, rows)) {
             assertThat(harness.getOutput()).as("held for a lookup batch").isEmpty();
 
             harness.processWatermark(new Watermark(5L));
@@ -197,7 +222,8 @@ class BatchDedupeOperatorTest {
             List<Object> output = new ArrayList<>(harness.getOutput());
             assertThat(output).hasSize(3);
             assertThat(output.subList(0, 2))
-                    .extracting(record -> SensorRows.idOf(((StreamRecord<RowData>) record).getValue()))
+                    .extracting(
+                            record -> SensorRows.idOf(((StreamRecord<RowData>) record).getValue()))
                     .containsExactly("evt-1", "evt-2");
             assertThat(output.get(2)).isEqualTo(new Watermark(5L));
 
@@ -206,7 +232,9 @@ class BatchDedupeOperatorTest {
                             .copy(fingerprinter(KEY, ALL).map(reading("evt-3").build())),
                     42L);
             harness.endInput();
-            assertThat(harness.extractOutputValues()).extracting(SensorRows::idOf).containsExactly("evt-1", "evt-2", "evt-3");
+            assertThat(harness.extractOutputValues())
+                    .extracting(SensorRows::idOf)
+                    .containsExactly("evt-1", "evt-2", "evt-3");
             assertThat(harness.extractOutputStreamRecords())
                     .as("timestamps kept")
                     .extracting(StreamRecord::getTimestamp)

@@ -4,15 +4,19 @@ import static io.flowbundle.testing.SensorRows.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowbundle.contract.RowValidator;
 import io.flowbundle.contract.Violation;
 import io.flowbundle.kafka.EnvelopeDeserializer;
 import io.flowbundle.testing.HarnessAccumulators;
 import io.flowbundle.testing.RejectedRecord;
 import io.flowbundle.testing.SensorRows;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
@@ -25,12 +29,6 @@ import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
 
 class ContractGateTest {
 
@@ -49,7 +47,13 @@ class ContractGateTest {
     private void openGate(RowValidator validator, String source) throws Exception {
         harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(
-                        new ContractGate("input", validator, SensorRows.PIPELINE_TYPE, "run-1", "sensor-hourly", source));
+                        new ContractGate(
+                                "input",
+                                validator,
+                                SensorRows.PIPELINE_TYPE,
+                                "run-1",
+                                "sensor-hourly",
+                                source));
     }
 
     private void openSensorGate(String source) throws Exception {
@@ -60,7 +64,9 @@ class ContractGateTest {
     private static RowData fromKafka(byte[] value, int partition, long offset) {
         List<RowData> out = new ArrayList<>();
         new EnvelopeDeserializer(SensorRows.PIPELINE_TYPE, SensorRows.TIMESTAMP, 10_000L)
-                .deserialize(new ConsumerRecord<>("sensor-events", partition, offset, null, value), new ListCollector<>(out));
+                .deserialize(
+                        new ConsumerRecord<>("sensor-events", partition, offset, null, value),
+                        new ListCollector<>(out));
         assertThat(out).hasSize(1);
         return out.get(0);
     }
@@ -79,7 +85,9 @@ class ContractGateTest {
 
     private List<RejectedRecord> records(OutputTag<RowData> tag) {
         var side = harness.getSideOutput(tag);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).map(RejectedRecord::of).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).map(RejectedRecord::of).toList();
     }
 
     private List<RowData> lateRows() {
@@ -106,7 +114,12 @@ class ContractGateTest {
         RowData next(String json) {
             List<RowData> out = new ArrayList<>();
             deserializer.deserialize(
-                    new ConsumerRecord<>("sensor-events", number, offset++, null, json.getBytes(StandardCharsets.UTF_8)),
+                    new ConsumerRecord<>(
+                            "sensor-events",
+                            number,
+                            offset++,
+                            null,
+                            json.getBytes(StandardCharsets.UTF_8)),
                     new ListCollector<>(out));
             return out.get(0);
         }
@@ -125,13 +138,18 @@ class ContractGateTest {
 
         assertThat(harness.extractOutputValues()).containsExactly(row);
         assertThat(rejected()).isEmpty();
-        assertThat(counts()).containsEntry("input.in", 1L).containsEntry("input.out", 1L).containsEntry("input.rejected", 0L);
+        assertThat(counts())
+                .containsEntry("input.in", 1L)
+                .containsEntry("input.out", 1L)
+                .containsEntry("input.rejected", 0L);
     }
 
     @Test
     void decodedKafkaRecordsPassWithoutTheirEnvelope() throws Exception {
         openSensorGate(KAFKA);
-        String json = new JsonRowEncoder(SensorRows.PIPELINE_TYPE).encodeToString(reading("evt-1").build());
+        String json =
+                new JsonRowEncoder(SensorRows.PIPELINE_TYPE)
+                        .encodeToString(reading("evt-1").build());
 
         harness.processElement(fromKafka(json, 0, 7L), 0L);
 
@@ -169,7 +187,8 @@ class ContractGateTest {
     void typeFailureNamesTheField() throws Exception {
         openSensorGate(KAFKA);
 
-        harness.processElement(fromKafka("{\"id\": \"evt-1\", \"location\": {\"room\": 5}}", 0, 1L), 0L);
+        harness.processElement(
+                fromKafka("{\"id\": \"evt-1\", \"location\": {\"room\": 5}}", 0, 1L), 0L);
 
         RejectedRecord rejected = rejected().get(0);
         assertThat(rejected.rule()).isEqualTo(Violation.TYPE);
@@ -180,7 +199,8 @@ class ContractGateTest {
     @Test
     void contractViolationOfAParquetRowIsRejectedWithTheRowAsJson() throws Exception {
         openSensorGate("data/sensor-events");
-        GenericRowData tooHot = reading("evt-1").at("2026-11-01T10:01:30Z").temperature(150.0).build();
+        GenericRowData tooHot =
+                reading("evt-1").at("2026-11-01T10:01:30Z").temperature(150.0).build();
 
         harness.processElement(Envelope.ofRow(tooHot), 0L);
 
@@ -202,7 +222,8 @@ class ContractGateTest {
     @Test
     void contractViolationOfAKafkaRecordKeepsTheOriginalBytes() throws Exception {
         openSensorGate(KAFKA);
-        String original = "{\"id\":\"evt-1\",  \"type\":\"reading\", \"timestamp\":\"2026-11-01T10:01:30Z\"}";
+        String original =
+                "{\"id\":\"evt-1\",  \"type\":\"reading\", \"timestamp\":\"2026-11-01T10:01:30Z\"}";
 
         harness.processElement(fromKafka(original, 1, 5L), 0L);
 
@@ -252,8 +273,12 @@ class ContractGateTest {
     @Test
     void everyRecordIsCountedOnceInOrOut() throws Exception {
         openSensorGate(KAFKA);
-        String valid = new JsonRowEncoder(SensorRows.PIPELINE_TYPE).encodeToString(reading("evt-1").build());
-        String invalid = new JsonRowEncoder(SensorRows.PIPELINE_TYPE).encodeToString(reading("evt-2").type("alarm").build());
+        String valid =
+                new JsonRowEncoder(SensorRows.PIPELINE_TYPE)
+                        .encodeToString(reading("evt-1").build());
+        String invalid =
+                new JsonRowEncoder(SensorRows.PIPELINE_TYPE)
+                        .encodeToString(reading("evt-2").type("alarm").build());
         List<RowData> envelopes =
                 List.of(
                         fromKafka(valid, 0, 0L),
@@ -268,9 +293,13 @@ class ContractGateTest {
 
         Map<String, Long> counts = counts();
         assertThat(counts.get("input.in")).isEqualTo(envelopes.size());
-        assertThat(counts.get("input.out") + counts.get("input.rejected")).isEqualTo(counts.get("input.in"));
+        assertThat(counts.get("input.out") + counts.get("input.rejected"))
+                .isEqualTo(counts.get("input.in"));
         assertThat(counts).containsEntry("late.events", 0L);
-        assertThat(counts).containsEntry("input.out", 2L).containsEntry("input.rule.allowed:type", 2L).containsEntry("input.rule.parse", 1L);
+        assertThat(counts)
+                .containsEntry("input.out", 2L)
+                .containsEntry("input.rule.allowed:type", 2L)
+                .containsEntry("input.rule.parse", 1L);
         assertThat(harness.extractOutputValues()).hasSize(2);
         assertThat(rejected()).extracting(RejectedRecord::offset).containsExactly(1L, 2L, 4L);
     }
@@ -315,11 +344,13 @@ class ContractGateTest {
         Partition kafka = new Partition(0);
 
         harness.processElement(kafka.next(reading("evt-1").at("2026-11-01T10:00:00Z").build()), 0L);
-        harness.processElement(kafka.next(reading("evt-2").at("2026-11-01T09:00:00Z").type("alarm").build()), 0L);
+        harness.processElement(
+                kafka.next(reading("evt-2").at("2026-11-01T09:00:00Z").type("alarm").build()), 0L);
 
         assertThat(late()).isEmpty();
         assertThat(lateRows()).isEmpty();
-        assertThat(rejected()).extracting(RejectedRecord::stage, RejectedRecord::rule)
+        assertThat(rejected())
+                .extracting(RejectedRecord::stage, RejectedRecord::rule)
                 .containsExactly(tuple(Rejected.STAGE_INPUT, Violation.ALLOWED));
         assertThat(counts()).containsEntry("input.rejected", 1L).containsEntry("late.events", 0L);
     }
@@ -328,8 +359,10 @@ class ContractGateTest {
     void rowsThatNeedNoDecodingAreNeverLate() throws Exception {
         openSensorGate("data/sensor-events");
 
-        harness.processElement(Envelope.ofRow(reading("evt-1").at("2026-11-01T10:00:00Z").build()), 0L);
-        harness.processElement(Envelope.ofRow(reading("evt-2").at("2026-11-01T08:00:00Z").build()), 0L);
+        harness.processElement(
+                Envelope.ofRow(reading("evt-1").at("2026-11-01T10:00:00Z").build()), 0L);
+        harness.processElement(
+                Envelope.ofRow(reading("evt-2").at("2026-11-01T08:00:00Z").build()), 0L);
 
         assertThat(harness.extractOutputValues()).hasSize(2);
         assertThat(late()).isEmpty();
@@ -341,7 +374,8 @@ class ContractGateTest {
         openSensorGate(KAFKA);
         Partition kafka = new Partition(0);
         harness.processElement(kafka.next(reading("evt-1").at("2026-11-01T10:00:00Z").build()), 0L);
-        harness.processElement(kafka.next(reading("evt-2").at("2026-11-01T10:00:01Z").type("alarm").build()), 0L);
+        harness.processElement(
+                kafka.next(reading("evt-2").at("2026-11-01T10:00:01Z").type("alarm").build()), 0L);
         harness.processElement(kafka.next("not json"), 0L);
         harness.processElement(kafka.next(reading("evt-3").at("2026-11-01T09:00:00Z").build()), 0L);
         Map<String, Long> checkpointed = counts();
@@ -350,7 +384,9 @@ class ContractGateTest {
 
         harness = restoredGate(snapshot);
 
-        assertThat(counts()).as("every count, also the per-rule ones, before any new record").isEqualTo(checkpointed);
+        assertThat(counts())
+                .as("every count, also the per-rule ones, before any new record")
+                .isEqualTo(checkpointed);
         assertThat(checkpointed)
                 .containsEntry("input.in", 4L)
                 .containsEntry("input.out", 1L)
@@ -361,7 +397,8 @@ class ContractGateTest {
 
         harness.processElement(kafka.next(reading("evt-4").at("2026-11-01T10:00:02Z").build()), 0L);
         harness.processElement(kafka.next(reading("evt-5").at("2026-11-01T09:00:00Z").build()), 0L);
-        harness.processElement(kafka.next(reading("evt-6").at("2026-11-01T10:00:03Z").type("alarm").build()), 0L);
+        harness.processElement(
+                kafka.next(reading("evt-6").at("2026-11-01T10:00:03Z").type("alarm").build()), 0L);
 
         Map<String, Long> counts = counts();
         assertThat(counts)
@@ -372,23 +409,32 @@ class ContractGateTest {
                 .containsEntry("input.rule.allowed:type", 2L)
                 .containsEntry("input.rule.parse", 1L);
         assertThat(counts.get("input.in"))
-                .isEqualTo(counts.get("input.out") + counts.get("input.rejected") + counts.get("late.events"));
+                .isEqualTo(
+                        counts.get("input.out")
+                                + counts.get("input.rejected")
+                                + counts.get("late.events"));
 
         OperatorSubtaskState second = harness.snapshot(2L, 0L);
         harness.close();
         harness = restoredGate(second);
 
-        assertThat(counts()).as("a second restore starts from the second checkpoint").isEqualTo(counts);
+        assertThat(counts())
+                .as("a second restore starts from the second checkpoint")
+                .isEqualTo(counts);
     }
 
-    private static OneInputStreamOperatorTestHarness<RowData, RowData> restoredGate(OperatorSubtaskState snapshot)
-            throws Exception {
+    private static OneInputStreamOperatorTestHarness<RowData, RowData> restoredGate(
+            OperatorSubtaskState snapshot) throws Exception {
         OneInputStreamOperatorTestHarness<RowData, RowData> restored =
                 new OneInputStreamOperatorTestHarness<>(
                         new ProcessOperator<>(
                                 new ContractGate(
-                                        "input", new RowValidator(SensorRows.contract()), SensorRows.PIPELINE_TYPE,
-                                        "run-1", "sensor-hourly", KAFKA)));
+                                        "input",
+                                        new RowValidator(SensorRows.contract()),
+                                        SensorRows.PIPELINE_TYPE,
+                                        "run-1",
+                                        "sensor-hourly",
+                                        KAFKA)));
         restored.initializeState(snapshot);
         restored.open();
         return restored;

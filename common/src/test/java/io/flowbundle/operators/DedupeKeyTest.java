@@ -4,7 +4,10 @@ import static io.flowbundle.testing.SensorRows.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbundle.testing.SensorRows;
-
+import java.time.LocalDateTime;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -18,24 +21,26 @@ import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.junit.jupiter.api.Test;
 
-import java.time.LocalDateTime;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
 class DedupeKeyTest {
 
     private static final DedupeKey BY_ID = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id"));
-    private static final DedupeKey BY_DEVICE = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("device_id"));
+    private static final DedupeKey BY_DEVICE =
+            new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("device_id"));
     private static final DedupeKey BY_ID_AND_DEVICE =
             new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id", "device_id"));
     private static final DedupeKey BY_DEVICE_AND_TIME =
             new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("device_id", "timestamp"));
 
     /** A row of (BIGINT n, INT small, TIMESTAMP(6) at, VARCHAR name). */
-    private static final RowType NUMBERS = RowType.of(
-            new LogicalType[] {new BigIntType(), new IntType(), new TimestampType(6), VarCharType.STRING_TYPE},
-            new String[] {"n", "small", "at", "name"});
+    private static final RowType NUMBERS =
+            RowType.of(
+                    new LogicalType[] {
+                        new BigIntType(),
+                        new IntType(),
+                        new TimestampType(6),
+                        VarCharType.STRING_TYPE
+                    },
+                    new String[] {"n", "small", "at", "name"});
 
     private static long[] print(DedupeKey key, RowData row) {
         long[] print = new long[2];
@@ -45,14 +50,30 @@ class DedupeKeyTest {
 
     @Test
     void rowsWithEqualKeyColumnsShareAFingerprintWhateverTheirOtherColumns() {
-        long[] a = print(BY_DEVICE_AND_TIME,
-                reading("evt-1").device("device-001").at("2026-11-01T10:00:00Z").temperature(20.0).build());
-        long[] b = print(BY_DEVICE_AND_TIME,
-                reading("evt-2").device("device-001").at("2026-11-01T10:00:00Z").temperature(30.0).build());
-        long[] otherTime = print(BY_DEVICE_AND_TIME,
-                reading("evt-1").device("device-001").at("2026-11-01T10:00:01Z").build());
-        long[] otherDevice = print(BY_DEVICE_AND_TIME,
-                reading("evt-1").device("device-002").at("2026-11-01T10:00:00Z").build());
+        long[] a =
+                print(
+                        BY_DEVICE_AND_TIME,
+                        reading("evt-1")
+                                .device("device-001")
+                                .at("2026-11-01T10:00:00Z")
+                                .temperature(20.0)
+                                .build());
+        long[] b =
+                print(
+                        BY_DEVICE_AND_TIME,
+                        reading("evt-2")
+                                .device("device-001")
+                                .at("2026-11-01T10:00:00Z")
+                                .temperature(30.0)
+                                .build());
+        long[] otherTime =
+                print(
+                        BY_DEVICE_AND_TIME,
+                        reading("evt-1").device("device-001").at("2026-11-01T10:00:01Z").build());
+        long[] otherDevice =
+                print(
+                        BY_DEVICE_AND_TIME,
+                        reading("evt-1").device("device-002").at("2026-11-01T10:00:00Z").build());
 
         assertThat(a).isEqualTo(b).isNotEqualTo(otherTime).isNotEqualTo(otherDevice);
     }
@@ -96,9 +117,18 @@ class DedupeKeyTest {
 
     @Test
     void rowsMissingTheSameKeyValueShareAKey() {
-        assertThat(print(BY_DEVICE_AND_TIME, reading("evt-1").noDevice().at("2026-11-01T10:00:00Z").build()))
-                .isEqualTo(print(BY_DEVICE_AND_TIME, reading("evt-2").noDevice().at("2026-11-01T10:00:00Z").build()))
-                .isNotEqualTo(print(BY_DEVICE_AND_TIME, reading("evt-3").noDevice().at("2026-11-01T10:00:01Z").build()));
+        assertThat(
+                        print(
+                                BY_DEVICE_AND_TIME,
+                                reading("evt-1").noDevice().at("2026-11-01T10:00:00Z").build()))
+                .isEqualTo(
+                        print(
+                                BY_DEVICE_AND_TIME,
+                                reading("evt-2").noDevice().at("2026-11-01T10:00:00Z").build()))
+                .isNotEqualTo(
+                        print(
+                                BY_DEVICE_AND_TIME,
+                                reading("evt-3").noDevice().at("2026-11-01T10:00:01Z").build()));
     }
 
     /**
@@ -135,10 +165,12 @@ class DedupeKeyTest {
         assertThat(print(key, numbers(256L, 7, at, "a"))).isNotEqualTo(one);
         assertThat(print(key, numbers(1L, 8, at, "a"))).isNotEqualTo(one);
         assertThat(print(key, numbers(1L, 7, at.plusNanos(1000), "a")))
-                .as("the microseconds of a TIMESTAMP(6) count").isNotEqualTo(one);
+                .as("the microseconds of a TIMESTAMP(6) count")
+                .isNotEqualTo(one);
         assertThat(print(key, numbers(1L, 7, at.plusSeconds(1), "a"))).isNotEqualTo(one);
         assertThat(print(key, numbers(null, 7, at, "a")))
-                .as("a missing number is not zero").isNotEqualTo(print(key, numbers(0L, 7, at, "a")));
+                .as("a missing number is not zero")
+                .isNotEqualTo(print(key, numbers(0L, 7, at, "a")));
         assertThat(key.encoding(numbers(1L, 7, at, "a")))
                 .as("tag and length, then the value's bytes, for every column")
                 .hasSize(3 * 5 + 8 + 8 + 12)

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowbundle.testing.SensorRows;
 import io.flowbundle.testing.Times;
-
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -15,8 +18,8 @@ import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.array.LongPrimitiveArraySerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
@@ -33,11 +36,6 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.utils.JoinedRowData;
 import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Restoring a savepoint of the state layout before version 2 ({@link DedupeLayout}): refused in one
@@ -72,7 +70,8 @@ class DedupeLayoutTest {
 
     @Test
     void withTheJobParameterV1KeysAreDroppedAndGoneFromTheNextSavepoint() throws Exception {
-        for (StateBackend backend : List.of(new HashMapStateBackend(), new EmbeddedRocksDBStateBackend())) {
+        for (StateBackend backend :
+                List.of(new HashMapStateBackend(), new EmbeddedRocksDBStateBackend())) {
             OperatorSubtaskState v1 = v1Savepoint(backend, backend instanceof HashMapStateBackend);
             OperatorSubtaskState v2;
             try (var harness = dedupe(backend, v1, true)) {
@@ -86,7 +85,9 @@ class DedupeLayoutTest {
 
             try (var harness = dedupe(backend, v2, false)) {
                 DedupeOperator operator = (DedupeOperator) harness.getOperator();
-                assertThat(operator.rememberedKeys()).as("restores without the parameter").isEqualTo(1);
+                assertThat(operator.rememberedKeys())
+                        .as("restores without the parameter")
+                        .isEqualTo(1);
                 send(harness, reading("evt-1").at("2026-11-01T10:00:00Z").build());
                 assertThat(harness.extractOutputValues()).isEmpty();
             }
@@ -111,15 +112,23 @@ class DedupeLayoutTest {
                 .rootCause()
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("layout v1")
-                .hasMessageContaining("-D pipeline.global-job-parameters=flowbundle.dedupe.drop-v1-state:true")
+                .hasMessageContaining(
+                        "-D pipeline.global-job-parameters=flowbundle.dedupe.drop-v1-state:true")
                 .hasMessageContaining("3600000 ms")
                 .hasMessageNotContaining("\n");
     }
 
     /** A savepoint of three keys in layout v1: its heap tables, or its RocksDB entries. */
-    private static OperatorSubtaskState v1Savepoint(StateBackend backend, boolean tables) throws Exception {
-        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new V1Writer(tables), DedupeOperator.buckets(), Types.INT, MAX_PARALLELISM, 1, 0)) {
+    private static OperatorSubtaskState v1Savepoint(StateBackend backend, boolean tables)
+            throws Exception {
+        try (var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new V1Writer(tables),
+                        DedupeOperator.buckets(),
+                        Types.INT,
+                        MAX_PARALLELISM,
+                        1,
+                        0)) {
             harness.setStateBackend(backend);
             harness.setup(new RowDataSerializer(Fingerprinted.type(SensorRows.PIPELINE_TYPE)));
             harness.open();
@@ -134,24 +143,31 @@ class DedupeLayoutTest {
     }
 
     /** A canonical savepoint: what any state backend restores. */
-    private static OperatorSubtaskState savepoint(KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness,
-            long id) throws Exception {
-        return harness.snapshotWithLocalState(id, id, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+    private static OperatorSubtaskState savepoint(
+            KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness, long id)
+            throws Exception {
+        return harness.snapshotWithLocalState(
+                        id, id, SavepointType.savepoint(SavepointFormatType.CANONICAL))
                 .getJobManagerOwnedState();
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> dedupe(
-            StateBackend backend, OperatorSubtaskState restoreFrom, boolean dropV1) throws Exception {
+            StateBackend backend, OperatorSubtaskState restoreFrom, boolean dropV1)
+            throws Exception {
         DedupeOperator operator =
-                new DedupeOperator(SensorRows.PIPELINE_TYPE.getFieldCount(), new EventTime(SensorRows.TIMESTAMP, 3),
+                new DedupeOperator(
+                        SensorRows.PIPELINE_TYPE.getFieldCount(),
+                        new EventTime(SensorRows.TIMESTAMP, 3),
                         RETENTION);
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                operator, DedupeOperator.buckets(), Types.INT, MAX_PARALLELISM, 1, 0);
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        operator, DedupeOperator.buckets(), Types.INT, MAX_PARALLELISM, 1, 0);
         harness.setStateBackend(backend);
         harness.setup(new RowDataSerializer(SensorRows.PIPELINE_TYPE));
         if (dropV1) {
             harness.getExecutionConfig()
-                    .setGlobalJobParameters(Configuration.fromMap(Map.of(DedupeLayout.DROP_V1, "true")));
+                    .setGlobalJobParameters(
+                            Configuration.fromMap(Map.of(DedupeLayout.DROP_V1, "true")));
         }
         try {
             if (restoreFrom != null) {
@@ -165,18 +181,21 @@ class DedupeLayoutTest {
         return harness;
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness,
-            GenericRowData row) throws Exception {
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness,
+            GenericRowData row)
+            throws Exception {
         long[] print = new long[2];
         DedupeOperatorTest.KEY.fingerprint(row, print);
-        harness.processElement(new JoinedRowData(GenericRowData.of(print[0], print[1]), row),
+        harness.processElement(
+                new JoinedRowData(GenericRowData.of(print[0], print[1]), row),
                 row.getTimestamp(SensorRows.TIMESTAMP, 3).getMillisecond());
     }
 
     /**
      * Stores fingerprinted records' keys as the version 1 operator did: slot = first half with the
-     * bucket in its low bits, under the bucket; the expiry lists (RocksDB) or the table (heap) under
-     * the key group's first bucket.
+     * bucket in its low bits, under the bucket; the expiry lists (RocksDB) or the table (heap)
+     * under the key group's first bucket.
      */
     private static final class V1Writer extends AbstractStreamOperator<RowData>
             implements OneInputStreamOperator<RowData, RowData> {
@@ -198,9 +217,13 @@ class DedupeLayoutTest {
             Integer first = DedupeOperator.representatives(MAX_PARALLELISM)[bucket];
             if (tables) {
                 backend.setCurrentKey(first);
-                ValueState<long[]> table = backend.getPartitionedState(
-                        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                        new ValueStateDescriptor<>(DedupeLayout.V1_TABLES, LongPrimitiveArraySerializer.INSTANCE));
+                ValueState<long[]> table =
+                        backend.getPartitionedState(
+                                VoidNamespace.INSTANCE,
+                                VoidNamespaceSerializer.INSTANCE,
+                                new ValueStateDescriptor<>(
+                                        DedupeLayout.V1_TABLES,
+                                        LongPrimitiveArraySerializer.INSTANCE));
                 long[] triples = table.value() == null ? new long[0] : table.value();
                 long[] more = Arrays.copyOf(triples, triples.length + 3);
                 more[triples.length] = slot;
@@ -208,11 +231,15 @@ class DedupeLayoutTest {
                 more[triples.length + 2] = expiry;
                 table.update(more);
             } else {
-                backend.<Long, ValueState<Long>>getPartitionedState(slot, LongSerializer.INSTANCE,
+                backend.<Long, ValueState<Long>>getPartitionedState(
+                                slot,
+                                LongSerializer.INSTANCE,
                                 new ValueStateDescriptor<>(DedupeLayout.V1_SEEN, Types.LONG))
                         .update(low);
                 backend.setCurrentKey(first);
-                backend.getPartitionedState(expiry, LongSerializer.INSTANCE,
+                backend.getPartitionedState(
+                                expiry,
+                                LongSerializer.INSTANCE,
                                 new ListStateDescriptor<>(DedupeLayout.V1_EXPIRING, Types.LONG))
                         .add(slot);
             }

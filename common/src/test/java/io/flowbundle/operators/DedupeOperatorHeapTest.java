@@ -36,7 +36,8 @@ class DedupeOperatorHeapTest extends DedupeOperatorTest {
         assertThat(remembered()).isEqualTo(2_000);
         assertThat(harness.numKeyedStateEntries()).as("in memory until a checkpoint").isZero();
         snapshot();
-        assertThat(harness.numKeyedStateEntries()).as("2,000 keys over all 128 key groups: an entry per group")
+        assertThat(harness.numKeyedStateEntries())
+                .as("2,000 keys over all 128 key groups: an entry per group")
                 .isEqualTo(MAX_PARALLELISM);
         assertThat(harness.numEventTimeTimers()).isZero();
 
@@ -44,7 +45,9 @@ class DedupeOperatorHeapTest extends DedupeOperatorTest {
         assertThat(remembered()).isEqualTo(2_000);
         watermark("2026-11-01T11:07:30Z");
         assertThat(remembered()).isZero();
-        assertThat(harness.numKeyedStateEntries()).as("cleared at the next checkpoint").isEqualTo(MAX_PARALLELISM);
+        assertThat(harness.numKeyedStateEntries())
+                .as("cleared at the next checkpoint")
+                .isEqualTo(MAX_PARALLELISM);
         assertForgotten();
     }
 }

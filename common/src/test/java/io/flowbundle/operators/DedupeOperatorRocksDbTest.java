@@ -9,7 +9,10 @@ import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.junit.jupiter.api.Test;
 
-/** The dedupe operator on RocksDB: keys as state entries, expiry lists per key group ({@link DedupeSlots}). */
+/**
+ * The dedupe operator on RocksDB: keys as state entries, expiry lists per key group ({@link
+ * DedupeSlots}).
+ */
 class DedupeOperatorRocksDbTest extends DedupeOperatorTest {
 
     @Override
@@ -39,9 +42,12 @@ class DedupeOperatorRocksDbTest extends DedupeOperatorTest {
         }
 
         assertThat(remembered()).isEqualTo(2_000);
-        assertThat(slots().expiryLists()).as("appends are held in memory until a checkpoint").isZero();
+        assertThat(slots().expiryLists())
+                .as("appends are held in memory until a checkpoint")
+                .isZero();
         snapshot();
-        assertThat(slots().expiryLists()).as("2,000 keys over all 128 key groups: a list per group")
+        assertThat(slots().expiryLists())
+                .as("2,000 keys over all 128 key groups: a list per group")
                 .isEqualTo(MAX_PARALLELISM);
         assertThat(harness.numEventTimeTimers()).isZero();
 
@@ -64,7 +70,8 @@ class DedupeOperatorRocksDbTest extends DedupeOperatorTest {
         assertThat(outputIds()).containsExactly("evt-3");
         assertThat(remembered()).isEqualTo(3);
         snapshot();
-        assertThat(slots().expiryLists()).as("the key groups of evt-1 and evt-3 due at 11:00, of evt-2 at 11:45")
+        assertThat(slots().expiryLists())
+                .as("the key groups of evt-1 and evt-3 due at 11:00, of evt-2 at 11:45")
                 .isEqualTo(keyGroupsOf("evt-1", "evt-3") + 1);
 
         watermark("2026-11-01T11:00:00Z");
@@ -74,7 +81,8 @@ class DedupeOperatorRocksDbTest extends DedupeOperatorTest {
     }
 
     @Test
-    void newKeysStayInMemoryUntilACheckpointAndThoseThatExpireFirstAreNeverWritten() throws Exception {
+    void newKeysStayInMemoryUntilACheckpointAndThoseThatExpireFirstAreNeverWritten()
+            throws Exception {
         send("evt-1", "2026-11-01T10:00:00Z");
         send("evt-2", "2026-11-01T10:40:00Z");
         assertThat(slots().heldKeys()).isEqualTo(2);
@@ -82,7 +90,9 @@ class DedupeOperatorRocksDbTest extends DedupeOperatorTest {
         watermark("2026-11-01T11:00:00Z");
         assertThat(slots().heldKeys()).as("evt-1 expired in memory").isEqualTo(1);
         send("evt-2", "2026-11-01T10:40:00Z");
-        assertThat(outputIds()).as("a held key is a duplicate like any").containsExactly("evt-1", "evt-2");
+        assertThat(outputIds())
+                .as("a held key is a duplicate like any")
+                .containsExactly("evt-1", "evt-2");
         assertThat(slots().expiryLists()).isZero();
         snapshot();
         assertThat(slots().heldKeys()).isZero();
@@ -123,7 +133,9 @@ class DedupeOperatorRocksDbTest extends DedupeOperatorTest {
             send("evt-" + i, "2026-11-01T10:00:00Z");
         }
 
-        assertThat(slots().heldKeys()).as("two writes of ten held keys, no checkpoint").isEqualTo(5);
+        assertThat(slots().heldKeys())
+                .as("two writes of ten held keys, no checkpoint")
+                .isEqualTo(5);
         assertThat(slots().expiryLists()).isPositive();
         OperatorSubtaskState snapshot = snapshot();
         harness.close();

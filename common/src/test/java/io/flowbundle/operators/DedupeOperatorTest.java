@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flowbundle.testing.HarnessAccumulators;
 import io.flowbundle.testing.SensorRows;
 import io.flowbundle.testing.Times;
-
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -24,20 +26,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 /**
- * What the dedupe operator does whatever its state layout: {@link DedupeOperatorHeapTest} runs these
- * with the heap backend ({@link DedupeTables}), {@link DedupeOperatorRocksDbTest} with RocksDB
- * ({@link DedupeSlots}), each with tests of its own layout.
+ * What the dedupe operator does whatever its state layout: {@link DedupeOperatorHeapTest} runs
+ * these with the heap backend ({@link DedupeTables}), {@link DedupeOperatorRocksDbTest} with
+ * RocksDB ({@link DedupeSlots}), each with tests of its own layout.
  */
 abstract class DedupeOperatorTest {
 
     private static final Duration RETENTION = Duration.ofHours(1);
+
     /** Flink's default max parallelism for small jobs: 128 key groups. */
     static final int MAX_PARALLELISM = 128;
+
     static final DedupeKey KEY = new DedupeKey(SensorRows.PIPELINE_TYPE, List.of("id"));
 
     /** How the test fingerprints a row before sending it (the pipeline: {@link Fingerprinted}). */
@@ -57,7 +57,9 @@ abstract class DedupeOperatorTest {
     /** The state backend of the other layout. */
     abstract StateBackend otherBackend();
 
-    /** Asserts that the keyed state holds nothing once a checkpoint has written what memory held. */
+    /**
+     * Asserts that the keyed state holds nothing once a checkpoint has written what memory held.
+     */
     abstract void assertStateIsEmpty() throws Exception;
 
     @BeforeEach
@@ -87,7 +89,11 @@ abstract class DedupeOperatorTest {
     }
 
     private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harnessFor(
-            Printer fingerprint, OperatorSubtaskState restoreFrom, StateBackend backend, int parallelism, int subtask)
+            Printer fingerprint,
+            OperatorSubtaskState restoreFrom,
+            StateBackend backend,
+            int parallelism,
+            int subtask)
             throws Exception {
         printer = fingerprint;
         operator =
@@ -98,7 +104,12 @@ abstract class DedupeOperatorTest {
                         maxHeldKeys);
         KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        operator, DedupeOperator.buckets(), Types.INT, MAX_PARALLELISM, parallelism, subtask);
+                        operator,
+                        DedupeOperator.buckets(),
+                        Types.INT,
+                        MAX_PARALLELISM,
+                        parallelism,
+                        subtask);
         // before setup(), which creates the state backend
         harness.setStateBackend(backend != null ? backend : backend());
         // the operator passes on a reused view of the carried columns: keep copies of the output
@@ -119,7 +130,8 @@ abstract class DedupeOperatorTest {
         long[] print = new long[2];
         printer.print(row, print);
         RowData fingerprinted = new JoinedRowData(GenericRowData.of(print[0], print[1]), row);
-        harness.processElement(fingerprinted, row.getTimestamp(SensorRows.TIMESTAMP, 3).getMillisecond());
+        harness.processElement(
+                fingerprinted, row.getTimestamp(SensorRows.TIMESTAMP, 3).getMillisecond());
     }
 
     void watermark(String iso) throws Exception {
@@ -142,7 +154,9 @@ abstract class DedupeOperatorTest {
     /** A canonical savepoint: what any state backend restores. */
     OperatorSubtaskState savepoint() throws Exception {
         return harness.snapshotWithLocalState(
-                        ++checkpoint, checkpoint, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                        ++checkpoint,
+                        checkpoint,
+                        SavepointType.savepoint(SavepointFormatType.CANONICAL))
                 .getJobManagerOwnedState();
     }
 
@@ -156,7 +170,8 @@ abstract class DedupeOperatorTest {
 
     @Test
     void keepsTheFirstCopyOfEachKeyAndCountsTheDuplicates() throws Exception {
-        GenericRowData first = reading("evt-1").at("2026-11-01T10:00:00Z").temperature(21.0).build();
+        GenericRowData first =
+                reading("evt-1").at("2026-11-01T10:00:00Z").temperature(21.0).build();
         send(first);
         send("evt-2", "2026-11-01T10:00:05Z");
         send(reading("evt-1").at("2026-11-01T10:00:00Z").temperature(21.0).build());
@@ -164,7 +179,9 @@ abstract class DedupeOperatorTest {
 
         assertThat(outputIds()).containsExactly("evt-1", "evt-2");
         RowData kept = harness.extractOutputValues().get(0);
-        assertThat(kept.getArity()).as("the carried columns, without the fingerprint").isEqualTo(first.getArity());
+        assertThat(kept.getArity())
+                .as("the carried columns, without the fingerprint")
+                .isEqualTo(first.getArity());
         assertThat(kept.getDouble(SensorRows.TEMPERATURE)).as("the first copy").isEqualTo(21.0);
         assertThat(HarnessAccumulators.count(harness, "dedupe.in")).isEqualTo(4);
         assertThat(HarnessAccumulators.count(harness, "dedupe.out")).isEqualTo(2);
@@ -187,7 +204,9 @@ abstract class DedupeOperatorTest {
         watermark("2026-11-01T10:59:59.999Z");
         send("evt-1", "2026-11-01T10:00:00Z");
 
-        assertThat(outputIds()).as("still remembered just before the horizon").containsExactly("evt-1");
+        assertThat(outputIds())
+                .as("still remembered just before the horizon")
+                .containsExactly("evt-1");
         assertThat(remembered()).isEqualTo(1);
 
         watermark("2026-11-01T11:00:00Z");
@@ -214,8 +233,15 @@ abstract class DedupeOperatorTest {
         watermark("2026-11-01T11:00:00Z");
 
         assertThat(harness.getOutput())
-                .filteredOn(element -> element instanceof org.apache.flink.streaming.api.watermark.Watermark)
-                .extracting(element -> ((org.apache.flink.streaming.api.watermark.Watermark) element).getTimestamp())
+                .filteredOn(
+                        element ->
+                                element
+                                        instanceof
+                                        org.apache.flink.streaming.api.watermark.Watermark)
+                .extracting(
+                        element ->
+                                ((org.apache.flink.streaming.api.watermark.Watermark) element)
+                                        .getTimestamp())
                 .containsExactly(Times.millis("2026-11-01T11:00:00Z"));
     }
 
@@ -300,7 +326,8 @@ abstract class DedupeOperatorTest {
                 .containsEntry("dedupe.in", 5L)
                 .containsEntry("dedupe.out", 3L)
                 .containsEntry("dedupe.duplicates", 2L);
-        assertThat(counts.get("dedupe.in")).isEqualTo(counts.get("dedupe.out") + counts.get("dedupe.duplicates"));
+        assertThat(counts.get("dedupe.in"))
+                .isEqualTo(counts.get("dedupe.out") + counts.get("dedupe.duplicates"));
     }
 
     private KeyedOneInputStreamOperatorTestHarness<Integer, RowData, RowData> restoredHarness(
@@ -323,7 +350,8 @@ abstract class DedupeOperatorTest {
         for (String id : List.of("evt-1", "evt-2", "evt-3")) {
             send(reading(id).at("2026-11-01T11:30:00Z").build());
         }
-        assertThat(outputIds()).containsExactly("evt-1", "evt-2", "evt-3", "evt-1", "evt-2", "evt-3");
+        assertThat(outputIds())
+                .containsExactly("evt-1", "evt-2", "evt-3", "evt-1", "evt-2", "evt-3");
     }
 
     @Test
@@ -367,7 +395,9 @@ abstract class DedupeOperatorTest {
         send(reading("evt-5").at("2026-11-01T10:00:00Z").build());
         assertThat(outputIds()).containsExactly("evt-5");
         watermark("2026-11-01T11:00:00Z");
-        assertThat(remembered()).as("evt-4 is due at 11:45, with its expiry time kept").isEqualTo(1);
+        assertThat(remembered())
+                .as("evt-4 is due at 11:45, with its expiry time kept")
+                .isEqualTo(1);
         watermark("2026-11-01T11:45:00Z");
         assertForgotten();
     }
@@ -386,10 +416,14 @@ abstract class DedupeOperatorTest {
         assertThat(new java.util.HashSet<>(List.of(representative))).hasSize(MAX_PARALLELISM);
         for (int bucket = 0; bucket < DedupeOperator.BUCKETS; bucket++) {
             int group = KeyGroupRangeAssignment.assignToKeyGroup(bucket, MAX_PARALLELISM);
-            assertThat(KeyGroupRangeAssignment.assignToKeyGroup(representative[bucket], MAX_PARALLELISM)).isEqualTo(group);
+            assertThat(
+                            KeyGroupRangeAssignment.assignToKeyGroup(
+                                    representative[bucket], MAX_PARALLELISM))
+                    .isEqualTo(group);
             assertThat(representative[bucket]).isLessThanOrEqualTo(bucket);
             for (int before = 0; before < representative[bucket]; before++) {
-                assertThat(KeyGroupRangeAssignment.assignToKeyGroup(before, MAX_PARALLELISM)).isNotEqualTo(group);
+                assertThat(KeyGroupRangeAssignment.assignToKeyGroup(before, MAX_PARALLELISM))
+                        .isNotEqualTo(group);
             }
         }
     }
@@ -407,7 +441,8 @@ abstract class DedupeOperatorTest {
         long remembered = 0;
         for (int subtask = 0; subtask < 2; subtask++) {
             OperatorSubtaskState share =
-                    AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask);
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            snapshot, MAX_PARALLELISM, 1, 2, subtask);
             harness = harnessFor(KEY::fingerprint, share, null, 2, subtask);
             long mine = remembered();
             remembered += mine;
@@ -417,9 +452,13 @@ abstract class DedupeOperatorTest {
                     send(id, "2026-11-01T10:00:00Z");
                 }
             }
-            assertThat(harness.extractOutputValues()).as("subtask %d lets no known key through", subtask).isEmpty();
+            assertThat(harness.extractOutputValues())
+                    .as("subtask %d lets no known key through", subtask)
+                    .isEmpty();
             watermark("2026-11-01T11:00:00Z");
-            assertThat(remembered()).as("subtask %d forgets the 10:00 keys", subtask).isLessThan(mine);
+            assertThat(remembered())
+                    .as("subtask %d forgets the 10:00 keys", subtask)
+                    .isLessThan(mine);
             watermark("2026-11-01T11:45:00Z");
             assertForgotten();
             harness.close();
@@ -431,7 +470,8 @@ abstract class DedupeOperatorTest {
     /** Whether subtask {@code subtask} of two owns the key group of {@code id}'s bucket. */
     private static boolean owns(int subtask, String id) {
         int group = KeyGroupRangeAssignment.assignToKeyGroup(bucketOf(id), MAX_PARALLELISM);
-        return KeyGroupRangeAssignment.computeOperatorIndexForKeyGroup(MAX_PARALLELISM, 2, group) == subtask;
+        return KeyGroupRangeAssignment.computeOperatorIndexForKeyGroup(MAX_PARALLELISM, 2, group)
+                == subtask;
     }
 
     private static int bucketOf(String id) {

@@ -3,11 +3,10 @@ package io.flowbundle.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class ExpiringKeysTest {
 
@@ -71,7 +70,8 @@ class ExpiringKeysTest {
         for (int round = 0; round < 200; round++) {
             int adds = random.nextInt(2_000);
             for (int i = 0; i < adds; i++) {
-                // few distinct probe starts, so runs are long and keys repeat (one second half a slot:
+                // few distinct probe starts, so runs are long and keys repeat (one second half a
+                // slot:
                 // keys that share a slot are the other test's business)
                 long slot = (long) random.nextInt(300) << 12 | random.nextInt(4096);
                 Key key = new Key(slot, slot * 31);
@@ -89,7 +89,11 @@ class ExpiringKeysTest {
             assertThat(keys.expire(now)).isEqualTo(expected);
             assertThat(keys.size()).isEqualTo(oracle.size());
             assertThat(keys.nextExpiry())
-                    .isEqualTo(oracle.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
+                    .isEqualTo(
+                            oracle.values().stream()
+                                    .mapToLong(Long::longValue)
+                                    .min()
+                                    .orElse(Long.MAX_VALUE));
         }
         // every remembered key is still found, and nothing else is
         for (Map.Entry<Key, Long> entry : oracle.entrySet()) {

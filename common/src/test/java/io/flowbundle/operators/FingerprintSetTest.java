@@ -2,9 +2,8 @@ package io.flowbundle.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class FingerprintSetTest {
 
@@ -62,9 +61,14 @@ class FingerprintSetTest {
             }
             batched.addAll(highs, lows, count, added);
             for (int i = 0; i < count; i++) {
-                assertThat(added[i]).as("batch %d, fingerprint %d", batch, i).isEqualTo(oneByOne.add(highs[i], lows[i]));
+                assertThat(added[i])
+                        .as("batch %d, fingerprint %d", batch, i)
+                        .isEqualTo(oneByOne.add(highs[i], lows[i]));
             }
         }
-        assertThat(batched.size()).isEqualTo(oneByOne.size()).as("several growths").isGreaterThan(50_000);
+        assertThat(batched.size())
+                .isEqualTo(oneByOne.size())
+                .as("several growths")
+                .isGreaterThan(50_000);
     }
 }

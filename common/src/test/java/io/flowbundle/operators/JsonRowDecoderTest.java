@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.flowbundle.contract.Violation;
 import io.flowbundle.testing.SensorRows;
 import io.flowbundle.testing.Times;
-
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.TimestampData;
@@ -22,13 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 class JsonRowDecoderTest {
 
@@ -76,9 +74,12 @@ class JsonRowDecoderTest {
 
     @Test
     void stringsAreUtf8WhateverTheirCharacters() throws Exception {
-        RowData row = decode("{\"id\": \"evt-1\", \"device_id\": \"Z\u00fcrich \u2603 \\u00e9 \\\"q\\\"\"}");
+        RowData row =
+                decode(
+                        "{\"id\": \"evt-1\", \"device_id\": \"Z\u00fcrich \u2603 \\u00e9 \\\"q\\\"\"}");
 
-        assertThat(row.getString(SensorRows.TYPE.getFieldIndex("id")).toString()).isEqualTo("evt-1");
+        assertThat(row.getString(SensorRows.TYPE.getFieldIndex("id")).toString())
+                .isEqualTo("evt-1");
         assertThat(row.getString(SensorRows.TYPE.getFieldIndex("device_id")).toBytes())
                 .isEqualTo("Z\u00fcrich \u2603 \u00e9 \"q\"".getBytes(StandardCharsets.UTF_8));
     }
@@ -88,9 +89,20 @@ class JsonRowDecoderTest {
         JsonRowEncoder encoder = new JsonRowEncoder(SensorRows.TYPE);
         GenericRowData[] rows = {
             reading("evt-1").at("2026-11-01T10:01:30Z").build(),
-            reading("evt-2").at("2026-11-01T23:59:59.999Z").temperature(-50.0).humidity(100.0).build(),
-            reading("evt-3").at("1969-12-31T23:59:59.123456Z").noLocation().temperature(null).build(),
-            reading("evt-4").at("2026-11-01T10:00:00.000001Z").location("Büro \"Nord\" ☃", null).build(),
+            reading("evt-2")
+                    .at("2026-11-01T23:59:59.999Z")
+                    .temperature(-50.0)
+                    .humidity(100.0)
+                    .build(),
+            reading("evt-3")
+                    .at("1969-12-31T23:59:59.123456Z")
+                    .noLocation()
+                    .temperature(null)
+                    .build(),
+            reading("evt-4")
+                    .at("2026-11-01T10:00:00.000001Z")
+                    .location("Büro \"Nord\" ☃", null)
+                    .build(),
             reading("evt-5").noTimestamp().noDevice().type("heartbeat").humidity(null).build()
         };
 
@@ -125,15 +137,25 @@ class JsonRowDecoderTest {
                          "type": "reading", "temperature_c": 21.5, "id": "evt-1"}
                         """);
 
-        assertThat(reversed).as("the last of a repeated field wins").isEqualTo(decode(NESTED_SENSOR_JSON));
+        assertThat(reversed)
+                .as("the last of a repeated field wins")
+                .isEqualTo(decode(NESTED_SENSOR_JSON));
     }
 
     @Test
     void missingAndNullFieldsAreNull() throws Exception {
-        RowData row = decode("{\"id\": \"evt-1\", \"device_id\": null, \"location\": {\"room\": \"room-1\"}}");
+        RowData row =
+                decode(
+                        "{\"id\": \"evt-1\", \"device_id\": null, \"location\": {\"room\": \"room-1\"}}");
 
-        for (int i : new int[] {SensorRows.TYPE_FIELD, SensorRows.TIMESTAMP, SensorRows.DEVICE_ID,
-                SensorRows.TEMPERATURE, SensorRows.HUMIDITY}) {
+        for (int i :
+                new int[] {
+                    SensorRows.TYPE_FIELD,
+                    SensorRows.TIMESTAMP,
+                    SensorRows.DEVICE_ID,
+                    SensorRows.TEMPERATURE,
+                    SensorRows.HUMIDITY
+                }) {
             assertThat(row.isNullAt(i)).as("field %d is null", i).isTrue();
         }
         RowData location = row.getRow(SensorRows.LOCATION, 2);
@@ -158,7 +180,8 @@ class JsonRowDecoderTest {
 
         assertThat(violation.rule()).isEqualTo(Violation.TYPE);
         assertThat(violation.column()).isEqualTo("location.room");
-        assertThat(violation.message()).isEqualTo("location.room: expected a string, got a number (5)");
+        assertThat(violation.message())
+                .isEqualTo("location.room: expected a string, got a number (5)");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -187,7 +210,12 @@ class JsonRowDecoderTest {
         JsonRowDecoder decoder =
                 new JsonRowDecoder(
                         RowType.of(
-                                new LogicalType[] {new IntType(), new BigIntType(), new BooleanType(), new DateType()},
+                                new LogicalType[] {
+                                    new IntType(),
+                                    new BigIntType(),
+                                    new BooleanType(),
+                                    new DateType()
+                                },
                                 new String[] {"floor", "readings", "active", "day"}));
 
         RowData row =
@@ -198,14 +226,19 @@ class JsonRowDecoderTest {
         assertThat(row)
                 .isEqualTo(
                         GenericRowData.of(
-                                -2, 9_000_000_000L, true, (int) LocalDate.of(2028, 2, 29).toEpochDay()));
+                                -2,
+                                9_000_000_000L,
+                                true,
+                                (int) LocalDate.of(2028, 2, 29).toEpochDay()));
         assertThat(rejectionOf(decoder, "{\"floor\": 3000000000}").message())
-                .isEqualTo("floor: expected a whole number within int range, got a number (3000000000)");
+                .isEqualTo(
+                        "floor: expected a whole number within int range, got a number (3000000000)");
         assertThat(rejectionOf(decoder, "{\"floor\": 2.5}").ruleId()).isEqualTo("type:floor");
         assertThat(rejectionOf(decoder, "{\"readings\": 99999999999999999999}").ruleId())
                 .isEqualTo("type:readings");
         assertThat(rejectionOf(decoder, "{\"readings\": 1.0}").ruleId()).isEqualTo("type:readings");
-        assertThat(rejectionOf(decoder, "{\"active\": \"true\"}").ruleId()).isEqualTo("type:active");
+        assertThat(rejectionOf(decoder, "{\"active\": \"true\"}").ruleId())
+                .isEqualTo("type:active");
         assertThat(rejectionOf(decoder, "{\"day\": 20261101}").ruleId()).isEqualTo("type:day");
         assertThat(rejectionOf(decoder, "{\"day\": \"2026-02-29\"}").message())
                 .isEqualTo("day: '2026-02-29' is not a date (YYYY-MM-DD)");
@@ -213,17 +246,22 @@ class JsonRowDecoderTest {
 
     @Test
     void malformedJsonNamesLineAndColumn() {
-        Violation violation = rejectionOf("{\"id\": \"evt-1\",\n \"location\": {\"room\": \"r\",,\n \"x\": 1}}");
+        Violation violation =
+                rejectionOf("{\"id\": \"evt-1\",\n \"location\": {\"room\": \"r\",,\n \"x\": 1}}");
 
         assertThat(violation.rule()).isEqualTo(Violation.PARSE);
         assertThat(violation.column()).isNull();
         assertThat(violation.ruleId()).isEqualTo("parse");
-        assertThat(violation.message()).startsWith("not valid JSON: ").contains("at line 2, column ");
+        assertThat(violation.message())
+                .startsWith("not valid JSON: ")
+                .contains("at line 2, column ");
     }
 
     @Test
     void truncatedJson() {
-        Violation violation = rejectionOf("{\"id\": \"evt-1\", \"timestamp\": \"2026-11-01T10:00:00Z\", \"device_id\": ");
+        Violation violation =
+                rejectionOf(
+                        "{\"id\": \"evt-1\", \"timestamp\": \"2026-11-01T10:00:00Z\", \"device_id\": ");
 
         assertThat(violation.rule()).isEqualTo(Violation.PARSE);
         assertThat(violation.message()).contains("end-of-input").contains("at line 1, column ");
@@ -237,7 +275,8 @@ class JsonRowDecoderTest {
         assertThat(garbage.rule()).isEqualTo(Violation.PARSE);
         assertThat(garbage.message()).contains("'oops'").contains("at line 1, column ");
         assertThat(secondObject.rule()).isEqualTo(Violation.PARSE);
-        assertThat(secondObject.message()).startsWith("unexpected content after the JSON object at column ");
+        assertThat(secondObject.message())
+                .startsWith("unexpected content after the JSON object at column ");
     }
 
     @Test
@@ -247,7 +286,8 @@ class JsonRowDecoderTest {
 
     @Test
     void emptyInput() {
-        DecodeException nullBytes = catchThrowableOfType(DecodeException.class, () -> sensors.decode(null));
+        DecodeException nullBytes =
+                catchThrowableOfType(DecodeException.class, () -> sensors.decode(null));
         Violation empty = rejectionOf("");
         Violation blank = rejectionOf("  \n ");
 
@@ -261,7 +301,13 @@ class JsonRowDecoderTest {
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
-            value = {"[{\"id\": \"evt-1\"}] | an array", "\"evt-1\" | a string", "42 | a number (42)", "null | null", "true | a boolean"})
+            value = {
+                "[{\"id\": \"evt-1\"}] | an array",
+                "\"evt-1\" | a string",
+                "42 | a number (42)",
+                "null | null",
+                "true | a boolean"
+            })
     void topLevelMustBeAnObject(String json, String got) {
         Violation violation = rejectionOf(json);
 
@@ -274,7 +320,21 @@ class JsonRowDecoderTest {
         DecodeException e =
                 catchThrowableOfType(
                         DecodeException.class,
-                        () -> sensors.decode(new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}));
+                        () ->
+                                sensors.decode(
+                                        new byte[] {
+                                            '{',
+                                            '"',
+                                            'i',
+                                            'd',
+                                            '"',
+                                            ':',
+                                            '"',
+                                            (byte) 0xC3,
+                                            (byte) 0x28,
+                                            '"',
+                                            '}'
+                                        }));
 
         assertThat(e.violation().rule()).isEqualTo(Violation.PARSE);
     }
@@ -318,7 +378,12 @@ class JsonRowDecoderTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(
-            strings = {"2026-11-01 10:15:30Z", "2026-11-01 10:15:30.25+01:00", "2026-11-01T10:15:30", "2026-11-01 10:15:30.123456"})
+            strings = {
+                "2026-11-01 10:15:30Z",
+                "2026-11-01 10:15:30.25+01:00",
+                "2026-11-01T10:15:30",
+                "2026-11-01 10:15:30.123456"
+            })
     void timestampsWithASpaceOrWithoutAZoneAreUtc(String text) throws Exception {
         String iso = text.replace(' ', 'T');
         Instant expected =
@@ -334,8 +399,10 @@ class JsonRowDecoderTest {
         RowData row = decode("{\"timestamp\": " + Times.millis("2026-11-01T10:01:30.250Z") + "}");
         RowData beforeEpoch = decode("{\"timestamp\": -1500}");
 
-        assertThat(row.getTimestamp(SensorRows.TIMESTAMP, 6)).isEqualTo(Times.at("2026-11-01T10:01:30.250Z"));
-        assertThat(beforeEpoch.getTimestamp(SensorRows.TIMESTAMP, 6)).isEqualTo(Times.at("1969-12-31T23:59:58.500Z"));
+        assertThat(row.getTimestamp(SensorRows.TIMESTAMP, 6))
+                .isEqualTo(Times.at("2026-11-01T10:01:30.250Z"));
+        assertThat(beforeEpoch.getTimestamp(SensorRows.TIMESTAMP, 6))
+                .isEqualTo(Times.at("1969-12-31T23:59:58.500Z"));
     }
 
     @ParameterizedTest(name = "[{index}] '{0}'")
@@ -364,7 +431,10 @@ class JsonRowDecoderTest {
         assertThat(violation.rule()).isEqualTo(Violation.TYPE);
         assertThat(violation.column()).isEqualTo("timestamp");
         assertThat(violation.message())
-                .isEqualTo("timestamp: '" + text + "' is not an ISO-8601 timestamp (e.g. 2026-11-01T10:15:30Z)");
+                .isEqualTo(
+                        "timestamp: '"
+                                + text
+                                + "' is not an ISO-8601 timestamp (e.g. 2026-11-01T10:15:30Z)");
     }
 
     @Test
@@ -384,12 +454,21 @@ class JsonRowDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"9223372036854776", "-9223372036854776", "9223372036854775807", "99999999999999999999", "-99999999999999999999"})
+    @ValueSource(
+            strings = {
+                "9223372036854776",
+                "-9223372036854776",
+                "9223372036854775807",
+                "99999999999999999999",
+                "-99999999999999999999"
+            })
     void epochNumbersThatDoNotFitMicrosecondsAreOneLineTypeViolations(String number) {
         Violation violation = rejectionOf("{\"id\": \"evt-1\", \"timestamp\": " + number + "}");
 
         assertThat(violation.ruleId()).isEqualTo("type:timestamp");
-        assertThat(violation.message()).startsWith("timestamp: " + number + " is out of range").doesNotContain("\n");
+        assertThat(violation.message())
+                .startsWith("timestamp: " + number + " is out of range")
+                .doesNotContain("\n");
     }
 
     @Test
@@ -397,9 +476,15 @@ class JsonRowDecoderTest {
         long largest = Long.MAX_VALUE / 1000L;
         long smallest = Long.MIN_VALUE / 1000L;
 
-        assertThat(micros(decode("{\"timestamp\": " + largest + "}").getTimestamp(SensorRows.TIMESTAMP, 6)))
+        assertThat(
+                        micros(
+                                decode("{\"timestamp\": " + largest + "}")
+                                        .getTimestamp(SensorRows.TIMESTAMP, 6)))
                 .isEqualTo(largest * 1000L);
-        assertThat(micros(decode("{\"timestamp\": " + smallest + "}").getTimestamp(SensorRows.TIMESTAMP, 6)))
+        assertThat(
+                        micros(
+                                decode("{\"timestamp\": " + smallest + "}")
+                                        .getTimestamp(SensorRows.TIMESTAMP, 6)))
                 .isEqualTo(smallest * 1000L);
     }
 
@@ -452,7 +537,10 @@ class JsonRowDecoderTest {
     void survivesJavaSerializationLikeAnOperatorField() throws Exception {
         JsonRowDecoder copy = InstantiationUtil.clone(sensors);
 
-        assertThat(SensorRows.idOf(copy.decode("{\"id\": \"evt-9\"}".getBytes(StandardCharsets.UTF_8))))
+        assertThat(
+                        SensorRows.idOf(
+                                copy.decode(
+                                        "{\"id\": \"evt-9\"}".getBytes(StandardCharsets.UTF_8))))
                 .isEqualTo("evt-9");
         assertThat(copy.rowType()).isEqualTo(SensorRows.TYPE);
     }

@@ -3,11 +3,13 @@ package io.flowbundle.operators;
 import static io.flowbundle.testing.SensorRows.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowbundle.testing.SensorRows;
-import io.flowbundle.testing.Times;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowbundle.testing.SensorRows;
+import io.flowbundle.testing.Times;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.BooleanType;
@@ -19,10 +21,6 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
-import java.util.List;
 
 class JsonRowEncoderTest {
 
@@ -56,9 +54,12 @@ class JsonRowEncoderTest {
 
     @Test
     void fieldsAreWrittenInRowOrderAndNullsAreKept() throws Exception {
-        JsonNode json = JSON.readTree(sensors.encode(reading("evt-1").noLocation().noDevice().build()));
+        JsonNode json =
+                JSON.readTree(sensors.encode(reading("evt-1").noLocation().noDevice().build()));
 
-        assertThat(json.fieldNames()).toIterable().containsExactlyElementsOf(SensorRows.TYPE.getFieldNames());
+        assertThat(json.fieldNames())
+                .toIterable()
+                .containsExactlyElementsOf(SensorRows.TYPE.getFieldNames());
         assertThat(json.get("location").isNull()).isTrue();
         assertThat(json.get("device_id").isNull()).isTrue();
     }
@@ -67,7 +68,8 @@ class JsonRowEncoderTest {
     void timestampsUseAsFewFractionDigitsAsExact() throws Exception {
         assertThat(timestampText("2026-11-01T10:01:30Z")).isEqualTo("2026-11-01T10:01:30Z");
         assertThat(timestampText("2026-11-01T10:01:30.5Z")).isEqualTo("2026-11-01T10:01:30.500Z");
-        assertThat(timestampText("2026-11-01T10:01:30.000250Z")).isEqualTo("2026-11-01T10:01:30.000250Z");
+        assertThat(timestampText("2026-11-01T10:01:30.000250Z"))
+                .isEqualTo("2026-11-01T10:01:30.000250Z");
     }
 
     @Test
@@ -75,10 +77,16 @@ class JsonRowEncoderTest {
         RowType type =
                 RowType.of(
                         new LogicalType[] {
-                            new IntType(), new BigIntType(), new BooleanType(), new DateType(),
-                            new TimestampType(3), new LocalZonedTimestampType(6)
+                            new IntType(),
+                            new BigIntType(),
+                            new BooleanType(),
+                            new DateType(),
+                            new TimestampType(3),
+                            new LocalZonedTimestampType(6)
                         },
-                        new String[] {"floor", "readings", "active", "day", "window_start", "seen_at"});
+                        new String[] {
+                            "floor", "readings", "active", "day", "window_start", "seen_at"
+                        });
         JsonRowEncoder encoder = new JsonRowEncoder(type);
 
         JsonNode json =
@@ -106,9 +114,14 @@ class JsonRowEncoderTest {
         JsonNode json =
                 JSON.readTree(
                         sensors.encode(
-                                reading("evt-1").temperature(Double.NaN).humidity(Double.NEGATIVE_INFINITY).build()));
+                                reading("evt-1")
+                                        .temperature(Double.NaN)
+                                        .humidity(Double.NEGATIVE_INFINITY)
+                                        .build()));
         JsonNode hot =
-                JSON.readTree(sensors.encode(reading("evt-2").temperature(Double.POSITIVE_INFINITY).build()));
+                JSON.readTree(
+                        sensors.encode(
+                                reading("evt-2").temperature(Double.POSITIVE_INFINITY).build()));
 
         assertThat(json.get("temperature_c").isTextual()).isTrue();
         assertThat(json.get("temperature_c").asText()).isEqualTo("NaN");
@@ -149,18 +162,25 @@ class JsonRowEncoderTest {
         sensors.encode(reading("warm-up").build());
         JsonRowEncoder copy = InstantiationUtil.clone(sensors);
 
-        assertThat(copy.encodeToString(reading("evt-1").build())).isEqualTo(sensors.encodeToString(reading("evt-1").build()));
+        assertThat(copy.encodeToString(reading("evt-1").build()))
+                .isEqualTo(sensors.encodeToString(reading("evt-1").build()));
     }
 
     @Test
     void encodedRowsAreOneLine() {
         List<GenericRowData> rows =
-                List.of(reading("a").build(), reading("b").noLocation().build(), reading("multi\nline").build());
+                List.of(
+                        reading("a").build(),
+                        reading("b").noLocation().build(),
+                        reading("multi\nline").build());
 
-        assertThat(rows).allSatisfy(row -> assertThat(sensors.encodeToString(row)).doesNotContain("\n"));
+        assertThat(rows)
+                .allSatisfy(row -> assertThat(sensors.encodeToString(row)).doesNotContain("\n"));
     }
 
     private String timestampText(String iso) throws Exception {
-        return JSON.readTree(sensors.encode(reading("evt").at(iso).build())).get("timestamp").asText();
+        return JSON.readTree(sensors.encode(reading("evt").at(iso).build()))
+                .get("timestamp")
+                .asText();
     }
 }

@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowbundle.testing.Times;
-
-import org.apache.flink.table.data.TimestampData;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -20,6 +14,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.flink.table.data.TimestampData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The hand-written parser must agree with {@code java.time} on everything it accepts. Property
@@ -33,6 +31,7 @@ class TimestampsTest {
 
     /** From 1900 to 2200, so the range covers negative epochs and leap years. */
     private static final long MIN_SECOND = Instant.parse("1900-01-01T00:00:00Z").getEpochSecond();
+
     private static final long MAX_SECOND = Instant.parse("2200-01-01T00:00:00Z").getEpochSecond();
 
     @Test
@@ -63,7 +62,9 @@ class TimestampsTest {
         List<String> mismatches = new ArrayList<>();
         for (int i = 0; i < CASES; i++) {
             Instant instant = randomInstant(random);
-            String text = LocalDateTime.ofInstant(instant, ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            String text =
+                    LocalDateTime.ofInstant(instant, ZoneOffset.UTC)
+                            .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
 
             long expected = floorMicros(instant.getEpochSecond(), instant.getNano());
             long actual = Timestamps.parseMicros(text);
@@ -79,12 +80,14 @@ class TimestampsTest {
         Random random = new Random(SEED + 2);
         List<String> mismatches = new ArrayList<>();
         for (int i = 0; i < CASES; i++) {
-            long micros = randomInstant(random).getEpochSecond() * 1_000_000L + random.nextInt(1_000_000);
+            long micros =
+                    randomInstant(random).getEpochSecond() * 1_000_000L + random.nextInt(1_000_000);
             TimestampData timestamp = Timestamps.fromMicros(micros);
             String text = Timestamps.format(timestamp);
             Instant exact =
                     Instant.ofEpochSecond(
-                            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+                            Math.floorDiv(micros, 1_000_000L),
+                            Math.floorMod(micros, 1_000_000L) * 1000L);
 
             if (Timestamps.toMicros(timestamp) != micros
                     || Timestamps.parseMicros(text) != micros
@@ -92,15 +95,21 @@ class TimestampsTest {
                 mismatches.add(micros + " -> " + text);
             }
         }
-        assertThat(mismatches).as("micros that do not survive fromMicros/format/parseMicros").isEmpty();
+        assertThat(mismatches)
+                .as("micros that do not survive fromMicros/format/parseMicros")
+                .isEmpty();
     }
 
     @Test
     void formatUsesZeroThreeOrSixFractionDigits() {
-        assertThat(Timestamps.format(Times.at("2026-11-01T10:01:30Z"))).isEqualTo("2026-11-01T10:01:30Z");
-        assertThat(Timestamps.format(Times.at("2026-11-01T10:01:30.120Z"))).isEqualTo("2026-11-01T10:01:30.120Z");
-        assertThat(Timestamps.format(Times.at("2026-11-01T10:01:30.120400Z"))).isEqualTo("2026-11-01T10:01:30.120400Z");
-        assertThat(Timestamps.format(Times.at("1969-12-31T23:59:59.999999Z"))).isEqualTo("1969-12-31T23:59:59.999999Z");
+        assertThat(Timestamps.format(Times.at("2026-11-01T10:01:30Z")))
+                .isEqualTo("2026-11-01T10:01:30Z");
+        assertThat(Timestamps.format(Times.at("2026-11-01T10:01:30.120Z")))
+                .isEqualTo("2026-11-01T10:01:30.120Z");
+        assertThat(Timestamps.format(Times.at("2026-11-01T10:01:30.120400Z")))
+                .isEqualTo("2026-11-01T10:01:30.120400Z");
+        assertThat(Timestamps.format(Times.at("1969-12-31T23:59:59.999999Z")))
+                .isEqualTo("1969-12-31T23:59:59.999999Z");
     }
 
     @Test
@@ -145,33 +154,60 @@ class TimestampsTest {
                 mismatches.add(text + ": " + ours + " != " + expected);
             }
         }
-        assertThat(rejected).as("the random texts include invalid dates and times").isBetween(cases / 10, cases - cases / 10);
-        assertThat(mismatches).as("texts accepted or rejected differently from java.time").isEmpty();
+        assertThat(rejected)
+                .as("the random texts include invalid dates and times")
+                .isBetween(cases / 10, cases - cases / 10);
+        assertThat(mismatches)
+                .as("texts accepted or rejected differently from java.time")
+                .isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-02-30T00:00:00Z", "2100-02-29T00:00:00Z", "2026-06-31 12:00:00", "2026-11-01T10:15:3Z", "not a time"})
+    @ValueSource(
+            strings = {
+                "2026-02-30T00:00:00Z",
+                "2100-02-29T00:00:00Z",
+                "2026-06-31 12:00:00",
+                "2026-11-01T10:15:3Z",
+                "not a time"
+            })
     void invalidTextThrowsDateTimeParseException(String text) {
-        assertThatThrownBy(() -> Timestamps.parseMicros(text)).isInstanceOf(DateTimeParseException.class);
+        assertThatThrownBy(() -> Timestamps.parseMicros(text))
+                .isInstanceOf(DateTimeParseException.class);
     }
 
     @Test
     void leapDaysOfLeapYearsAreAccepted() {
-        assertThat(Timestamps.parseMicros("2000-02-29T00:00:00Z")).isEqualTo(Times.micros("2000-02-29T00:00:00Z"));
-        assertThat(Timestamps.parseMicros("2028-02-29T12:00:00Z")).isEqualTo(Times.micros("2028-02-29T12:00:00Z"));
+        assertThat(Timestamps.parseMicros("2000-02-29T00:00:00Z"))
+                .isEqualTo(Times.micros("2000-02-29T00:00:00Z"));
+        assertThat(Timestamps.parseMicros("2028-02-29T12:00:00Z"))
+                .isEqualTo(Times.micros("2028-02-29T12:00:00Z"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-11-01T10:00:00+25:00", "2026-11-01T10:00:00+01:75", "2026-11-01T10:00:00-19:00"})
+    @ValueSource(
+            strings = {
+                "2026-11-01T10:00:00+25:00",
+                "2026-11-01T10:00:00+01:75",
+                "2026-11-01T10:00:00-19:00"
+            })
     void offsetsOutOfRangeAreRejected(String text) {
-        assertThatThrownBy(() -> OffsetDateTime.parse(text)).isInstanceOf(DateTimeParseException.class);
-        assertThatThrownBy(() -> Timestamps.parseMicros(text)).isInstanceOf(DateTimeParseException.class);
+        assertThatThrownBy(() -> OffsetDateTime.parse(text))
+                .isInstanceOf(DateTimeParseException.class);
+        assertThatThrownBy(() -> Timestamps.parseMicros(text))
+                .isInstanceOf(DateTimeParseException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-11-01T10:00:00+18:00", "2026-11-01T10:00:00-18:00", "2026-11-01T10:00:00+05:59"})
+    @ValueSource(
+            strings = {
+                "2026-11-01T10:00:00+18:00",
+                "2026-11-01T10:00:00-18:00",
+                "2026-11-01T10:00:00+05:59"
+            })
     void offsetsAtTheEdgeOfTheRangeAreAccepted(String text) {
-        assertThat(Timestamps.parseMicros(text)).isEqualTo(OffsetDateTime.parse(text).toEpochSecond() * 1_000_000L);
+        assertThat(Timestamps.parseMicros(text))
+                .isEqualTo(OffsetDateTime.parse(text).toEpochSecond() * 1_000_000L);
     }
 
     @Test
@@ -183,7 +219,12 @@ class TimestampsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "+300000-01-01T00:00:00"})
+    @ValueSource(
+            strings = {
+                "+999999999-12-31T23:59:59Z",
+                "-999999999-01-01T00:00:00Z",
+                "+300000-01-01T00:00:00"
+            })
     void instantsJavaTimeReadsButMicrosecondsCannotHoldAreRejected(String text) {
         assertThatThrownBy(() -> Timestamps.parseMicros(text))
                 .isInstanceOf(DateTimeParseException.class)
@@ -192,10 +233,13 @@ class TimestampsTest {
 
     @Test
     void yearsBeyondFourDigitsWithinMicrosecondsAreRead() {
-        assertThat(Timestamps.parseMicros("+10000-01-01T00:00:00Z")).isEqualTo(Times.micros("+10000-01-01T00:00:00Z"));
+        assertThat(Timestamps.parseMicros("+10000-01-01T00:00:00Z"))
+                .isEqualTo(Times.micros("+10000-01-01T00:00:00Z"));
     }
 
-    /** {@code OffsetDateTime} is the oracle: unlike {@code Instant.parse} it rejects 24:00 and :60. */
+    /**
+     * {@code OffsetDateTime} is the oracle: unlike {@code Instant.parse} it rejects 24:00 and :60.
+     */
     private static OffsetDateTime parsedByJavaTime(String text) {
         try {
             return OffsetDateTime.parse(text);
@@ -229,8 +273,12 @@ class TimestampsTest {
         return ZoneOffset.ofTotalSeconds((random.nextInt(26 * 4 + 1) - 12 * 4) * 15 * 60);
     }
 
-    /** {@code yyyy-MM-dd<sep>HH:mm:ss[.fraction](Z|±HH:MM)} with exactly {@code digits} fraction digits. */
-    private static String format(Instant instant, ZoneOffset offset, int digits, String separator, Random random) {
+    /**
+     * {@code yyyy-MM-dd<sep>HH:mm:ss[.fraction](Z|±HH:MM)} with exactly {@code digits} fraction
+     * digits.
+     */
+    private static String format(
+            Instant instant, ZoneOffset offset, int digits, String separator, Random random) {
         OffsetDateTime time = instant.atOffset(offset);
         StringBuilder text =
                 new StringBuilder(
@@ -261,11 +309,19 @@ class TimestampsTest {
         long from = java.time.Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
         long to = java.time.Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
         for (int i = 0; i < 20_000; i++) {
-            long millis = i % 4 == 0 ? random.nextLong(from, to) / 1000 * 1000 : random.nextLong(from, to);
-            int nanoOfMilli = i % 3 == 0 ? 0 : i % 3 == 1 ? random.nextInt(1000) * 1000 : random.nextInt(1_000_000);
+            long millis =
+                    i % 4 == 0
+                            ? random.nextLong(from, to) / 1000 * 1000
+                            : random.nextLong(from, to);
+            int nanoOfMilli =
+                    i % 3 == 0
+                            ? 0
+                            : i % 3 == 1 ? random.nextInt(1000) * 1000 : random.nextInt(1_000_000);
             org.apache.flink.table.data.TimestampData ts =
                     org.apache.flink.table.data.TimestampData.fromEpochMillis(millis, nanoOfMilli);
-            assertThat(Timestamps.format(ts)).as("%s", ts).isEqualTo(Timestamps.formatWithJavaTime(ts));
+            assertThat(Timestamps.format(ts))
+                    .as("%s", ts)
+                    .isEqualTo(Timestamps.formatWithJavaTime(ts));
         }
     }
 }

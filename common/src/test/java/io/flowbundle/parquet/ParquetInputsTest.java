@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ParquetInputsTest {
 
@@ -31,7 +29,10 @@ class ParquetInputsTest {
         source = dir.resolve("data/sensor-events");
         SampleData.writeParquet(
                 source,
-                SensorEventGenerator.Settings.defaults().withEvents(200).withStart(NOV_1).withDays(2),
+                SensorEventGenerator.Settings.defaults()
+                        .withEvents(200)
+                        .withStart(NOV_1)
+                        .withDays(2),
                 "snappy");
     }
 
@@ -41,7 +42,8 @@ class ParquetInputsTest {
 
     @Test
     void listsEveryParquetFileBelowTheFolderInOrder() {
-        assertThat(ParquetInputs.list(source, "date", null)).containsExactly(day(NOV_1), day(NOV_2));
+        assertThat(ParquetInputs.list(source, "date", null))
+                .containsExactly(day(NOV_1), day(NOV_2));
     }
 
     @Test
@@ -53,7 +55,8 @@ class ParquetInputsTest {
         touch(source.resolve("date=2026-11-01/_SUCCESS"));
         touch(source.resolve("date=2026-11-01/notes.txt"));
 
-        assertThat(ParquetInputs.list(source, "date", null)).containsExactly(day(NOV_1), day(NOV_2));
+        assertThat(ParquetInputs.list(source, "date", null))
+                .containsExactly(day(NOV_1), day(NOV_2));
     }
 
     @Test
@@ -78,8 +81,12 @@ class ParquetInputsTest {
 
         assertThatThrownBy(() -> ParquetInputs.list(source, "date", null))
                 .isInstanceOf(FlowbundleException.class)
-                .hasMessage("source " + source + ": a symbolic link below it points back up the tree at " + loop
-                        + "; remove the link or point source.path below it");
+                .hasMessage(
+                        "source "
+                                + source
+                                + ": a symbolic link below it points back up the tree at "
+                                + loop
+                                + "; remove the link or point source.path below it");
     }
 
     @Test
@@ -108,7 +115,8 @@ class ParquetInputsTest {
 
         assertThatThrownBy(() -> ParquetInputs.list(flat, "date", NOV_1))
                 .isInstanceOf(FlowbundleException.class)
-                .hasMessageContaining("--date 2026-11-01: source " + flat + " has no date=YYYY-MM-DD partitions")
+                .hasMessageContaining(
+                        "--date 2026-11-01: source " + flat + " has no date=YYYY-MM-DD partitions")
                 .hasMessageContaining("set source.date_partition");
     }
 
@@ -118,7 +126,8 @@ class ParquetInputsTest {
         Files.createDirectories(byDay.resolve("day=2026-11-01"));
         Files.copy(day(NOV_1), byDay.resolve("day=2026-11-01/a.parquet"));
 
-        assertThat(ParquetInputs.list(byDay, "day", NOV_1)).containsExactly(byDay.resolve("day=2026-11-01/a.parquet"));
+        assertThat(ParquetInputs.list(byDay, "day", NOV_1))
+                .containsExactly(byDay.resolve("day=2026-11-01/a.parquet"));
     }
 
     @Test
@@ -138,7 +147,8 @@ class ParquetInputsTest {
         assertThat(ParquetInputs.list(day(NOV_1), "date", null)).containsExactly(day(NOV_1));
         assertThatThrownBy(() -> ParquetInputs.list(day(NOV_1), "date", NOV_1))
                 .isInstanceOf(FlowbundleException.class)
-                .hasMessageContaining("is a single file, not a folder partitioned by date=YYYY-MM-DD; run without --date");
+                .hasMessageContaining(
+                        "is a single file, not a folder partitioned by date=YYYY-MM-DD; run without --date");
     }
 
     @Test
@@ -147,7 +157,8 @@ class ParquetInputsTest {
 
         assertThatThrownBy(() -> ParquetInputs.list(missing, "date", null))
                 .isInstanceOf(FlowbundleException.class)
-                .hasMessage("source " + missing + " does not exist (source.path in the pipeline spec)");
+                .hasMessage(
+                        "source " + missing + " does not exist (source.path in the pipeline spec)");
     }
 
     @Test

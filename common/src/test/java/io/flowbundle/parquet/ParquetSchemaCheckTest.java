@@ -11,7 +11,12 @@ import io.flowbundle.sample.SensorEventGenerator;
 import io.flowbundle.testing.ParquetFiles;
 import io.flowbundle.testing.SensorRows;
 import io.flowbundle.testing.Times;
-
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.BigIntType;
@@ -23,13 +28,6 @@ import org.apache.flink.table.types.logical.VarCharType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 
 class ParquetSchemaCheckTest {
 
@@ -89,7 +87,10 @@ class ParquetSchemaCheckTest {
 
     @Test
     void aColumnOfTheWrongTypeNamesFileColumnAndBothTypes() {
-        Path file = write("warm.parquet", replacing("temperature_c", new VarCharType(VarCharType.MAX_LENGTH)));
+        Path file =
+                write(
+                        "warm.parquet",
+                        replacing("temperature_c", new VarCharType(VarCharType.MAX_LENGTH)));
 
         assertThatThrownBy(() -> ParquetSchemaCheck.check(List.of(file), contract))
                 .isInstanceOf(FlowbundleException.class)
@@ -100,7 +101,9 @@ class ParquetSchemaCheckTest {
     @Test
     void aNestedFieldOfTheWrongTypeNamesTheDottedPath() {
         RowType badLocation =
-                RowType.of(new LogicalType[] {new IntType(), new VarCharType(VarCharType.MAX_LENGTH)}, new String[] {"room", "building"});
+                RowType.of(
+                        new LogicalType[] {new IntType(), new VarCharType(VarCharType.MAX_LENGTH)},
+                        new String[] {"room", "building"});
         Path file = write("rooms.parquet", replacing("location", badLocation));
 
         assertThatThrownBy(() -> ParquetSchemaCheck.check(List.of(file), contract))
@@ -111,7 +114,10 @@ class ParquetSchemaCheckTest {
 
     @Test
     void aScalarWhereANestedRowBelongs() {
-        Path file = write("flat-location.parquet", replacing("location", new VarCharType(VarCharType.MAX_LENGTH)));
+        Path file =
+                write(
+                        "flat-location.parquet",
+                        replacing("location", new VarCharType(VarCharType.MAX_LENGTH)));
 
         assertThatThrownBy(() -> ParquetSchemaCheck.check(List.of(file), contract))
                 .isInstanceOf(FlowbundleException.class)
@@ -151,7 +157,9 @@ class ParquetSchemaCheckTest {
     @Test
     void aTruncatedFileIsNamedEvenAmongGoodOnes() {
         List<Path> good = ParquetInputs.list(source, "date", null);
-        Path truncated = ParquetFiles.truncatedCopy(good.get(0), source.resolve("date=2026-11-01/part-crashed.parquet"), 0.6);
+        Path truncated =
+                ParquetFiles.truncatedCopy(
+                        good.get(0), source.resolve("date=2026-11-01/part-crashed.parquet"), 0.6);
         List<Path> all = new ArrayList<>(good);
         all.add(1, truncated);
 
@@ -177,7 +185,9 @@ class ParquetSchemaCheckTest {
         return replacing(column, null);
     }
 
-    /** The sensor row type with {@code column} of another type (null: dropped), and one row of it. */
+    /**
+     * The sensor row type with {@code column} of another type (null: dropped), and one row of it.
+     */
     private static Variant replacing(String column, LogicalType newType) {
         List<RowType.RowField> fields = new ArrayList<>();
         List<Object> values = new ArrayList<>();
@@ -215,6 +225,7 @@ class ParquetSchemaCheckTest {
     private record Variant(RowType type, GenericRowData row) {}
 
     private Path write(String name, Variant variant) {
-        return ParquetFiles.write(dir.resolve("variants").resolve(name), variant.type(), List.of(variant.row()));
+        return ParquetFiles.write(
+                dir.resolve("variants").resolve(name), variant.type(), List.of(variant.row()));
     }
 }

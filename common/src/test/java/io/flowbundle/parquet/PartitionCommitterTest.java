@@ -2,10 +2,6 @@ package io.flowbundle.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PartitionCommitterTest {
 
@@ -55,7 +54,9 @@ class PartitionCommitterTest {
                         Map.entry(DAY1 + "/part-0-0.parquet", "abc"),
                         Map.entry(DAY2 + "/part-0-1.parquet", "defgh"));
         assertThat(staged).doesNotExist();
-        assertThat(siblings()).as("no staging or trash left behind").containsExactly("sensor-hourly");
+        assertThat(siblings())
+                .as("no staging or trash left behind")
+                .containsExactly("sensor-hourly");
     }
 
     @Test
@@ -65,7 +66,8 @@ class PartitionCommitterTest {
         write(target.resolve(DAY2).resolve("part-other.parquet"), "other day");
         write(staged.resolve(DAY1).resolve("part-new-0.parquet"), "new");
 
-        PartitionCommitter.Result result = PartitionCommitter.commit(target, staged, 1, Set.of(DAY1));
+        PartitionCommitter.Result result =
+                PartitionCommitter.commit(target, staged, 1, Set.of(DAY1));
 
         assertThat(result.written()).containsExactly(DAY1);
         assertThat(result.replaced()).containsExactly(DAY1);
@@ -83,13 +85,15 @@ class PartitionCommitterTest {
         write(target.resolve(DAY2).resolve("part-other.parquet"), "other day");
         Files.createDirectories(staged);
 
-        PartitionCommitter.Result result = PartitionCommitter.commit(target, staged, 1, Set.of(DAY1));
+        PartitionCommitter.Result result =
+                PartitionCommitter.commit(target, staged, 1, Set.of(DAY1));
 
         assertThat(result.written()).isEmpty();
         assertThat(result.replaced()).containsExactly(DAY1);
         assertThat(result.files()).isZero();
         assertThat(target.resolve(DAY1)).doesNotExist();
-        assertThat(tree(target)).containsExactly(Map.entry(DAY2 + "/part-other.parquet", "other day"));
+        assertThat(tree(target))
+                .containsExactly(Map.entry(DAY2 + "/part-other.parquet", "other day"));
         assertThat(siblings()).containsExactly("sensor-hourly");
     }
 
@@ -97,7 +101,8 @@ class PartitionCommitterTest {
     void anOwnedPartitionThatNeverExistedIsNotCreated() throws IOException {
         write(staged.resolve(DAY1).resolve("part.parquet"), "x");
 
-        PartitionCommitter.Result result = PartitionCommitter.commit(target, staged, 1, Set.of(DAY3));
+        PartitionCommitter.Result result =
+                PartitionCommitter.commit(target, staged, 1, Set.of(DAY3));
 
         assertThat(result.replaced()).isEmpty();
         assertThat(target.resolve(DAY3)).doesNotExist();
@@ -108,7 +113,8 @@ class PartitionCommitterTest {
     void aRunThatStagedNothingAtAllStillEmptiesItsOwnedPartition() throws IOException {
         write(target.resolve(DAY1).resolve("part-old.parquet"), "stale");
 
-        PartitionCommitter.Result result = PartitionCommitter.commit(target, staged, 1, Set.of(DAY1));
+        PartitionCommitter.Result result =
+                PartitionCommitter.commit(target, staged, 1, Set.of(DAY1));
 
         assertThat(result.replaced()).containsExactly(DAY1);
         assertThat(tree(target)).isEmpty();
@@ -190,7 +196,9 @@ class PartitionCommitterTest {
         PartitionCommitter.abort(staged);
 
         assertThat(staged).doesNotExist();
-        assertThat(tree(target)).as("the live dataset is untouched").containsExactly(Map.entry(DAY1 + "/part-live.parquet", "live"));
+        assertThat(tree(target))
+                .as("the live dataset is untouched")
+                .containsExactly(Map.entry(DAY1 + "/part-live.parquet", "live"));
         PartitionCommitter.abort(staged); // nothing left: still fine
     }
 
@@ -201,7 +209,8 @@ class PartitionCommitterTest {
         write(target.resolve(DAY2).resolve("part-other.parquet"), "other day");
         write(plainStaging.resolve(DAY1).resolve("part-new.parquet"), "new");
 
-        PartitionCommitter.Result result = PartitionCommitter.commit(target, plainStaging, 1, Set.of());
+        PartitionCommitter.Result result =
+                PartitionCommitter.commit(target, plainStaging, 1, Set.of());
 
         assertThat(result.written()).containsExactly(DAY1);
         assertThat(tree(target))

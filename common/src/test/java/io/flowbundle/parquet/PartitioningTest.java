@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flowbundle.config.ConfigException;
 import io.flowbundle.testing.SensorRows;
 import io.flowbundle.testing.Times;
-
+import java.time.LocalDate;
+import java.util.List;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -24,9 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.LocalDate;
-import java.util.List;
-
 class PartitioningTest {
 
     private static final String WHERE = "sink.partition_by";
@@ -41,7 +39,9 @@ class PartitioningTest {
                         new BigIntType(),
                         new DoubleType()
                     },
-                    new String[] {"device_id", "window_start", "window_end", "readings", "avg_temp"});
+                    new String[] {
+                        "device_id", "window_start", "window_end", "readings", "avg_temp"
+                    });
 
     private static GenericRowData hourly(String device, String windowStart, String windowEnd) {
         return GenericRowData.of(
@@ -60,7 +60,12 @@ class PartitioningTest {
         assertThat(partitioning.isDatePartitioned()).isTrue();
         assertThat(partitioning.keyNames()).containsExactly("window_date");
         assertThat(partitioning.writtenType()).as("derived columns drop nothing").isEqualTo(HOURLY);
-        assertThat(partitioning.partitionPath(hourly("device-001", "2026-11-01T23:00:00Z", "2026-11-02T00:00:00Z")))
+        assertThat(
+                        partitioning.partitionPath(
+                                hourly(
+                                        "device-001",
+                                        "2026-11-01T23:00:00Z",
+                                        "2026-11-02T00:00:00Z")))
                 .as("the window's start, not its end, picks the date")
                 .isEqualTo("window_date=2026-11-01");
     }
@@ -82,7 +87,12 @@ class PartitioningTest {
 
     @Test
     void dateIsDerivedFromTheEventTimeColumn() {
-        Partitioning partitioning = Partitioning.of(SensorRows.PIPELINE_TYPE, List.of("date"), "timestamp", "staging.partition_by");
+        Partitioning partitioning =
+                Partitioning.of(
+                        SensorRows.PIPELINE_TYPE,
+                        List.of("date"),
+                        "timestamp",
+                        "staging.partition_by");
 
         assertThat(partitioning.partitionPath(reading("evt-1").at("2026-11-01T10:01:30Z").build()))
                 .isEqualTo("date=2026-11-01");
@@ -92,7 +102,8 @@ class PartitioningTest {
 
     @Test
     void columnDateIsDerivedFromTheColumnItself() {
-        Partitioning partitioning = Partitioning.of(SensorRows.TYPE, List.of("timestamp_date"), null, WHERE);
+        Partitioning partitioning =
+                Partitioning.of(SensorRows.TYPE, List.of("timestamp_date"), null, WHERE);
 
         assertThat(partitioning.partitionPath(reading("evt-1").at("2026-11-03T00:00:00Z").build()))
                 .isEqualTo("timestamp_date=2026-11-03");
@@ -115,21 +126,34 @@ class PartitioningTest {
 
     @Test
     void severalPartitionColumnsNestInTheGivenOrder() {
-        Partitioning partitioning = Partitioning.of(HOURLY, List.of("window_date", "device_id"), null, WHERE);
+        Partitioning partitioning =
+                Partitioning.of(HOURLY, List.of("window_date", "device_id"), null, WHERE);
 
-        assertThat(partitioning.partitionPath(hourly("device-001", "2026-11-01T10:00:00Z", "2026-11-01T11:00:00Z")))
+        assertThat(
+                        partitioning.partitionPath(
+                                hourly(
+                                        "device-001",
+                                        "2026-11-01T10:00:00Z",
+                                        "2026-11-01T11:00:00Z")))
                 .isEqualTo("window_date=2026-11-01/device_id=device-001");
         assertThat(partitioning.isDatePartitioned()).as("a date alone names a partition").isFalse();
-        assertThat(partitioning.writtenType().getFieldNames()).doesNotContain("device_id").contains("window_start");
+        assertThat(partitioning.writtenType().getFieldNames())
+                .doesNotContain("device_id")
+                .contains("window_start");
     }
 
     @Test
     void physicalDateColumnIsWrittenAsIsoDate() {
         RowType type =
-                RowType.of(new LogicalType[] {new DateType(), new BigIntType()}, new String[] {"day", "readings"});
+                RowType.of(
+                        new LogicalType[] {new DateType(), new BigIntType()},
+                        new String[] {"day", "readings"});
         Partitioning partitioning = Partitioning.of(type, List.of("day"), null, WHERE);
 
-        assertThat(partitioning.partitionPath(GenericRowData.of((int) LocalDate.of(2026, 11, 1).toEpochDay(), 3L)))
+        assertThat(
+                        partitioning.partitionPath(
+                                GenericRowData.of(
+                                        (int) LocalDate.of(2026, 11, 1).toEpochDay(), 3L)))
                 .isEqualTo("day=2026-11-01");
         assertThat(partitioning.isDatePartitioned()).isTrue();
     }
@@ -138,7 +162,9 @@ class PartitioningTest {
     void nullValuesGoToHivesDefaultPartition() {
         Partitioning partitioning = Partitioning.of(HOURLY, List.of("device_id"), null, WHERE);
 
-        assertThat(partitioning.partitionPath(hourly(null, "2026-11-01T10:00:00Z", "2026-11-01T11:00:00Z")))
+        assertThat(
+                        partitioning.partitionPath(
+                                hourly(null, "2026-11-01T10:00:00Z", "2026-11-01T11:00:00Z")))
                 .isEqualTo("device_id=__HIVE_DEFAULT_PARTITION__");
     }
 
@@ -160,7 +186,9 @@ class PartitioningTest {
     void partitionValuesAreEscapedLikeHive(String value, String escaped) {
         Partitioning partitioning = Partitioning.of(HOURLY, List.of("device_id"), null, WHERE);
 
-        assertThat(partitioning.partitionPath(hourly(value, "2026-11-01T10:00:00Z", "2026-11-01T11:00:00Z")))
+        assertThat(
+                        partitioning.partitionPath(
+                                hourly(value, "2026-11-01T10:00:00Z", "2026-11-01T11:00:00Z")))
                 .isEqualTo("device_id=" + escaped);
     }
 
@@ -177,7 +205,8 @@ class PartitioningTest {
         assertThat(none.isDatePartitioned()).isFalse();
         assertThat(none.keyNames()).isEmpty();
         assertThat(none.writtenType()).isEqualTo(HOURLY);
-        assertThat(none.partitionPath(hourly("d", "2026-11-01T10:00:00Z", "2026-11-01T11:00:00Z"))).isEmpty();
+        assertThat(none.partitionPath(hourly("d", "2026-11-01T10:00:00Z", "2026-11-01T11:00:00Z")))
+                .isEmpty();
         assertThat(Partitioning.of(HOURLY, List.of(), null, WHERE).isPartitioned()).isFalse();
     }
 
@@ -192,7 +221,9 @@ class PartitioningTest {
                         .toBinaryRow(GenericRowData.of(Times.at("2026-11-01T23:59:59.999999Z"), 1L))
                         .copy();
 
-        assertThat(Partitioning.of(micros, List.of("window_date"), null, WHERE).partitionPath(binary))
+        assertThat(
+                        Partitioning.of(micros, List.of("window_date"), null, WHERE)
+                                .partitionPath(binary))
                 .isEqualTo("window_date=2026-11-01");
     }
 
@@ -217,7 +248,8 @@ class PartitioningTest {
     void underivableColumnIsAClearError() {
         assertThatThrownBy(() -> Partitioning.of(HOURLY, List.of("region"), null, WHERE))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(WHERE + ": partition column 'region' is not a column of the rows")
+                .hasMessageStartingWith(
+                        WHERE + ": partition column 'region' is not a column of the rows")
                 .hasMessageContaining("(device_id, window_start, window_end, readings, avg_temp)")
                 .hasMessageContaining("add it to the SELECT")
                 .hasMessageContaining("date, <column>_date");
@@ -242,14 +274,18 @@ class PartitioningTest {
 
     @Test
     void nestedColumnsCannotPartition() {
-        assertThatThrownBy(() -> Partitioning.of(SensorRows.TYPE, List.of("location"), "timestamp", WHERE))
+        assertThatThrownBy(
+                        () ->
+                                Partitioning.of(
+                                        SensorRows.TYPE, List.of("location"), "timestamp", WHERE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(WHERE + ": cannot partition by nested column 'location'");
     }
 
     @Test
     void partitioningByEveryColumnLeavesNothingToWrite() {
-        RowType one = RowType.of(new LogicalType[] {new VarCharType(10)}, new String[] {"device_id"});
+        RowType one =
+                RowType.of(new LogicalType[] {new VarCharType(10)}, new String[] {"device_id"});
 
         assertThatThrownBy(() -> Partitioning.of(one, List.of("device_id"), null, WHERE))
                 .isInstanceOf(ConfigException.class)

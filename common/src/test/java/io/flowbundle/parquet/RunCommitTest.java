@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** All of a run's datasets in one commit, which a later run completes after a crash anywhere in it. */
+/**
+ * All of a run's datasets in one commit, which a later run completes after a crash anywhere in it.
+ */
 class RunCommitTest {
 
     private static final String DAY1 = "date=2026-11-01";
@@ -50,7 +50,8 @@ class RunCommitTest {
     void everyDatasetIsCommittedAndAuditedOnceAndTheManifestIsGone() throws IOException {
         RunCommit.Manifest manifest = stageNewRun();
 
-        Map<String, PartitionCommitter.Result> results = RunCommit.commit(manifestFile, manifest, audit);
+        Map<String, PartitionCommitter.Result> results =
+                RunCommit.commit(manifestFile, manifest, audit);
 
         assertCommitted();
         assertThat(results.get("output").written()).containsExactly(DAY1);
@@ -64,8 +65,12 @@ class RunCommitTest {
         RunCommit.Manifest manifest = stageNewRun();
         writeManifestOnly(manifest);
         // the client died after moving the old output partition aside, before moving the new one in
-        Path trash = manifest.datasets().get(0).staged().resolveSibling(
-                manifest.datasets().get(0).staged().getFileName() + ".trash");
+        Path trash =
+                manifest.datasets()
+                        .get(0)
+                        .staged()
+                        .resolveSibling(
+                                manifest.datasets().get(0).staged().getFileName() + ".trash");
         Files.createDirectories(trash);
         Files.move(output.resolve(DAY1), trash.resolve(DAY1));
 
@@ -117,7 +122,8 @@ class RunCommitTest {
                 "sensor-hourly",
                 List.of(
                         RunCommit.Staged.of("output", output, stagedOutput, 1, Set.of(DAY1)),
-                        RunCommit.Staged.of("quarantine", quarantine, stagedQuarantine, 0, Set.of())),
+                        RunCommit.Staged.of(
+                                "quarantine", quarantine, stagedQuarantine, 0, Set.of())),
                 List.of(record("load"), record("run")));
     }
 

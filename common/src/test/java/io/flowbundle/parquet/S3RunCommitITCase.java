@@ -1,11 +1,19 @@
 package io.flowbundle.parquet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.fs.FileSystems;
 import io.flowbundle.fs.FileTrees;
 import io.flowbundle.testing.S3Server;
-
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileStatus;
@@ -17,21 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The batch commit on S3 (S3Proxy): all of a run's datasets in one manifest object; the files of
- * each owned partition moved in, the older ones deleted; a commit interrupted anywhere is
- * completed by the next run to the same end state, and audited once.
+ * each owned partition moved in, the older ones deleted; a commit interrupted anywhere is completed
+ * by the next run to the same end state, and audited once.
  */
 class S3RunCommitITCase {
 
@@ -74,7 +71,8 @@ class S3RunCommitITCase {
         assertThat(manifest.objects()).hasSize(2);
         assertThat(manifestFile.toString()).endsWith("/.sensor-hourly.commit.json");
 
-        Map<String, PartitionCommitter.Result> results = RunCommit.commit(manifestFile, manifest, audit);
+        Map<String, PartitionCommitter.Result> results =
+                RunCommit.commit(manifestFile, manifest, audit);
 
         assertCommitted();
         assertThat(results.get("output").written()).containsExactly(DAY1);
@@ -90,7 +88,9 @@ class S3RunCommitITCase {
         // the client died after moving one new file in, before the second and the deletes
         FileSystem fs = output.getFileSystem();
         Path staged = new Path(manifest.objects().get(0).staged());
-        fs.rename(new Path(staged, DAY1 + "/part-new-0.parquet"), new Path(output, DAY1 + "/part-new-0.parquet"));
+        fs.rename(
+                new Path(staged, DAY1 + "/part-new-0.parquet"),
+                new Path(output, DAY1 + "/part-new-0.parquet"));
 
         assertThat(RunCommit.recover(manifestFile, audit))
                 .get()
@@ -122,7 +122,8 @@ class S3RunCommitITCase {
                 .containsExactly(
                         Map.entry(DAY1 + "/part-old-0.parquet", "old output"),
                         Map.entry(DAY2 + "/part-old-0.parquet", "another date"));
-        assertThat(FileTrees.listFiles(output.getParent())).extracting(f -> f.getPath().toString())
+        assertThat(FileTrees.listFiles(output.getParent()))
+                .extracting(f -> f.getPath().toString())
                 .noneMatch(key -> key.contains(".staging-"));
     }
 
@@ -144,7 +145,8 @@ class S3RunCommitITCase {
     }
 
     private void writeManifestOnly(RunCommit.Manifest manifest) throws IOException {
-        try (FSDataOutputStream out = manifestFile.getFileSystem().create(manifestFile, FileSystem.WriteMode.OVERWRITE)) {
+        try (FSDataOutputStream out =
+                manifestFile.getFileSystem().create(manifestFile, FileSystem.WriteMode.OVERWRITE)) {
             out.write(AuditLog.json().writeValueAsBytes(manifest));
         }
     }
@@ -155,7 +157,8 @@ class S3RunCommitITCase {
                         Map.entry(DAY1 + "/part-new-0.parquet", "new output 0"),
                         Map.entry(DAY1 + "/part-new-1.parquet", "new output 1"),
                         Map.entry(DAY2 + "/part-old-0.parquet", "another date"));
-        assertThat(tree(quarantine)).containsExactly(Map.entry("part-new-0.parquet", "new rejects"));
+        assertThat(tree(quarantine))
+                .containsExactly(Map.entry("part-new-0.parquet", "new rejects"));
         assertThat(manifestFile.getFileSystem().exists(manifestFile)).isFalse();
         assertThat(FileTrees.listFiles(output.getParent()))
                 .extracting(f -> f.getPath().toString())
@@ -169,7 +172,8 @@ class S3RunCommitITCase {
     }
 
     private static void write(Path file, String text) throws IOException {
-        try (FSDataOutputStream out = file.getFileSystem().create(file, FileSystem.WriteMode.OVERWRITE)) {
+        try (FSDataOutputStream out =
+                file.getFileSystem().create(file, FileSystem.WriteMode.OVERWRITE)) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -180,7 +184,8 @@ class S3RunCommitITCase {
         Map<String, String> out = new TreeMap<>();
         for (FileStatus file : FileTrees.listFiles(root)) {
             try (FSDataInputStream in = file.getPath().getFileSystem().open(file.getPath())) {
-                out.put(file.getPath().toUri().getPath().substring(prefix.length()),
+                out.put(
+                        file.getPath().toUri().getPath().substring(prefix.length()),
                         new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         }

@@ -2,10 +2,9 @@ package io.flowbundle.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class RunCountsTest {
 
@@ -122,7 +121,8 @@ class RunCountsTest {
         accumulators.put("input.in", 999L);
 
         assertThat(RunCounts.of(accumulators).reconciles())
-                .as("consumed = rejected + late + duplicates + transform input, but dedupe.in != valid")
+                .as(
+                        "consumed = rejected + late + duplicates + transform input, but dedupe.in != valid")
                 .isFalse();
     }
 

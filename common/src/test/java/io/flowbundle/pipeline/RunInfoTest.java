@@ -3,14 +3,12 @@ package io.flowbundle.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbundle.testing.Times;
-
-import org.junit.jupiter.api.Test;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 class RunInfoTest {
 

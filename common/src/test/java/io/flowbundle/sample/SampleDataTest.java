@@ -8,10 +8,6 @@ import io.flowbundle.sample.SensorEventGenerator.Event;
 import io.flowbundle.sample.SensorEventGenerator.Kind;
 import io.flowbundle.sample.SensorEventGenerator.Settings;
 import io.flowbundle.testing.SensorRows;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +18,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SampleDataTest {
 
@@ -45,7 +43,8 @@ class SampleDataTest {
         List<Event> expected = generate(SETTINGS);
         assertThat(lines).hasSize(expected.size());
         for (int i = 0; i < lines.size(); i++) {
-            assertThat(lines.get(i)).isEqualTo(new String(expected.get(i).json(), StandardCharsets.UTF_8));
+            assertThat(lines.get(i))
+                    .isEqualTo(new String(expected.get(i).json(), StandardCharsets.UTF_8));
         }
         assertThat(counts.total()).isEqualTo(expected.size());
         assertThat(counts.byKind()).isEqualTo(countByKind(expected));
@@ -67,7 +66,8 @@ class SampleDataTest {
         assertThat(counts.byKind()).isEqualTo(countByKind(expected));
         for (Map.Entry<LocalDate, Long> day : perDate.entrySet()) {
             List<Path> files = ParquetInputs.list(out, "date", day.getKey());
-            assertThat(files).containsExactly(out.resolve("date=" + day.getKey() + "/part-00000.parquet"));
+            assertThat(files)
+                    .containsExactly(out.resolve("date=" + day.getKey() + "/part-00000.parquet"));
             assertThat(ParquetSchemaCheck.check(files, SensorRows.contract()).rows())
                     .as("rows in date=%s", day.getKey())
                     .isEqualTo(day.getValue());

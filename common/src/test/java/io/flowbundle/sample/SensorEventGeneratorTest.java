@@ -10,16 +10,14 @@ import io.flowbundle.sample.SensorEventGenerator.Event;
 import io.flowbundle.sample.SensorEventGenerator.Kind;
 import io.flowbundle.sample.SensorEventGenerator.Settings;
 import io.flowbundle.testing.SensorRows;
-
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class SensorEventGeneratorTest {
 
@@ -66,7 +64,9 @@ class SensorEventGeneratorTest {
             Event b = second.get(i);
             assertThat(b.kind()).as("kind of event %d", i).isEqualTo(a.kind());
             assertThat(b.json()).as("json of event %d", i).isEqualTo(a.json());
-            assertThat(b.timestampMillis()).as("time of event %d", i).isEqualTo(a.timestampMillis());
+            assertThat(b.timestampMillis())
+                    .as("time of event %d", i)
+                    .isEqualTo(a.timestampMillis());
             assertThat(b.row()).as("row of event %d", i).isEqualTo(a.row());
         }
     }
@@ -101,7 +101,8 @@ class SensorEventGeneratorTest {
         assertThat(counts.get(Kind.DUPLICATE) / total).isCloseTo(MIXED.duplicates(), within(0.005));
         assertThat((counts.get(Kind.INVALID) + counts.get(Kind.MALFORMED)) / originals)
                 .isCloseTo(MIXED.invalid(), within(0.003));
-        assertThat(counts.get(Kind.MALFORMED)).as("about half of the invalid JSON events are malformed")
+        assertThat(counts.get(Kind.MALFORMED))
+                .as("about half of the invalid JSON events are malformed")
                 .isBetween(counts.get(Kind.INVALID) / 2, counts.get(Kind.INVALID) * 2);
         // an invalid event is reported as INVALID even when it was also stamped late
         assertThat(counts.get(Kind.LATE) / originals)
@@ -117,7 +118,10 @@ class SensorEventGeneratorTest {
                 if (newest != null) {
                     worst = Math.max(worst, newest - event.timestampMillis());
                 }
-                newest = newest == null ? event.timestampMillis() : Math.max(newest, event.timestampMillis());
+                newest =
+                        newest == null
+                                ? event.timestampMillis()
+                                : Math.max(newest, event.timestampMillis());
             }
         }
         assertThat(worst).isBetween(1L, JITTER);
@@ -176,7 +180,8 @@ class SensorEventGeneratorTest {
                     switch (event.kind()) {
                         case MALFORMED -> event.row() == null && !decodes(decoder, event);
                         case INVALID -> contract.validate(event.row()) != null;
-                        default -> contract.validate(event.row()) == null && decodes(decoder, event);
+                        default ->
+                                contract.validate(event.row()) == null && decodes(decoder, event);
                     };
             if (!agrees) {
                 disagreements.add(event.kind() + ": " + new String(event.json()));

@@ -8,18 +8,16 @@ import io.flowbundle.connector.kafka.KafkaSinkSpec;
 import io.flowbundle.connector.kafka.KafkaSourceSpec;
 import io.flowbundle.connector.parquet.ParquetSinkSpec;
 import io.flowbundle.connector.parquet.ParquetSourceSpec;
-import io.flowbundle.fs.Locations;
 import io.flowbundle.contract.ContractLoader;
+import io.flowbundle.fs.Locations;
 import io.flowbundle.testing.ConfFixture;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SpecLoaderTest {
 
@@ -46,22 +44,30 @@ class SpecLoaderTest {
         assertThat(spec.file()).isEqualTo(batch);
         assertThat(spec.contract()).isEqualTo(ContractLoader.load(conf.contract("sensor_events")));
         assertThat(spec.source())
-                .isEqualTo(new ParquetSourceSpec(dir.toAbsolutePath().resolve("data/sensor-events"), "date"));
+                .isEqualTo(
+                        new ParquetSourceSpec(
+                                dir.toAbsolutePath().resolve("data/sensor-events"), "date"));
         assertThat(spec.eventTime()).isEqualTo("timestamp");
         assertThat(spec.watermark()).isEqualTo(new PipelineSpec.Watermark(Duration.ZERO, null));
         assertThat(spec.allowedLateness()).isZero();
         assertThat(spec.lateness()).isZero();
-        assertThat(spec.dedupeSpec()).contains(new PipelineSpec.Dedupe(List.of("id"), Duration.ofHours(1)));
+        assertThat(spec.dedupeSpec())
+                .contains(new PipelineSpec.Dedupe(List.of("id"), Duration.ofHours(1)));
         assertThat(spec.transform()).isEqualTo(ConfFixture.read(conf.sql("sensor-hourly")).trim());
         assertThat(spec.outputContractSpec())
                 .contains(ContractLoader.load(conf.contract("sensor_hourly")));
         assertThat(spec.sinks())
                 .containsExactly(
-                        new ParquetSinkSpec(out.resolve("sensor-hourly"), List.of("window_date"), "snappy"));
+                        new ParquetSinkSpec(
+                                out.resolve("sensor-hourly"), List.of("window_date"), "snappy"));
         assertThat(spec.quarantine())
-                .isEqualTo(new ParquetSinkSpec(out.resolve("quarantine/sensor-hourly"), List.of(), "snappy"));
+                .isEqualTo(
+                        new ParquetSinkSpec(
+                                out.resolve("quarantine/sensor-hourly"), List.of(), "snappy"));
         assertThat(spec.stagingSpec())
-                .contains(new ParquetSinkSpec(out.resolve("staging/sensor-events"), List.of("date"), "snappy"));
+                .contains(
+                        new ParquetSinkSpec(
+                                out.resolve("staging/sensor-events"), List.of("date"), "snappy"));
     }
 
     @Test
@@ -70,20 +76,34 @@ class SpecLoaderTest {
 
         assertThat(spec.name()).isEqualTo("sensor-hourly-stream");
         assertThat(spec.source())
-                .isEqualTo(new KafkaSourceSpec("sensor-events", "127.0.0.1:9092", "sensor-hourly", KafkaConnector.Start.EARLIEST, Map.of()));
+                .isEqualTo(
+                        new KafkaSourceSpec(
+                                "sensor-events",
+                                "127.0.0.1:9092",
+                                "sensor-hourly",
+                                KafkaConnector.Start.EARLIEST,
+                                Map.of()));
         assertThat(spec.source().describe()).isEqualTo("kafka://127.0.0.1:9092/sensor-events");
         assertThat(spec.watermark())
-                .isEqualTo(new PipelineSpec.Watermark(Duration.ofSeconds(10), Duration.ofSeconds(30)));
+                .isEqualTo(
+                        new PipelineSpec.Watermark(Duration.ofSeconds(10), Duration.ofSeconds(30)));
         assertThat(spec.allowedLateness()).isZero();
         assertThat(spec.lateness()).isEqualTo(Duration.ofSeconds(10));
         assertThat(spec.sinks())
                 .containsExactly(
                         new KafkaSinkSpec("sensor-hourly", "127.0.0.1:9092", Map.of()),
-                        new ParquetSinkSpec(out.resolve("stream/sensor-hourly"), List.of("window_date"), "snappy"));
-        assertThat(spec.quarantine()).isEqualTo(new KafkaSinkSpec("sensor-events-dlq", "127.0.0.1:9092", Map.of()));
+                        new ParquetSinkSpec(
+                                out.resolve("stream/sensor-hourly"),
+                                List.of("window_date"),
+                                "snappy"));
+        assertThat(spec.quarantine())
+                .isEqualTo(new KafkaSinkSpec("sensor-events-dlq", "127.0.0.1:9092", Map.of()));
         assertThat(spec.stagingSpec())
                 .contains(
-                        new ParquetSinkSpec(out.resolve("stream/landing/sensor-events"), List.of("date"), "snappy"));
+                        new ParquetSinkSpec(
+                                out.resolve("stream/landing/sensor-events"),
+                                List.of("date"),
+                                "snappy"));
     }
 
     @Test
@@ -123,19 +143,31 @@ class SpecLoaderTest {
         PipelineSpec spec = SpecLoader.load(stream);
 
         assertThat(spec.source())
-                .isEqualTo(new KafkaSourceSpec("sensor-events", SpecLoader.DEFAULT_BOOTSTRAP, "flowbundle", KafkaConnector.Start.COMMITTED, Map.of()));
-        assertThat(spec.sinks().get(0)).isEqualTo(new KafkaSinkSpec("sensor-hourly", SpecLoader.DEFAULT_BOOTSTRAP, Map.of()));
+                .isEqualTo(
+                        new KafkaSourceSpec(
+                                "sensor-events",
+                                SpecLoader.DEFAULT_BOOTSTRAP,
+                                "flowbundle",
+                                KafkaConnector.Start.COMMITTED,
+                                Map.of()));
+        assertThat(spec.sinks().get(0))
+                .isEqualTo(
+                        new KafkaSinkSpec("sensor-hourly", SpecLoader.DEFAULT_BOOTSTRAP, Map.of()));
     }
 
     @Test
     void descriptionAndDatePartitionAreAccepted() {
-        ConfFixture.edit(batch, "name: sensor-hourly\n", "name: sensor-hourly\ndescription: hourly readings per device\n");
+        ConfFixture.edit(
+                batch,
+                "name: sensor-hourly\n",
+                "name: sensor-hourly\ndescription: hourly readings per device\n");
         ConfFixture.edit(
                 batch,
                 "source: {type: parquet, path: ../../data/sensor-events}",
                 "source: {type: parquet, path: ../../data/sensor-events, date_partition: day}");
 
-        assertThat(((ParquetSourceSpec) SpecLoader.load(batch).source()).datePartition()).isEqualTo("day");
+        assertThat(((ParquetSourceSpec) SpecLoader.load(batch).source()).datePartition())
+                .isEqualTo("day");
     }
 
     @Test
@@ -167,7 +199,10 @@ class SpecLoaderTest {
     @Test
     void optionalOutputContractAndStaging() {
         ConfFixture.edit(batch, "output_contract: ../contracts/sensor_hourly.yaml\n", "");
-        ConfFixture.edit(batch, "staging: {path: ../../out/staging/sensor-events, partition_by: [date]}\n", "");
+        ConfFixture.edit(
+                batch,
+                "staging: {path: ../../out/staging/sensor-events, partition_by: [date]}\n",
+                "");
 
         PipelineSpec spec = SpecLoader.load(batch);
 
@@ -177,8 +212,14 @@ class SpecLoaderTest {
 
     @Test
     void compressionAndInlineTransform() {
-        ConfFixture.edit(batch, "partition_by: [window_date]}", "partition_by: [window_date], compression: ZSTD}");
-        ConfFixture.edit(batch, "transform: {file: ../sql/sensor-hourly.sql}", "transform: SELECT * FROM events");
+        ConfFixture.edit(
+                batch,
+                "partition_by: [window_date]}",
+                "partition_by: [window_date], compression: ZSTD}");
+        ConfFixture.edit(
+                batch,
+                "transform: {file: ../sql/sensor-hourly.sql}",
+                "transform: SELECT * FROM events");
 
         PipelineSpec spec = SpecLoader.load(batch);
 
@@ -188,7 +229,8 @@ class SpecLoaderTest {
 
     @Test
     void dedupeRetentionEqualToTheLatenessBoundIsEnough() {
-        ConfFixture.edit(stream, "dedupe: {key: id, retention: 1h}", "dedupe: {key: id, retention: 10s}");
+        ConfFixture.edit(
+                stream, "dedupe: {key: id, retention: 1h}", "dedupe: {key: id, retention: 10s}");
 
         assertThat(SpecLoader.load(stream).dedupe().retention()).isEqualTo(Duration.ofSeconds(10));
     }
@@ -199,7 +241,11 @@ class SpecLoaderTest {
     void unknownTopLevelKeySuggestsTheKnownOne() {
         ConfFixture.edit(batch, "dedupe: {key", "dedup: {key");
 
-        expectConfigError(() -> SpecLoader.load(batch), batch, "unknown key 'dedup'", "(did you mean 'dedupe'?)");
+        expectConfigError(
+                () -> SpecLoader.load(batch),
+                batch,
+                "unknown key 'dedup'",
+                "(did you mean 'dedupe'?)");
     }
 
     @Test
@@ -217,7 +263,8 @@ class SpecLoaderTest {
     void unknownKeyInTheSecondSinkNamesItsIndex() {
         ConfFixture.edit(stream, "partition_by: [window_date]", "partition: [window_date]");
 
-        expectConfigError(() -> SpecLoader.load(stream), stream, "unknown key 'partition' in sink[1]");
+        expectConfigError(
+                () -> SpecLoader.load(stream), stream, "unknown key 'partition' in sink[1]");
     }
 
     @Test
@@ -235,14 +282,19 @@ class SpecLoaderTest {
     void missingRequiredKey() {
         ConfFixture.edit(batch, "quarantine: ../../out/quarantine/sensor-hourly\n", "");
 
-        expectConfigError(() -> SpecLoader.load(batch), batch, "quarantine: required key is missing");
+        expectConfigError(
+                () -> SpecLoader.load(batch), batch, "quarantine: required key is missing");
     }
 
     @Test
     void missingSourcePath() {
-        ConfFixture.edit(batch, "source: {type: parquet, path: ../../data/sensor-events}", "source: {type: parquet}");
+        ConfFixture.edit(
+                batch,
+                "source: {type: parquet, path: ../../data/sensor-events}",
+                "source: {type: parquet}");
 
-        expectConfigError(() -> SpecLoader.load(batch), batch, "source.path: required key is missing");
+        expectConfigError(
+                () -> SpecLoader.load(batch), batch, "source.path: required key is missing");
     }
 
     @Test
@@ -250,14 +302,19 @@ class SpecLoaderTest {
         ConfFixture.edit(batch, "source: {type: parquet,", "source: {type: csv,");
 
         expectConfigError(
-                () -> SpecLoader.load(batch), batch, "source.type: expected one of parquet, kafka, got 'csv'");
+                () -> SpecLoader.load(batch),
+                batch,
+                "source.type: expected one of parquet, kafka, got 'csv'");
     }
 
     @Test
     void aListWhereAValueBelongs() {
         ConfFixture.edit(stream, "allowed_lateness: 0s", "allowed_lateness: [0s]");
 
-        expectConfigError(() -> SpecLoader.load(stream), stream, "allowed_lateness: expected a value, got a list");
+        expectConfigError(
+                () -> SpecLoader.load(stream),
+                stream,
+                "allowed_lateness: expected a value, got a list");
     }
 
     @Test
@@ -285,12 +342,18 @@ class SpecLoaderTest {
     void onlyJsonIsSupportedOnKafka() {
         ConfFixture.edit(stream, "format: json}", "format: avro}");
 
-        expectConfigError(() -> SpecLoader.load(stream), stream, "source.format: expected one of json, got 'avro'");
+        expectConfigError(
+                () -> SpecLoader.load(stream),
+                stream,
+                "source.format: expected one of json, got 'avro'");
     }
 
     @Test
     void unknownCompression() {
-        ConfFixture.edit(batch, "partition_by: [window_date]}", "partition_by: [window_date], compression: brotli}");
+        ConfFixture.edit(
+                batch,
+                "partition_by: [window_date]}",
+                "partition_by: [window_date], compression: brotli}");
 
         expectConfigError(
                 () -> SpecLoader.load(batch),
@@ -313,7 +376,9 @@ class SpecLoaderTest {
         ConfFixture.edit(batch, "event_time: timestamp", "event_time: device_id");
 
         expectConfigError(
-                () -> SpecLoader.load(batch), batch, "event_time: column 'device_id' is string, not timestamp");
+                () -> SpecLoader.load(batch),
+                batch,
+                "event_time: column 'device_id' is string, not timestamp");
     }
 
     @Test
@@ -345,7 +410,9 @@ class SpecLoaderTest {
         ConfFixture.edit(batch, "dedupe: {key: id,", "dedupe: {key: [device_id, uuid],");
 
         expectConfigError(
-                () -> SpecLoader.load(batch), batch, "dedupe.key: 'uuid' is not a column of contract sensor_events");
+                () -> SpecLoader.load(batch),
+                batch,
+                "dedupe.key: 'uuid' is not a column of contract sensor_events");
     }
 
     @Test
@@ -372,47 +439,69 @@ class SpecLoaderTest {
     @Test
     void dedupeRetentionShorterThanWatermarkLateness() {
         ConfFixture.edit(stream, "allowed_lateness: 0s", "allowed_lateness: 1min");
-        ConfFixture.edit(stream, "dedupe: {key: id, retention: 1h}", "dedupe: {key: id, retention: 69s}");
+        ConfFixture.edit(
+                stream, "dedupe: {key: id, retention: 1h}", "dedupe: {key: id, retention: 69s}");
         Duration lateness = Duration.ofSeconds(10).plus(Duration.ofMinutes(1));
 
         expectConfigError(
                 () -> SpecLoader.load(stream),
                 stream,
-                "dedupe.retention: " + Duration.ofSeconds(69) + " is shorter than"
-                        + " max_out_of_orderness + allowed_lateness (" + lateness + ")",
+                "dedupe.retention: "
+                        + Duration.ofSeconds(69)
+                        + " is shorter than"
+                        + " max_out_of_orderness + allowed_lateness ("
+                        + lateness
+                        + ")",
                 "Raise it.");
     }
 
     @Test
     void missingContractFile() {
-        ConfFixture.edit(batch, "contract: ../contracts/sensor_events.yaml", "contract: ../contracts/sensor_event.yaml");
+        ConfFixture.edit(
+                batch,
+                "contract: ../contracts/sensor_events.yaml",
+                "contract: ../contracts/sensor_event.yaml");
         Path expected = conf.contract("sensor_event");
-
-        expectConfigError(
-                () -> SpecLoader.load(batch), batch, "contract: contract file " + expected + " does not exist");
-    }
-
-    @Test
-    void missingOutputContractFile() {
-        ConfFixture.edit(batch, "output_contract: ../contracts/sensor_hourly.yaml", "output_contract: hourly.yaml");
 
         expectConfigError(
                 () -> SpecLoader.load(batch),
                 batch,
-                "output_contract: contract file " + conf.root().resolve("pipelines/hourly.yaml") + " does not exist");
+                "contract: contract file " + expected + " does not exist");
+    }
+
+    @Test
+    void missingOutputContractFile() {
+        ConfFixture.edit(
+                batch,
+                "output_contract: ../contracts/sensor_hourly.yaml",
+                "output_contract: hourly.yaml");
+
+        expectConfigError(
+                () -> SpecLoader.load(batch),
+                batch,
+                "output_contract: contract file "
+                        + conf.root().resolve("pipelines/hourly.yaml")
+                        + " does not exist");
     }
 
     @Test
     void anErrorInsideTheContractNamesTheContractFile() {
         Path contract = conf.contract("sensor_events");
-        ConfFixture.edit(contract, "{name: humidity_percent, type: double", "{name: humidity_percent, type: dbl");
+        ConfFixture.edit(
+                contract,
+                "{name: humidity_percent, type: double",
+                "{name: humidity_percent, type: dbl");
 
-        expectConfigError(() -> SpecLoader.load(batch), contract, "columns[5].type: unknown type 'dbl'");
+        expectConfigError(
+                () -> SpecLoader.load(batch), contract, "columns[5].type: unknown type 'dbl'");
     }
 
     @Test
     void missingTransformFile() {
-        ConfFixture.edit(batch, "transform: {file: ../sql/sensor-hourly.sql}", "transform: {file: ../sql/missing.sql}");
+        ConfFixture.edit(
+                batch,
+                "transform: {file: ../sql/sensor-hourly.sql}",
+                "transform: {file: ../sql/missing.sql}");
 
         expectConfigError(
                 () -> SpecLoader.load(batch),
@@ -430,7 +519,13 @@ class SpecLoaderTest {
     @Test
     void invalidYamlNamesTheLine() {
         ConfFixture.edit(batch, "event_time: timestamp", "event_time: timestamp\n  bad: indent");
-        int line = 1 + (int) ConfFixture.read(batch).lines().takeWhile(l -> !l.contains("bad: indent")).count();
+        int line =
+                1
+                        + (int)
+                                ConfFixture.read(batch)
+                                        .lines()
+                                        .takeWhile(l -> !l.contains("bad: indent"))
+                                        .count();
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpecLoader.load(batch))
                 .hasMessageStartingWith(batch + " (line " + line + "): not valid YAML");

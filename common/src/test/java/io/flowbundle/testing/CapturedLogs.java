@@ -1,5 +1,7 @@
 package io.flowbundle.testing;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -8,13 +10,10 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 /**
  * What one logger logs while a test runs, at {@code level} and above (the test log configuration
- * shows warnings only, so INFO output such as OpenLineage's console transport needs this):
- * {@code try (CapturedLogs logs = CapturedLogs.of(SomeClass.class, Level.INFO)) { ... }}.
+ * shows warnings only, so INFO output such as OpenLineage's console transport needs this): {@code
+ * try (CapturedLogs logs = CapturedLogs.of(SomeClass.class, Level.INFO)) { ... }}.
  */
 public final class CapturedLogs implements AutoCloseable {
 
@@ -32,10 +31,14 @@ public final class CapturedLogs implements AutoCloseable {
         this.previousLevel = logger.getLevel();
         this.previousAdditive = logger.isAdditive();
         this.appender =
-                new AbstractAppender("captured-" + logger.getName(), null, null, true, Property.EMPTY_ARRAY) {
+                new AbstractAppender(
+                        "captured-" + logger.getName(), null, null, true, Property.EMPTY_ARRAY) {
                     @Override
                     public void append(LogEvent event) {
-                        lines.add(new Line(event.getLevel(), event.getMessage().getFormattedMessage()));
+                        lines.add(
+                                new Line(
+                                        event.getLevel(),
+                                        event.getMessage().getFormattedMessage()));
                     }
                 };
         appender.start();

@@ -15,13 +15,18 @@ public final class Checkout {
     /** The folder holding the root {@code pom.xml} and {@code conf/}. */
     public static Path root() {
         String given = System.getProperty("flowbundle.checkout", "");
-        Path start = Path.of(given.isBlank() ? System.getProperty("user.dir") : given).toAbsolutePath().normalize();
+        Path start =
+                Path.of(given.isBlank() ? System.getProperty("user.dir") : given)
+                        .toAbsolutePath()
+                        .normalize();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("conf/contracts"))) {
+            if (Files.isRegularFile(dir.resolve("pom.xml"))
+                    && Files.isDirectory(dir.resolve("conf/contracts"))) {
                 return dir;
             }
         }
-        throw new IllegalStateException("no checkout (pom.xml and conf/contracts) at or above " + start);
+        throw new IllegalStateException(
+                "no checkout (pom.xml and conf/contracts) at or above " + start);
     }
 
     /** The checkout's {@code conf/} folder. */

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * A private copy of the sample configuration ({@code conf/} of the project, kept under
- * {@code src/test/resources/fixtures/conf}) in a temporary folder, so tests can load it as written
- * or edit one line of it and load it again.
+ * A private copy of the sample configuration ({@code conf/} of the project, kept under {@code
+ * src/test/resources/fixtures/conf}) in a temporary folder, so tests can load it as written or edit
+ * one line of it and load it again.
  */
 public final class ConfFixture {
 
@@ -50,11 +50,15 @@ public final class ConfFixture {
         return new ConfFixture(target.toAbsolutePath().normalize());
     }
 
-    /** A fixture file read in place (for tests that only read it), e.g. {@code contracts/sensor_events.yaml}. */
+    /**
+     * A fixture file read in place (for tests that only read it), e.g. {@code
+     * contracts/sensor_events.yaml}.
+     */
     public static Path inPlace(String relative) {
         URL url = ConfFixture.class.getResource("/fixtures/conf/" + relative);
         if (url == null) {
-            throw new IllegalStateException("fixtures/conf/" + relative + " is not on the test class path");
+            throw new IllegalStateException(
+                    "fixtures/conf/" + relative + " is not on the test class path");
         }
         try {
             return Path.of(url.toURI());

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.flowbundle.config.ConfigException;
-
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-
 import java.nio.file.Path;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Asserts the shape every configuration error must have: one line, starting with the file. */
 public final class ConfigErrors {

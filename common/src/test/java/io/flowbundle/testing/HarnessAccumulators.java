@@ -1,10 +1,9 @@
 package io.flowbundle.testing;
 
-import org.apache.flink.api.common.accumulators.Accumulator;
-import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
-
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.api.common.accumulators.Accumulator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 
 /** The accumulators an operator under a test harness has counted, by name ({@code dedupe.in}). */
 public final class HarnessAccumulators {

@@ -2,7 +2,6 @@ package io.flowbundle.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 public final class LineageServer implements AutoCloseable {
 
     /** One request as it arrived. */
-    public record Request(String method, String path, String contentType, String authorization, String body) {}
+    public record Request(
+            String method, String path, String contentType, String authorization, String body) {}
 
     private final HttpServer server;
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
@@ -34,7 +34,9 @@ public final class LineageServer implements AutoCloseable {
 
     public static LineageServer start() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            HttpServer server =
+                    HttpServer.create(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             LineageServer lineage = new LineageServer(server);
             server.createContext("/", lineage::handle);
             server.start();
@@ -68,7 +70,8 @@ public final class LineageServer implements AutoCloseable {
         List<Request> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (out.size() < count) {
-            Request next = requests.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Request next =
+                    requests.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (next == null) {
                 break;
             }

@@ -1,7 +1,11 @@
 package io.flowbundle.testing;
 
 import io.flowbundle.parquet.ParquetFormats;
-
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.local.LocalDataOutputStream;
 import org.apache.flink.table.data.RowData;
@@ -9,12 +13,6 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.MessageType;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 
 /** Writes and inspects small Parquet files the way flowbundle writes them. */
 public final class ParquetFiles {
@@ -48,7 +46,9 @@ public final class ParquetFiles {
         }
     }
 
-    /** A copy of {@code file} cut to {@code fraction} of its length: a crashed writer's leftover. */
+    /**
+     * A copy of {@code file} cut to {@code fraction} of its length: a crashed writer's leftover.
+     */
     public static Path truncatedCopy(Path file, Path copy, double fraction) {
         try {
             byte[] bytes = Files.readAllBytes(file);

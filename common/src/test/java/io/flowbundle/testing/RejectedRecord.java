@@ -1,7 +1,6 @@
 package io.flowbundle.testing;
 
 import io.flowbundle.operators.Rejected;
-
 import org.apache.flink.table.data.RowData;
 
 /** A rejected record ({@link Rejected#TYPE}) with named fields, for readable assertions. */

@@ -1,11 +1,6 @@
 package io.flowbundle.testing;
 
 import io.flowbundle.fs.FileSystems;
-
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
@@ -20,17 +15,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real S3 server on 127.0.0.1 (a free port), S3Proxy with jclouds' filesystem blob store under
- * a temp folder: a bucket is a folder and an object a plain file at {@code DIR/BUCKET/KEY}, so a
- * test can read what a job wrote with DuckDB. Access key and secret are new for every run.
+ * A real S3 server on 127.0.0.1 (a free port), S3Proxy with jclouds' filesystem blob store under a
+ * temp folder: a bucket is a folder and an object a plain file at {@code DIR/BUCKET/KEY}, so a test
+ * can read what a job wrote with DuckDB. Access key and secret are new for every run.
  *
- * <p>S3Proxy runs in this JVM but in a class loader of its own, from its one-jar build
- * ({@code target/s3proxy/s3proxy.jar}, copied there by common's pom): that jar carries
- * unrelocated Guava 33, Logback, Netty, Jackson and the AWS SDK, which would otherwise mix with
- * Flink's and Hadoop's on the test class path (two SLF4J bindings to begin with). The few calls
- * to it go through reflection for the same reason.
+ * <p>S3Proxy runs in this JVM but in a class loader of its own, from its one-jar build ({@code
+ * target/s3proxy/s3proxy.jar}, copied there by common's pom): that jar carries unrelocated Guava
+ * 33, Logback, Netty, Jackson and the AWS SDK, which would otherwise mix with Flink's and Hadoop's
+ * on the test class path (two SLF4J bindings to begin with). The few calls to it go through
+ * reflection for the same reason.
  *
  * <pre>{@code @RegisterExtension static final S3Server S3 = new S3Server();}</pre>
  */
@@ -87,21 +85,35 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback, Auto
         Properties overrides = new Properties();
         overrides.setProperty("jclouds.filesystem.basedir", blobs.toString());
         Class<?> contextBuilder = loader.loadClass("org.jclouds.ContextBuilder");
-        Object builder = contextBuilder.getMethod("newBuilder", String.class).invoke(null, "filesystem");
-        builder = contextBuilder.getMethod("overrides", Properties.class).invoke(builder, overrides);
+        Object builder =
+                contextBuilder.getMethod("newBuilder", String.class).invoke(null, "filesystem");
+        builder =
+                contextBuilder.getMethod("overrides", Properties.class).invoke(builder, overrides);
         Class<?> contextType = loader.loadClass("org.jclouds.blobstore.BlobStoreContext");
-        Object context = contextBuilder.getMethod("build", Class.class).invoke(builder, contextType);
+        Object context =
+                contextBuilder.getMethod("build", Class.class).invoke(builder, contextType);
         Object blobStore = contextType.getMethod("getBlobStore").invoke(context);
 
         Class<?> s3Proxy = loader.loadClass("org.gaul.s3proxy.S3Proxy");
         Class<?> proxyBuilder = loader.loadClass("org.gaul.s3proxy.S3Proxy$Builder");
         Class<?> authType = loader.loadClass("org.gaul.s3proxy.AuthenticationType");
         Object b = s3Proxy.getMethod("builder").invoke(null);
-        b = proxyBuilder.getMethod("blobStore", loader.loadClass("org.jclouds.blobstore.BlobStore"))
-                .invoke(b, blobStore);
-        b = proxyBuilder.getMethod("endpoint", URI.class).invoke(b, URI.create("http://127.0.0.1:0"));
-        b = proxyBuilder.getMethod("awsAuthentication", authType, String.class, String.class)
-                .invoke(b, authType.getField("AWS_V2_OR_V4").get(null), accessKey, secretKey);
+        b =
+                proxyBuilder
+                        .getMethod("blobStore", loader.loadClass("org.jclouds.blobstore.BlobStore"))
+                        .invoke(b, blobStore);
+        b =
+                proxyBuilder
+                        .getMethod("endpoint", URI.class)
+                        .invoke(b, URI.create("http://127.0.0.1:0"));
+        b =
+                proxyBuilder
+                        .getMethod("awsAuthentication", authType, String.class, String.class)
+                        .invoke(
+                                b,
+                                authType.getField("AWS_V2_OR_V4").get(null),
+                                accessKey,
+                                secretKey);
         proxy = proxyBuilder.getMethod("build").invoke(b);
         s3Proxy.getMethod("start").invoke(proxy);
         long deadline = System.nanoTime() + 30_000_000_000L;
@@ -179,16 +191,20 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback, Auto
     }
 
     /** The same options for any endpoint and credentials (for the error cases). */
-    public static Map<String, String> flinkConfig(String endpoint, String accessKey, String secretKey) {
+    public static Map<String, String> flinkConfig(
+            String endpoint, String accessKey, String secretKey) {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("s3.endpoint", endpoint);
         conf.put("s3.path.style.access", "true");
         conf.put("s3.access-key", accessKey);
         conf.put("s3.secret-key", secretKey);
         conf.put("fs.s3a.endpoint.region", REGION);
-        conf.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        conf.put(
+                "fs.s3a.aws.credentials.provider",
+                "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
         // S3A (Hadoop 3.3.4) otherwise deletes the parents' directory markers after every write: a
-        // multi-object DELETE that jclouds' filesystem store answers after ~10 s of retries (a folder
+        // multi-object DELETE that jclouds' filesystem store answers after ~10 s of retries (a
+        // folder
         // is not a file there); on real S3 it is a wasted request per file
         conf.put("fs.s3a.directory.marker.retention", "keep");
         conf.putAll(failFast());
@@ -212,9 +228,10 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback, Auto
                 .map(dir -> dir.resolve("s3proxy.jar"))
                 .filter(Files::isRegularFile)
                 .orElseThrow(
-                        () -> new IllegalStateException(
-                                "s3proxy.jar not found beside the test classes (common/target/s3proxy/):"
-                                        + " build common with Maven first (mvn -pl common -am test-compile)"));
+                        () ->
+                                new IllegalStateException(
+                                        "s3proxy.jar not found beside the test classes (common/target/s3proxy/):"
+                                                + " build common with Maven first (mvn -pl common -am test-compile)"));
     }
 
     private interface Call {

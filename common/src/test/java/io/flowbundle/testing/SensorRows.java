@@ -2,15 +2,14 @@ package io.flowbundle.testing;
 
 import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.ContractLoader;
-
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.RowType;
 
 /**
- * Rows of the sample contract {@code sensor_events} (id, type, timestamp, device_id,
- * temperature_c, humidity_percent, location{room, building}), built by name:
+ * Rows of the sample contract {@code sensor_events} (id, type, timestamp, device_id, temperature_c,
+ * humidity_percent, location{room, building}), built by name:
  *
  * <pre>
  * SensorRows.reading("evt-1").at("2026-11-01T10:01:30Z").temperature(21.5).build()
@@ -28,8 +27,11 @@ public final class SensorRows {
     public static final int HUMIDITY = 5;
     public static final int LOCATION = 6;
 
-    /** The sample contract as the project declares it ({@code conf/contracts/sensor_events.yaml}). */
-    private static final Contract CONTRACT = ContractLoader.load(Checkout.conf("contracts/sensor_events.yaml"));
+    /**
+     * The sample contract as the project declares it ({@code conf/contracts/sensor_events.yaml}).
+     */
+    private static final Contract CONTRACT =
+            ContractLoader.load(Checkout.conf("contracts/sensor_events.yaml"));
 
     /** The contract's row type as stored (event time with microseconds). */
     public static final RowType TYPE = CONTRACT.rowType();

@@ -1,8 +1,7 @@
 package io.flowbundle.testing;
 
-import org.apache.flink.table.data.TimestampData;
-
 import java.time.Instant;
+import org.apache.flink.table.data.TimestampData;
 
 /** Readable instants for test data: {@code at("2026-11-01T10:01:30Z")} instead of magic longs. */
 public final class Times {

@@ -3,17 +3,15 @@ package io.flowbundle.cli;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.governance.AuditQuery;
-
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code flowbundle audit}: the audit log, filtered. */
 @Command(
@@ -27,19 +25,34 @@ import java.util.concurrent.Callable;
         })
 final class AuditCommand implements Callable<Integer> {
 
-    @Option(names = "--run", paramLabel = "ID", description = "Only this run (its id, or the id's first characters).")
+    @Option(
+            names = "--run",
+            paramLabel = "ID",
+            description = "Only this run (its id, or the id's first characters).")
     String run;
 
     @Option(names = "--pipeline", paramLabel = "NAME", description = "Only this pipeline.")
     String pipeline;
 
-    @Option(names = "--since", paramLabel = "INSTANT|DATE", description = "Only steps started at or after this instant (2026-11-01T10:00:00Z) or UTC date (2026-11-01).")
+    @Option(
+            names = "--since",
+            paramLabel = "INSTANT|DATE",
+            description =
+                    "Only steps started at or after this instant (2026-11-01T10:00:00Z) or UTC date (2026-11-01).")
     String since;
 
-    @Option(names = "--step", paramLabel = "STEP", description = "Only this step: extract, validate, dedupe, transform, load, stage, run, retention, ...")
+    @Option(
+            names = "--step",
+            paramLabel = "STEP",
+            description =
+                    "Only this step: extract, validate, dedupe, transform, load, stage, run, retention, ...")
     String step;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            paramLabel = "text|json",
+            description = "Output format (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
     @Mixin RuntimeOptions runtime;
@@ -49,7 +62,8 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AuditQuery query =
-                new AuditQuery(run, pipeline, since == null ? null : AuditQuery.parseSince(since), step);
+                new AuditQuery(
+                        run, pipeline, since == null ? null : AuditQuery.parseSince(since), step);
         Path file = runtime.resolve().auditLog();
         List<AuditRecord> records = query.select(new AuditLog(file).read());
         PrintWriter out = spec.commandLine().getOut();

@@ -4,15 +4,13 @@ import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.jobs.BatchRun;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code flowbundle batch}: one bounded run of a pipeline. */
 @Command(
@@ -28,7 +26,11 @@ import java.util.concurrent.Callable;
         })
 final class BatchCommand implements Callable<Integer> {
 
-    @Option(names = "--pipeline", required = true, paramLabel = "SPEC", description = "Pipeline spec (YAML).")
+    @Option(
+            names = "--pipeline",
+            required = true,
+            paramLabel = "SPEC",
+            description = "Pipeline spec (YAML).")
     Path pipeline;
 
     @Option(
@@ -55,7 +57,8 @@ final class BatchCommand implements Callable<Integer> {
     static void print(BatchRun.Summary summary, RuntimeConfig config, PrintStream out) {
         var counts = summary.counts();
         out.printf(
-                "run %s succeeded in %.1f s%n", summary.run().runId(), summary.took().toMillis() / 1000.0);
+                "run %s succeeded in %.1f s%n",
+                summary.run().runId(), summary.took().toMillis() / 1000.0);
         out.printf(
                 "  read %d, rejected %d, duplicates %d, into transform %d -> %d results, loaded %d"
                         + " (rejected on output %d)%n",

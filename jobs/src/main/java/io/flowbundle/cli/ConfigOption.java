@@ -1,10 +1,8 @@
 package io.flowbundle.cli;
 
 import io.flowbundle.config.RuntimeConfig;
-
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /** {@code --config}: the runtime config, for commands that read what runs wrote but run nothing. */
 final class ConfigOption {

@@ -3,7 +3,10 @@ package io.flowbundle.cli;
 import io.flowbundle.contract.ContractLoader;
 import io.flowbundle.governance.ContractCheck;
 import io.flowbundle.governance.ContractDiff;
-
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -11,16 +14,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-
-/** {@code flowbundle contract check|diff}: data against a contract, and a contract against its last version. */
+/**
+ * {@code flowbundle contract check|diff}: data against a contract, and a contract against its last
+ * version.
+ */
 @Command(
         name = "contract",
         mixinStandardHelpOptions = true,
-        description = "Check data against a contract, or a new version of a contract against the old one.",
+        description =
+                "Check data against a contract, or a new version of a contract against the old one.",
         subcommands = {ContractCommand.Check.class, ContractCommand.Diff.class})
 final class ContractCommand implements Runnable {
 
@@ -48,10 +50,17 @@ final class ContractCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "CONTRACT", description = "Contract (YAML).")
         Path contract;
 
-        @Parameters(index = "1", paramLabel = "PATH", description = "A Parquet file or a folder of them.")
+        @Parameters(
+                index = "1",
+                paramLabel = "PATH",
+                description = "A Parquet file or a folder of them.")
         Path path;
 
-        @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Report format (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--format",
+                defaultValue = "text",
+                paramLabel = "text|json",
+                description = "Report format (default: ${DEFAULT-VALUE}).")
         OutputFormat format;
 
         @Spec CommandSpec spec;
@@ -82,14 +91,18 @@ final class ContractCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "OLD", description = "The contract as it was (YAML).")
         Path before;
 
-        @Parameters(index = "1", paramLabel = "NEW", description = "The contract as proposed (YAML).")
+        @Parameters(
+                index = "1",
+                paramLabel = "NEW",
+                description = "The contract as proposed (YAML).")
         Path after;
 
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
-            ContractDiff diff = ContractDiff.compare(ContractLoader.load(before), ContractLoader.load(after));
+            ContractDiff diff =
+                    ContractDiff.compare(ContractLoader.load(before), ContractLoader.load(after));
             spec.commandLine().getOut().print(diff.text());
             Optional<String> refusal = diff.refusal();
             if (refusal.isPresent()) {

@@ -1,10 +1,8 @@
 package io.flowbundle.cli;
 
 import io.flowbundle.config.Durations;
-
-import picocli.CommandLine;
-
 import java.time.Duration;
+import picocli.CommandLine;
 
 /**
  * Duration options written as in specs and in Flink's configuration ({@link Durations}, Flink's

@@ -3,17 +3,15 @@ package io.flowbundle.cli;
 import io.flowbundle.UsageException;
 import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
-
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code flowbundle generate}: deterministic sample sensor events. */
 @Command(
@@ -28,7 +26,11 @@ import java.util.concurrent.Callable;
         })
 final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, paramLabel = "PATH", description = "Folder (parquet) or file (jsonl).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "PATH",
+            description = "Folder (parquet) or file (jsonl).")
     Path out;
 
     @Option(
@@ -37,16 +39,24 @@ final class GenerateCommand implements Callable<Integer> {
             description = "parquet or jsonl (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--compression", defaultValue = "snappy", description = "Parquet compression: snappy, zstd, gzip, none (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--compression",
+            defaultValue = "snappy",
+            description =
+                    "Parquet compression: snappy, zstd, gzip, none (default: ${DEFAULT-VALUE}).")
     String compression;
 
-    @Option(names = "--events", defaultValue = "100000", description = "How many events (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--events",
+            defaultValue = "100000",
+            description = "How many events (default: ${DEFAULT-VALUE}).")
     long events;
 
     @Option(
             names = "--overwrite",
-            description = "Replace the date=YYYY-MM-DD partitions already in --out; without it a folder"
-                    + " that has some is refused, so an old sample never mixes with a new one.")
+            description =
+                    "Replace the date=YYYY-MM-DD partitions already in --out; without it a folder"
+                            + " that has some is refused, so an old sample never mixes with a new one.")
     boolean overwrite;
 
     @Mixin GeneratorOptions generator;
@@ -65,9 +75,15 @@ final class GenerateCommand implements Callable<Integer> {
             List<Path> existing = SampleData.partitions(out);
             if (!existing.isEmpty() && !overwrite) {
                 throw new UsageException(
-                        "--out " + out + " already holds " + existing.size() + " partition(s) ("
+                        "--out "
+                                + out
+                                + " already holds "
+                                + existing.size()
+                                + " partition(s) ("
                                 + existing.get(0).getFileName()
-                                + (existing.size() > 1 ? " .. " + existing.get(existing.size() - 1).getFileName() : "")
+                                + (existing.size() > 1
+                                        ? " .. " + existing.get(existing.size() - 1).getFileName()
+                                        : "")
                                 + "): new events written next to them would mix two samples; pass --overwrite"
                                 + " to replace them, or choose another folder");
             }
@@ -78,11 +94,13 @@ final class GenerateCommand implements Callable<Integer> {
             counts = SampleData.writeParquet(out, settings, compression);
         } else {
             throw new picocli.CommandLine.ParameterException(
-                    new picocli.CommandLine(this), "--format: expected parquet or jsonl, got " + format);
+                    new picocli.CommandLine(this),
+                    "--format: expected parquet or jsonl, got " + format);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         console.printf(
-                "wrote %d events to %s in %.1f s: %s%n", counts.total(), out, seconds, counts.byKind());
+                "wrote %d events to %s in %.1f s: %s%n",
+                counts.total(), out, seconds, counts.byKind());
         return 0;
     }
 }

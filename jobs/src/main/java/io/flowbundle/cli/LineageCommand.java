@@ -4,17 +4,15 @@ import io.flowbundle.FlowbundleException;
 import io.flowbundle.lineage.Datasets;
 import io.flowbundle.lineage.LineageGraph;
 import io.flowbundle.lineage.LineageSink;
-
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code flowbundle lineage}: reads lineage back. */
 @Command(
@@ -63,7 +61,8 @@ final class LineageCommand implements Runnable {
         @Option(
                 names = "--log",
                 paramLabel = "FILE",
-                description = "The lineage log (JSON Lines). Default: lineage/lineage.jsonl next to the audit log's folder.")
+                description =
+                        "The lineage log (JSON Lines). Default: lineage/lineage.jsonl next to the audit log's folder.")
         Path log;
 
         @Mixin ConfigOption config;
@@ -75,17 +74,27 @@ final class LineageCommand implements Runnable {
             try {
                 id = Datasets.parse(dataset);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "DATASET: " + e.getMessage());
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "DATASET: " + e.getMessage());
             }
             Path file = log != null ? log : LineageSink.defaultFile(config.resolve());
             LineageGraph graph = LineageGraph.read(file);
             PrintWriter err = spec.commandLine().getErr();
             if (graph.skippedLines() > 0) {
-                err.println("warning: " + file + ": skipped " + graph.skippedLines() + " line(s) that are not lineage events");
+                err.println(
+                        "warning: "
+                                + file
+                                + ": skipped "
+                                + graph.skippedLines()
+                                + " line(s) that are not lineage events");
             }
             if (!graph.mentions(id)) {
                 throw new FlowbundleException(
-                        file + ": no complete run read or wrote " + id + " (" + graph.runs().size()
+                        file
+                                + ": no complete run read or wrote "
+                                + id
+                                + " ("
+                                + graph.runs().size()
                                 + " complete runs in the log); check the dataset (a path is matched by its absolute"
                                 + " path) or pass the right --log FILE");
             }
@@ -100,7 +109,8 @@ final class LineageCommand implements Runnable {
                 return LineageGraph.Format.valueOf(format.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(
-                        spec.commandLine(), "--format: expected text, dot or mermaid, got " + format);
+                        spec.commandLine(),
+                        "--format: expected text, dot or mermaid, got " + format);
             }
         }
     }

@@ -2,11 +2,9 @@ package io.flowbundle.cli;
 
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.UsageException;
-
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-
-import java.io.PrintWriter;
 
 /**
  * The flowbundle command line. Each subcommand parses its options and wires real sources and sinks
@@ -50,8 +48,8 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Runs a command line with its output and errors going to the given writers (null: standard
-     * out and err), and returns its exit code. Only commands that print through picocli's writers
+     * Runs a command line with its output and errors going to the given writers (null: standard out
+     * and err), and returns its exit code. Only commands that print through picocli's writers
      * (contract, retention, audit) are captured.
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {

@@ -4,19 +4,17 @@ import io.flowbundle.UsageException;
 import io.flowbundle.config.Secrets;
 import io.flowbundle.kafka.EventProducer;
 import io.flowbundle.kafka.KafkaPreflight;
-
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code flowbundle produce}: sample events (or a JSON Lines file) into a Kafka topic. */
 @Command(
@@ -35,7 +33,11 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--topic", required = true, description = "Topic to write to.")
     String topic;
 
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bootstrap",
+            defaultValue = "127.0.0.1:9092",
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrap;
 
     @ArgGroup(multiplicity = "1")
@@ -45,18 +47,25 @@ final class ProduceCommand implements Callable<Integer> {
         @Option(names = "--generate", paramLabel = "N", description = "Generate N sample events.")
         Long generate;
 
-        @Option(names = "--file", paramLabel = "FILE", description = "Replay a JSON Lines file, one record per line.")
+        @Option(
+                names = "--file",
+                paramLabel = "FILE",
+                description = "Replay a JSON Lines file, one record per line.")
         Path file;
     }
 
-    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "Limit the rate (default: as fast as possible).")
+    @Option(
+            names = "--rate",
+            paramLabel = "EVENTS_PER_S",
+            description = "Limit the rate (default: as fast as possible).")
     Double rate;
 
     @Option(
             names = "--partitions",
             defaultValue = "4",
             paramLabel = "N",
-            description = "Partitions of the topic if it has to be created (default: ${DEFAULT-VALUE}); an existing topic is used as it is.")
+            description =
+                    "Partitions of the topic if it has to be created (default: ${DEFAULT-VALUE}); an existing topic is used as it is.")
     int partitions;
 
     @Option(
@@ -84,8 +93,10 @@ final class ProduceCommand implements Callable<Integer> {
         Map<String, String> client = new LinkedHashMap<>(config.resolve().kafkaProperties());
         client.putAll(properties);
         properties.forEach(Secrets::registerIfSensitive);
-        // created here rather than by the broker on first write, which can reorder the first batches
-        if (KafkaPreflight.createIfMissing(bootstrap, client, topic, partitions, KafkaPreflight.TIMEOUT)) {
+        // created here rather than by the broker on first write, which can reorder the first
+        // batches
+        if (KafkaPreflight.createIfMissing(
+                bootstrap, client, topic, partitions, KafkaPreflight.TIMEOUT)) {
             out.printf("created topic %s with %d partitions at %s%n", topic, partitions, bootstrap);
             out.flush();
         }
@@ -93,7 +104,8 @@ final class ProduceCommand implements Callable<Integer> {
         EventProducer.Result result =
                 input.file != null
                         ? producer.replay(input.file)
-                        : producer.generate(generator.settings(input.generate).withMalformedJson(true));
+                        : producer.generate(
+                                generator.settings(input.generate).withMalformedJson(true));
         out.printf(
                 "produced %d records to %s at %s in %.1f s (%.0f records/s)%n",
                 result.records(),

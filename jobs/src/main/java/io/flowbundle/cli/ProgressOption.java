@@ -1,9 +1,8 @@
 package io.flowbundle.cli;
 
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
-
-import java.time.Duration;
 
 /** {@code --progress-interval}, for the commands that run a job and log its counts meanwhile. */
 final class ProgressOption {
@@ -16,7 +15,10 @@ final class ProgressOption {
             description = "How often to log counts while the job runs (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
-    /** A duration as {@link DurationConverter} reads it, more than zero (the run polls at this pace). */
+    /**
+     * A duration as {@link DurationConverter} reads it, more than zero (the run polls at this
+     * pace).
+     */
     static final class Positive implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String text) {

@@ -7,14 +7,6 @@ import io.flowbundle.governance.RetentionRun;
 import io.flowbundle.lineage.LineageSink;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -22,8 +14,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code flowbundle retention apply}: delete partitions older than their contract's retention_days. */
+/**
+ * {@code flowbundle retention apply}: delete partitions older than their contract's retention_days.
+ */
 @Command(
         name = "retention",
         mixinStandardHelpOptions = true,
@@ -54,12 +54,16 @@ final class RetentionCommand implements Runnable {
             })
     static final class Apply implements Callable<Integer> {
 
-        @Option(names = "--pipeline", paramLabel = "SPEC", description = "A pipeline spec (repeatable).")
+        @Option(
+                names = "--pipeline",
+                paramLabel = "SPEC",
+                description = "A pipeline spec (repeatable).")
         List<Path> pipelines = new ArrayList<>();
 
         @Option(
                 names = "--all",
-                description = "Every spec (*.yaml) in the pipelines/ folder next to the runtime config (conf/pipelines/); the default.")
+                description =
+                        "Every spec (*.yaml) in the pipelines/ folder next to the runtime config (conf/pipelines/); the default.")
         boolean all;
 
         @Option(names = "--dry-run", description = "List what would be deleted; the default.")
@@ -68,7 +72,10 @@ final class RetentionCommand implements Runnable {
         @Option(names = "--apply", description = "Delete the expired partitions.")
         boolean apply;
 
-        @Option(names = "--today", paramLabel = "YYYY-MM-DD", description = "The date retention counts back from (default: today, UTC).")
+        @Option(
+                names = "--today",
+                paramLabel = "YYYY-MM-DD",
+                description = "The date retention counts back from (default: today, UTC).")
         LocalDate today;
 
         @Mixin RuntimeOptions runtime;
@@ -78,13 +85,16 @@ final class RetentionCommand implements Runnable {
         @Override
         public Integer call() {
             if (all && !pipelines.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "give --pipeline or --all, not both");
+                throw new ParameterException(
+                        spec.commandLine(), "give --pipeline or --all, not both");
             }
             if (dryRun && apply) {
-                throw new ParameterException(spec.commandLine(), "give --dry-run or --apply, not both");
+                throw new ParameterException(
+                        spec.commandLine(), "give --dry-run or --apply, not both");
             }
             RuntimeConfig config = runtime.resolve();
-            List<Path> files = pipelines.isEmpty() ? Retention.specFiles(pipelinesFolder(config)) : pipelines;
+            List<Path> files =
+                    pipelines.isEmpty() ? Retention.specFiles(pipelinesFolder(config)) : pipelines;
             // every spec is loaded before anything is deleted, so a broken spec stops the whole run
             List<PipelineSpec> specs = new ArrayList<>();
             for (Path file : files) {
@@ -102,7 +112,8 @@ final class RetentionCommand implements Runnable {
                 return failed ? 1 : 0;
             }
             try (LineageSink lineage = LineageSink.create(config)) {
-                RetentionRun run = new RetentionRun(new AuditLog(config.auditLog()), lineage, config.actor());
+                RetentionRun run =
+                        new RetentionRun(new AuditLog(config.auditLog()), lineage, config.actor());
                 for (PipelineSpec pipeline : specs) {
                     RetentionRun.Result result = run.apply(pipeline, day);
                     out.print(result.text());

@@ -7,7 +7,12 @@ import io.flowbundle.schedule.RetryPolicy;
 import io.flowbundle.schedule.Scheduler;
 import io.flowbundle.schedule.Workflow;
 import io.flowbundle.spec.SpecLoader;
-
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,13 +20,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code flowbundle run-schedule}: bounded pipelines for a date or a range, with retries. */
 @Command(
@@ -47,26 +45,46 @@ final class RunScheduleCommand implements Callable<Integer> {
         @Option(names = "--pipeline", paramLabel = "SPEC", description = "One pipeline spec.")
         Path pipeline;
 
-        @Option(names = "--workflow", paramLabel = "FILE", description = "A workflow file naming several pipelines in order.")
+        @Option(
+                names = "--workflow",
+                paramLabel = "FILE",
+                description = "A workflow file naming several pipelines in order.")
         Path workflow;
     }
 
-    @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "The logical date (default: yesterday, UTC).")
+    @Option(
+            names = "--date",
+            paramLabel = "YYYY-MM-DD",
+            description = "The logical date (default: yesterday, UTC).")
     LocalDate date;
 
-    @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "Backfill: first logical date.")
+    @Option(
+            names = "--from",
+            paramLabel = "YYYY-MM-DD",
+            description = "Backfill: first logical date.")
     LocalDate from;
 
-    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Backfill: last logical date (inclusive).")
+    @Option(
+            names = "--to",
+            paramLabel = "YYYY-MM-DD",
+            description = "Backfill: last logical date (inclusive).")
     LocalDate to;
 
     @Option(names = "--force", description = "Rerun steps that already succeeded for a date.")
     boolean force;
 
-    @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts per step (default 3, or the workflow's retries).")
+    @Option(
+            names = "--max-attempts",
+            paramLabel = "N",
+            description = "Attempts per step (default 3, or the workflow's retries).")
     Integer maxAttempts;
 
-    @Option(names = "--initial-backoff", converter = DurationConverter.class, paramLabel = "DURATION", description = "Wait before the first retry (default 10s; doubles each time, up to 5min).")
+    @Option(
+            names = "--initial-backoff",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description =
+                    "Wait before the first retry (default 10s; doubles each time, up to 5min).")
     Duration initialBackoff;
 
     @Mixin RuntimeOptions runtime;
@@ -80,7 +98,8 @@ final class RunScheduleCommand implements Callable<Integer> {
         Workflow workflow =
                 what.workflow != null
                         ? Workflow.load(what.workflow, retries)
-                        : Workflow.ofPipeline(SpecLoader.load(what.pipeline).name(), what.pipeline, retries);
+                        : Workflow.ofPipeline(
+                                SpecLoader.load(what.pipeline).name(), what.pipeline, retries);
         RetryPolicy effective = workflow.retries();
         if (maxAttempts != null) {
             effective = effective.withMaxAttempts(maxAttempts);
@@ -94,7 +113,15 @@ final class RunScheduleCommand implements Callable<Integer> {
                 new Scheduler(
                         workflow,
                         (step, day, attempt) ->
-                                new BatchRun(SpecLoader.load(step.pipeline()), config, day, attempt, BatchRun.DEFAULT_PROGRESS_INTERVAL).run().run().runId(),
+                                new BatchRun(
+                                                SpecLoader.load(step.pipeline()),
+                                                config,
+                                                day,
+                                                attempt,
+                                                BatchRun.DEFAULT_PROGRESS_INTERVAL)
+                                        .run()
+                                        .run()
+                                        .runId(),
                         step -> SpecLoader.load(step.pipeline()).name(),
                         audit,
                         config.actor(),
@@ -109,10 +136,12 @@ final class RunScheduleCommand implements Callable<Integer> {
     private List<LocalDate> dates() {
         if (from != null || to != null) {
             if (from == null || to == null || date != null) {
-                throw new ParameterException(spec.commandLine(), "a backfill needs both --from and --to, and no --date");
+                throw new ParameterException(
+                        spec.commandLine(), "a backfill needs both --from and --to, and no --date");
             }
             if (to.isBefore(from)) {
-                throw new ParameterException(spec.commandLine(), "--to " + to + " is before --from " + from);
+                throw new ParameterException(
+                        spec.commandLine(), "--to " + to + " is before --from " + from);
             }
             List<LocalDate> out = new ArrayList<>();
             for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {

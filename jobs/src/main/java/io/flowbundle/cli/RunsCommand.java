@@ -2,17 +2,15 @@ package io.flowbundle.cli;
 
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code flowbundle runs}: past pipeline runs from the audit log. */
 @Command(
@@ -30,7 +28,10 @@ final class RunsCommand implements Callable<Integer> {
     @Option(names = "--pipeline", paramLabel = "NAME", description = "Only this pipeline.")
     String pipeline;
 
-    @Option(names = "--limit", defaultValue = "50", description = "At most this many runs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            defaultValue = "50",
+            description = "At most this many runs (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Mixin RuntimeOptions runtime;
@@ -40,18 +41,30 @@ final class RunsCommand implements Callable<Integer> {
         List<AuditRecord> records = new AuditLog(runtime.resolve().auditLog()).read();
         Map<String, AuditRecord> last = new LinkedHashMap<>();
         for (AuditRecord record : records) {
-            if (record.step().equals("run") && (pipeline == null || pipeline.equals(record.pipeline()))) {
+            if (record.step().equals("run")
+                    && (pipeline == null || pipeline.equals(record.pipeline()))) {
                 last.remove(record.runId());
                 last.put(record.runId(), record);
             }
         }
         List<AuditRecord> runs = new ArrayList<>(last.values());
         runs = runs.subList(Math.max(0, runs.size() - limit), runs.size());
-        System.out.printf("%-36s  %-22s  %-9s  %-10s  %-9s  %7s  %8s  %10s  %s%n",
-                "RUN", "PIPELINE", "MODE", "DATE", "STATUS", "ATTEMPT", "SECONDS", "ROWS IN", "ERROR");
+        System.out.printf(
+                "%-36s  %-22s  %-9s  %-10s  %-9s  %7s  %8s  %10s  %s%n",
+                "RUN",
+                "PIPELINE",
+                "MODE",
+                "DATE",
+                "STATUS",
+                "ATTEMPT",
+                "SECONDS",
+                "ROWS IN",
+                "ERROR");
         for (AuditRecord run : runs) {
-            Duration took = run.endedAt() == null ? null : Duration.between(run.startedAt(), run.endedAt());
-            System.out.printf("%-36s  %-22s  %-9s  %-10s  %-9s  %7s  %8s  %10s  %s%n",
+            Duration took =
+                    run.endedAt() == null ? null : Duration.between(run.startedAt(), run.endedAt());
+            System.out.printf(
+                    "%-36s  %-22s  %-9s  %-10s  %-9s  %7s  %8s  %10s  %s%n",
                     run.runId(),
                     run.pipeline(),
                     run.mode(),

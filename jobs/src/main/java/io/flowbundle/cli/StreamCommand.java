@@ -7,14 +7,12 @@ import io.flowbundle.connector.kafka.KafkaConnector;
 import io.flowbundle.jobs.StreamRun;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code flowbundle stream}: a pipeline over Kafka, unbounded or up to the topic's current end. */
 @Command(
@@ -30,23 +28,31 @@ import java.util.concurrent.Callable;
         })
 final class StreamCommand implements Callable<Integer> {
 
-    @Option(names = "--pipeline", required = true, paramLabel = "SPEC", description = "Pipeline spec (YAML) with source.type: kafka.")
+    @Option(
+            names = "--pipeline",
+            required = true,
+            paramLabel = "SPEC",
+            description = "Pipeline spec (YAML) with source.type: kafka.")
     Path pipeline;
 
     @Option(
             names = "--bootstrap",
             paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers for the source and every Kafka sink (overrides the spec).")
+            description =
+                    "Kafka bootstrap servers for the source and every Kafka sink (overrides the spec).")
     String bootstrap;
 
-    @Option(names = "--bounded", description = "Stop at the end offsets found at start, then finish like a batch run.")
+    @Option(
+            names = "--bounded",
+            description = "Stop at the end offsets found at start, then finish like a batch run.")
     boolean bounded;
 
     @Option(
             names = "--checkpoint-interval",
             converter = DurationConverter.class,
             paramLabel = "DURATION",
-            description = "Checkpoint interval, e.g. 10s (default 10 s, or execution.checkpointing.interval).")
+            description =
+                    "Checkpoint interval, e.g. 10s (default 10 s, or execution.checkpointing.interval).")
     Duration checkpointInterval;
 
     @Option(
@@ -90,7 +96,8 @@ final class StreamCommand implements Callable<Integer> {
         }
         PipelineSpec spec = withBootstrap(SpecLoader.load(pipeline), bootstrap);
         if (checkpointInterval != null) {
-            runtime.flink.put("execution.checkpointing.interval", Durations.format(checkpointInterval));
+            runtime.flink.put(
+                    "execution.checkpointing.interval", Durations.format(checkpointInterval));
         }
         if (stateBackend != null) {
             runtime.flink.put("state.backend.type", stateBackend);
@@ -102,7 +109,9 @@ final class StreamCommand implements Callable<Integer> {
         StreamRun.Summary summary =
                 new StreamRun(spec, config, bounded, progress.interval, fromScratch).run();
         if (summary.counts() == null) {
-            System.out.printf("run %s %s%n  audit      %s%n", summary.run().runId(), summary.status(), config.auditLog());
+            System.out.printf(
+                    "run %s %s%n  audit      %s%n",
+                    summary.run().runId(), summary.status(), config.auditLog());
             return 0;
         }
         System.out.printf(
@@ -116,6 +125,8 @@ final class StreamCommand implements Callable<Integer> {
     }
 
     static PipelineSpec withBootstrap(PipelineSpec spec, String bootstrap) {
-        return bootstrap == null ? spec : spec.withConnectorOption(KafkaConnector.BOOTSTRAP.key(), bootstrap);
+        return bootstrap == null
+                ? spec
+                : spec.withConnectorOption(KafkaConnector.BOOTSTRAP.key(), bootstrap);
     }
 }

@@ -11,12 +11,6 @@ import io.flowbundle.parquet.RunCommit;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-
-import org.apache.flink.core.fs.Path;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,6 +19,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One bounded run of a pipeline ({@link PipelineRun}'s lifecycle in BATCH mode): first completes a
@@ -63,7 +61,11 @@ public final class BatchRun extends PipelineRun {
      * @param progressInterval how often to log the counts so far while the job runs
      */
     public BatchRun(
-            PipelineSpec spec, RuntimeConfig config, LocalDate logicalDate, Integer attempt, Duration progressInterval) {
+            PipelineSpec spec,
+            RuntimeConfig config,
+            LocalDate logicalDate,
+            Integer attempt,
+            Duration progressInterval) {
         super(spec, config, progressInterval);
         this.logicalDate = logicalDate;
         this.attempt = attempt;
@@ -75,7 +77,8 @@ public final class BatchRun extends PipelineRun {
 
     public Summary run(RunInfo run) {
         Result result = execute(run, null);
-        return new Summary(result.run(), result.counts(), result.committed(), result.took(), result.audit());
+        return new Summary(
+                result.run(), result.counts(), result.committed(), result.took(), result.audit());
     }
 
     @Override
@@ -179,13 +182,25 @@ public final class BatchRun extends PipelineRun {
         Path manifest = manifestFile().orElseThrow();
         Map<String, PartitionCommitter.Result> results;
         try {
-            results = RunCommit.commit(manifest, RunCommit.Manifest.of(run.runId(), spec.name(), staged, records), auditLog);
+            results =
+                    RunCommit.commit(
+                            manifest,
+                            RunCommit.Manifest.of(run.runId(), spec.name(), staged, records),
+                            auditLog);
         } catch (RuntimeException e) {
-            // the staged files and the manifest stay: the next run of the pipeline completes the commit
+            // the staged files and the manifest stay: the next run of the pipeline completes the
+            // commit
             throw new FlowbundleException(
-                    "batch run " + run.runId() + " of " + spec.name() + ": the job succeeded but its commit failed ("
-                            + Failures.describe(e) + "); the next run of " + spec.name()
-                            + " completes it from " + manifest,
+                    "batch run "
+                            + run.runId()
+                            + " of "
+                            + spec.name()
+                            + ": the job succeeded but its commit failed ("
+                            + Failures.describe(e)
+                            + "); the next run of "
+                            + spec.name()
+                            + " completes it from "
+                            + manifest,
                     e);
         }
         List<Committed> committed = new ArrayList<>();
@@ -205,14 +220,17 @@ public final class BatchRun extends PipelineRun {
         return committed;
     }
 
-    /** Lists and checks the input before the job (for files), audited as the {@code extract} step. */
+    /**
+     * Lists and checks the input before the job (for files), audited as the {@code extract} step.
+     */
     @Override
     EventSource plan(Context context) {
         RunInfo run = context.run;
         SourcePlan plan = spec.source().plan(spec, true, logicalDate);
         SourcePlan.Input input = plan.input();
         if (input == null) {
-            // nothing known before the job (a bounded read of a topic: up to the offsets found at start)
+            // nothing known before the job (a bounded read of a topic: up to the offsets found at
+            // start)
             return plan.events();
         }
         LOG.info(
@@ -224,14 +242,15 @@ public final class BatchRun extends PipelineRun {
                 spec.contract().name(),
                 spec.contract().schemaVersion());
         context.lineage.input(input.rows(), input.bytes(), input.files());
-        context.audit.step(AuditRecord.builder()
-                .step("extract")
-                .startedAt(context.started)
-                .endedAt(Instant.now())
-                .sources(input.locations())
-                .rowsIn(input.rows())
-                .rowsOut(input.rows())
-                .status(AuditRecord.SUCCEEDED));
+        context.audit.step(
+                AuditRecord.builder()
+                        .step("extract")
+                        .startedAt(context.started)
+                        .endedAt(Instant.now())
+                        .sources(input.locations())
+                        .rowsIn(input.rows())
+                        .rowsOut(input.rows())
+                        .status(AuditRecord.SUCCEEDED));
         return plan.events();
     }
 }

@@ -1,5 +1,9 @@
 package io.flowbundle.jobs;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.apache.flink.client.deployment.executors.LocalExecutor;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -16,14 +20,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
-
 /**
- * The embedded MiniCluster of one run, started on a thread of its own as soon as the run begins,
- * so that it comes up (about 3 s in a fresh JVM) while the run plans its job on the main thread
+ * The embedded MiniCluster of one run, started on a thread of its own as soon as the run begins, so
+ * that it comes up (about 3 s in a fresh JVM) while the run plans its job on the main thread
  * (column lineage and SQL planning, the rest of a cold start). Otherwise exactly what Flink's local
  * environment does: its local executor submits the job to a MiniCluster that shuts down when the
  * job ends. If the job needs more slots than the early cluster has, the early one is closed and the
@@ -72,7 +71,10 @@ final class EarlyCluster {
                 : CompletableFuture.completedFuture(null);
     }
 
-    /** {@link #closeIfUnclaimed()} of a run's early cluster, if it has one (none off the embedded path). */
+    /**
+     * {@link #closeIfUnclaimed()} of a run's early cluster, if it has one (none off the embedded
+     * path).
+     */
     static void closeIfUnclaimed(EarlyCluster early) {
         if (early != null) {
             early.closeIfUnclaimed();
@@ -92,8 +94,9 @@ final class EarlyCluster {
         }
         int taskManagers = cluster.get(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS);
         int parallelism = cluster.get(CoreOptions.DEFAULT_PARALLELISM);
-        int slots = cluster.getOptional(TaskManagerOptions.NUM_TASK_SLOTS)
-                .orElse(Math.max(1, (parallelism + taskManagers - 1) / taskManagers));
+        int slots =
+                cluster.getOptional(TaskManagerOptions.NUM_TASK_SLOTS)
+                        .orElse(Math.max(1, (parallelism + taskManagers - 1) / taskManagers));
         return new MiniClusterConfiguration.Builder()
                 .setConfiguration(cluster)
                 .setNumTaskManagers(taskManagers)
@@ -115,11 +118,13 @@ final class EarlyCluster {
     }
 
     private static int slots(MiniClusterConfiguration cluster) {
-        return cluster.getNumTaskManagers() * cluster.getConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS);
+        return cluster.getNumTaskManagers()
+                * cluster.getConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS);
     }
 
     /** Flink's local executor, over {@link #claim}. */
-    private final class Executors implements PipelineExecutorServiceLoader, PipelineExecutorFactory {
+    private final class Executors
+            implements PipelineExecutorServiceLoader, PipelineExecutorFactory {
 
         @Override
         public PipelineExecutorFactory getExecutorFactory(Configuration ignored) {

@@ -1,7 +1,9 @@
 package io.flowbundle.jobs;
 
 import io.flowbundle.pipeline.RunInfo;
-
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
@@ -11,14 +13,10 @@ import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
-import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Execution environments for pipelines. {@code getExecutionEnvironment} gives an embedded
- * MiniCluster when run from the launcher or a test, and the cluster's environment under
- * {@code flink run}: the same code path for all three ways of running.
+ * MiniCluster when run from the launcher or a test, and the cluster's environment under {@code
+ * flink run}: the same code path for all three ways of running.
  */
 public final class Environments {
 
@@ -53,7 +51,10 @@ public final class Environments {
         return early == null ? create(mode, flink) : early.environment();
     }
 
-    /** Starts the embedded MiniCluster of a run now, or null when jobs go to a cluster (flink run, tests). */
+    /**
+     * Starts the embedded MiniCluster of a run now, or null when jobs go to a cluster (flink run,
+     * tests).
+     */
     static EarlyCluster startEarly(RunInfo.Mode mode, Map<String, String> flink) {
         return embedded() ? EarlyCluster.start(configuration(mode, flink)) : null;
     }
@@ -78,7 +79,8 @@ public final class Environments {
      * they are submitted to with {@code flink run} (which installs its own context environment).
      */
     public static boolean embedded() {
-        return StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
+        return StreamExecutionEnvironment.getExecutionEnvironment()
+                instanceof LocalStreamEnvironment;
     }
 
     /** Whether the job was submitted detached ({@code flink run -d}). */

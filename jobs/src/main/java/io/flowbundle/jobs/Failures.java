@@ -8,7 +8,9 @@ public final class Failures {
 
     private Failures() {}
 
-    /** Passed through {@link Secrets#redact}: a client exception may quote a password it was given. */
+    /**
+     * Passed through {@link Secrets#redact}: a client exception may quote a password it was given.
+     */
     public static String describe(Throwable failure) {
         return Secrets.redact(firstCause(failure));
     }

@@ -1,20 +1,18 @@
 package io.flowbundle.jobs;
 
 import io.flowbundle.pipeline.RunCounts;
-
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.core.execution.JobClient;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
 
 /**
- * Waits for a submitted job's result and, while it runs, hands its counts so far to a reporter at
- * a fixed interval: the progress lines of batch and streaming runs. The counts are the job's
+ * Waits for a submitted job's result and, while it runs, hands its counts so far to a reporter at a
+ * fixed interval: the progress lines of batch and streaming runs. The counts are the job's
  * accumulators as its TaskManagers last reported them (with their heartbeats), so they trail the
  * records by up to a heartbeat interval.
  */
@@ -28,13 +26,15 @@ final class JobProgress {
      *
      * @throws Exception why the job failed or was cancelled
      */
-    static JobExecutionResult await(JobClient client, Duration interval, Consumer<RunCounts> report) throws Exception {
+    static JobExecutionResult await(JobClient client, Duration interval, Consumer<RunCounts> report)
+            throws Exception {
         CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
         while (true) {
             try {
                 return result.get(interval.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException failed) {
-                // as StreamExecutionEnvironment#execute does: the job's failure, not the future's wrapper
+                // as StreamExecutionEnvironment#execute does: the job's failure, not the future's
+                // wrapper
                 throw failed.getCause() instanceof Exception cause ? cause : failed;
             } catch (TimeoutException stillRunning) {
                 RunCounts counts = counts(client);

@@ -9,19 +9,17 @@ import io.flowbundle.parquet.Partitioning;
 import io.flowbundle.pipeline.PipelineGraph;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-
 /**
- * The sinks a pipeline spec names: results to each {@code sink}, rejected records to the
- * {@code quarantine}, valid input to the {@code staging} layer. Each sink attaches itself ({@link
+ * The sinks a pipeline spec names: results to each {@code sink}, rejected records to the {@code
+ * quarantine}, valid input to the {@code staging} layer. Each sink attaches itself ({@link
  * io.flowbundle.spec.SinkSpec#attach}); this class decides which stream goes where and keeps what
  * was attached for the commit, the audit and lineage.
  */
@@ -79,18 +77,26 @@ public final class OutputSinks implements PipelineSinks {
     public void attach(PipelineGraph.Result result) {
         for (PipelineSpec.DeclaredSink declared : spec.declaredSinks()) {
             switch (declared.role()) {
-                case SINK -> write(result.results(), result.resultType(), spec.outputContract(), declared);
+                case SINK ->
+                        write(
+                                result.results(),
+                                result.resultType(),
+                                spec.outputContract(),
+                                declared);
                 case QUARANTINE -> write(result.rejected(), Rejected.TYPE, null, declared);
-                case STAGING -> write(result.valid(), result.payloadType(), spec.contract(), declared);
+                case STAGING ->
+                        write(result.valid(), result.payloadType(), spec.contract(), declared);
                 default -> throw new IllegalStateException("not a sink role: " + declared.role());
             }
         }
     }
 
     private void write(
-            DataStream<RowData> rows, RowType rowType, Contract contract, PipelineSpec.DeclaredSink declared) {
-        SinkContext context =
-                new SinkContext(spec, run, declared, rowType);
+            DataStream<RowData> rows,
+            RowType rowType,
+            Contract contract,
+            PipelineSpec.DeclaredSink declared) {
+        SinkContext context = new SinkContext(spec, run, declared, rowType);
         WrittenDataset written = declared.sink().attach(rows, context);
         datasets.add(new Dataset(declared.dataset(), written, rowType, contract));
     }

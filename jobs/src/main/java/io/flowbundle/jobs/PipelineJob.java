@@ -4,14 +4,13 @@ import io.flowbundle.connector.EventSource;
 import io.flowbundle.pipeline.PipelineGraph;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * One pipeline as a Flink job: the shared graph between a source and sinks given by the caller.
- * The same class runs bounded and unbounded; {@link RunInfo#mode()} decides.
+ * One pipeline as a Flink job: the shared graph between a source and sinks given by the caller. The
+ * same class runs bounded and unbounded; {@link RunInfo#mode()} decides.
  */
 public final class PipelineJob {
 

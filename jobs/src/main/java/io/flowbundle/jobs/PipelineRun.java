@@ -12,18 +12,16 @@ import io.flowbundle.parquet.PartitionCommitter;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle every run of a pipeline goes through, bounded or streaming: check what can be
@@ -60,6 +58,7 @@ abstract class PipelineRun {
         final String source;
         RunLineage lineage;
         Instant jobStarted;
+
         /** The submitted job's id (hex), null before submission. */
         String jobId;
 
@@ -111,14 +110,17 @@ abstract class PipelineRun {
     void beforeSubmit(Context context) {}
 
     /**
-     * Right after the job was submitted; a result ends the run here (a detached job belongs to
-     * its cluster from now on).
+     * Right after the job was submitted; a result ends the run here (a detached job belongs to its
+     * cluster from now on).
      */
-    Optional<Result> afterSubmit(Context context, StreamExecutionEnvironment env, JobClient client) {
+    Optional<Result> afterSubmit(
+            Context context, StreamExecutionEnvironment env, JobClient client) {
         return Optional.empty();
     }
 
-    /** While an attached job runs (e.g. a shutdown hook that cancels it); undone by {@link #detach}. */
+    /**
+     * While an attached job runs (e.g. a shutdown hook that cancels it); undone by {@link #detach}.
+     */
     void attach(Context context, JobClient client, boolean embedded) {}
 
     void detach(Context context) {}
@@ -196,10 +198,19 @@ abstract class PipelineRun {
     }
 
     private Result run(
-            Context context, EventSource given, Map<String, String> settings, EarlyCluster early, boolean embedded) {
+            Context context,
+            EventSource given,
+            Map<String, String> settings,
+            EarlyCluster early,
+            boolean embedded) {
         RunInfo run = context.run;
         OutputSinks sinks = context.sinks;
-        LOG.info("run {} of {} ({}): reading {}", run.runId(), spec.name(), scope(run), context.source);
+        LOG.info(
+                "run {} of {} ({}): reading {}",
+                run.runId(),
+                spec.name(),
+                scope(run),
+                context.source);
         StreamExecutionEnvironment env;
         JobClient client;
         try {
@@ -240,12 +251,17 @@ abstract class PipelineRun {
                                 LOG.info(
                                         "run {}: {} s, so far {}",
                                         context.run.runId(),
-                                        Duration.between(context.jobStarted, Instant.now()).toSeconds(),
+                                        Duration.between(context.jobStarted, Instant.now())
+                                                .toSeconds(),
                                         progress);
                                 progress(context, progress);
                             });
             RunCounts counts = RunCounts.of(done.getAllAccumulatorResults());
-            LOG.info("run {} job finished in {} ms: {}", context.run.runId(), done.getNetRuntime(), counts);
+            LOG.info(
+                    "run {} job finished in {} ms: {}",
+                    context.run.runId(),
+                    done.getNetRuntime(),
+                    counts);
             return new JobEnd(counts, AuditRecord.SUCCEEDED, null);
         } catch (Exception e) {
             String status = endedStatus(client);
@@ -267,13 +283,21 @@ abstract class PipelineRun {
                 context.started,
                 ended,
                 context.source,
-                succeeded ? RunAudit.Outcome.succeeded() : new RunAudit.Outcome(end.status(), null));
+                succeeded
+                        ? RunAudit.Outcome.succeeded()
+                        : new RunAudit.Outcome(end.status(), null));
         List<AuditRecord> records = context.audit.records();
         if (!succeeded) {
             context.auditLog.append(records);
-            context.lineage.abort(context.sinks.datasets(), counts == null ? RunCounts.of(Map.of()) : counts);
+            context.lineage.abort(
+                    context.sinks.datasets(), counts == null ? RunCounts.of(Map.of()) : counts);
             return new Result(
-                    context.run, counts, List.of(), Duration.between(context.started, ended), end.status(), records);
+                    context.run,
+                    counts,
+                    List.of(),
+                    Duration.between(context.started, ended),
+                    end.status(),
+                    records);
         }
         List<BatchRun.Committed> committed;
         try {
@@ -291,17 +315,32 @@ abstract class PipelineRun {
             LOG.error("run {}: counts do not reconcile: {}", context.run.runId(), counts);
         }
         return new Result(
-                context.run, counts, committed, Duration.between(context.started, ended), end.status(), records);
+                context.run,
+                counts,
+                committed,
+                Duration.between(context.started, ended),
+                end.status(),
+                records);
     }
 
-    /** A run that failed before or while its job ran: nothing committed, audited, told to lineage. */
+    /**
+     * A run that failed before or while its job ran: nothing committed, audited, told to lineage.
+     */
     private FlowbundleException failed(Context context, JobEnd end) {
         discard(context);
         Optional<FlowbundleException> explained = explain(end.failure());
-        String message = explained.map(Throwable::getMessage).orElseGet(() -> Failures.describe(end.failure()));
+        String message =
+                explained
+                        .map(Throwable::getMessage)
+                        .orElseGet(() -> Failures.describe(end.failure()));
         Instant ended = Instant.now();
         auditGraph(context, end.counts(), ended);
-        context.audit.finish(end.counts(), context.started, ended, context.source, RunAudit.Outcome.failed(message));
+        context.audit.finish(
+                end.counts(),
+                context.started,
+                ended,
+                context.source,
+                RunAudit.Outcome.failed(message));
         context.auditLog.append(context.audit.records());
         context.lineage.fail(context.sinks.datasets(), message, end.failure());
         if (explained.isPresent()) {
@@ -309,8 +348,13 @@ abstract class PipelineRun {
         }
         String what = context.jobStarted == null ? " failed to start: " : " failed: ";
         return new FlowbundleException(
-                mode().name().toLowerCase(java.util.Locale.ROOT) + " run " + context.run.runId() + " of "
-                        + spec.name() + what + message,
+                mode().name().toLowerCase(java.util.Locale.ROOT)
+                        + " run "
+                        + context.run.runId()
+                        + " of "
+                        + spec.name()
+                        + what
+                        + message,
                 end.failure());
     }
 

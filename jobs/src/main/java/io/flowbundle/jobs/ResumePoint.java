@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A complete checkpoint or savepoint a run can restore: its folder (the one holding
- * {@code _metadata}, as {@code execution.state-recovery.path} wants it) and when it was completed.
+ * A complete checkpoint or savepoint a run can restore: its folder (the one holding {@code
+ * _metadata}, as {@code execution.state-recovery.path} wants it) and when it was completed.
  */
 public record ResumePoint(String path, Kind kind, Instant completed) {
 

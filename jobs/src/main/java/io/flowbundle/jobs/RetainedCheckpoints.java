@@ -1,23 +1,21 @@
 package io.flowbundle.jobs;
 
 import io.flowbundle.FlowbundleException;
-
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
 /**
  * Finds the newest complete checkpoint or savepoint a pipeline left behind, the way the Flink
- * Kubernetes operator's last-state upgrade does: Flink writes checkpoints as
- * {@code <execution.checkpointing.dir>/<job-id>/chk-N} and savepoints as
- * {@code <savepoint-dir>/savepoint-…}, and writes a folder's {@code _metadata} last, so a folder
- * without one was still being written (or was being deleted) and is skipped.
+ * Kubernetes operator's last-state upgrade does: Flink writes checkpoints as {@code
+ * <execution.checkpointing.dir>/<job-id>/chk-N} and savepoints as {@code
+ * <savepoint-dir>/savepoint-…}, and writes a folder's {@code _metadata} last, so a folder without
+ * one was still being written (or was being deleted) and is skipped.
  *
  * <p>Newest means the latest {@code _metadata} modification time, not the highest N: checkpoint
  * numbers start again at 1 in a job started from scratch, while an older job's folder may still
@@ -46,12 +44,26 @@ public final class RetainedCheckpoints {
         if (checkpointDir != null) {
             for (FileStatus job : list(checkpointDir, new Path(checkpointDir))) {
                 if (job.isDir()) {
-                    newest = newer(newest, newestIn(checkpointDir, job.getPath(), CHECKPOINT, ResumePoint.Kind.CHECKPOINT));
+                    newest =
+                            newer(
+                                    newest,
+                                    newestIn(
+                                            checkpointDir,
+                                            job.getPath(),
+                                            CHECKPOINT,
+                                            ResumePoint.Kind.CHECKPOINT));
                 }
             }
         }
         if (savepointDir != null) {
-            newest = newer(newest, newestIn(savepointDir, new Path(savepointDir), SAVEPOINT, ResumePoint.Kind.SAVEPOINT));
+            newest =
+                    newer(
+                            newest,
+                            newestIn(
+                                    savepointDir,
+                                    new Path(savepointDir),
+                                    SAVEPOINT,
+                                    ResumePoint.Kind.SAVEPOINT));
         }
         return Optional.ofNullable(newest);
     }
@@ -69,11 +81,15 @@ public final class RetainedCheckpoints {
             }
         } catch (IOException e) {
             org.slf4j.LoggerFactory.getLogger(RetainedCheckpoints.class)
-                    .warn("could not remove the finished job's checkpoints {}: {}", folder, e.toString());
+                    .warn(
+                            "could not remove the finished job's checkpoints {}: {}",
+                            folder,
+                            e.toString());
         }
     }
 
-    private static ResumePoint newestIn(String configured, Path folder, Pattern names, ResumePoint.Kind kind) {
+    private static ResumePoint newestIn(
+            String configured, Path folder, Pattern names, ResumePoint.Kind kind) {
         ResumePoint newest = null;
         for (FileStatus candidate : list(configured, folder)) {
             if (!candidate.isDir() || !names.matcher(candidate.getPath().getName()).matches()) {
@@ -81,8 +97,13 @@ public final class RetainedCheckpoints {
             }
             FileStatus metadata = metadata(configured, candidate.getPath());
             if (metadata != null) {
-                newest = newer(newest, new ResumePoint(
-                        candidate.getPath().toString(), kind, Instant.ofEpochMilli(metadata.getModificationTime())));
+                newest =
+                        newer(
+                                newest,
+                                new ResumePoint(
+                                        candidate.getPath().toString(),
+                                        kind,
+                                        Instant.ofEpochMilli(metadata.getModificationTime())));
             }
         }
         return newest;
@@ -126,7 +147,13 @@ public final class RetainedCheckpoints {
 
     private static FlowbundleException unreadable(String configured, Path path, IOException e) {
         return new FlowbundleException(
-                "cannot look for retained checkpoints in " + configured + " (" + path + ": " + e.getMessage()
-                        + "); fix access to it, or start over with --from-scratch", e);
+                "cannot look for retained checkpoints in "
+                        + configured
+                        + " ("
+                        + path
+                        + ": "
+                        + e.getMessage()
+                        + "); fix access to it, or start over with --from-scratch",
+                e);
     }
 }

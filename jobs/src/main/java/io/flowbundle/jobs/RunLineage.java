@@ -9,13 +9,11 @@ import io.flowbundle.pipeline.PipelineGraph;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lineage side of a run: builds {@link PipelineLineage} events from what the run knows (its
@@ -38,7 +36,8 @@ final class RunLineage implements AutoCloseable {
 
     private static ColumnLineage columnLineage(PipelineSpec spec) {
         try {
-            return ColumnLineage.derive(spec.transform(), PipelineGraph.payloadType(spec), spec.eventTime());
+            return ColumnLineage.derive(
+                    spec.transform(), PipelineGraph.payloadType(spec), spec.eventTime());
         } catch (RuntimeException e) {
             LOG.warn("no column lineage for {}: {}", spec.name(), e.getMessage());
             return null;
@@ -63,11 +62,15 @@ final class RunLineage implements AutoCloseable {
             RunCounts counts,
             Map<String, PartitionCommitter.Result> commits) {
         PipelineLineage.Input read =
-                input.rows() != null ? input : new PipelineLineage.Input(counts.consumed(), null, null);
+                input.rows() != null
+                        ? input
+                        : new PipelineLineage.Input(counts.consumed(), null, null);
         sink.emit(events.complete(read, counts, outputs(datasets, counts, commits)));
     }
 
-    /** FAIL; a run that failed before its job started (say, on an input check) gets its START first. */
+    /**
+     * FAIL; a run that failed before its job started (say, on an input check) gets its START first.
+     */
     void fail(List<OutputSinks.Dataset> datasets, String message, Throwable error) {
         if (!started) {
             // OpenLineage: every run has one START and one of COMPLETE, FAIL, ABORT

@@ -3,14 +3,12 @@ package io.flowbundle.jobs;
 import io.flowbundle.UsageException;
 import io.flowbundle.config.ConfigException;
 import io.flowbundle.spec.SourceSpec;
-
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.util.StateMigrationException;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.util.StateMigrationException;
 
 /**
  * Where a streaming run starts, decided once before the job is built: a savepoint the user gave
@@ -40,24 +38,33 @@ final class StreamRestore {
     }
 
     /**
-     * Decides from the run's Flink settings (checkpoint and savepoint folders, a restore path
-     * given with -D) and a restore path the cluster client was given ({@code flink run -s}, null
-     * if none) and records it in {@code settings}.
+     * Decides from the run's Flink settings (checkpoint and savepoint folders, a restore path given
+     * with -D) and a restore path the cluster client was given ({@code flink run -s}, null if none)
+     * and records it in {@code settings}.
      */
     static StreamRestore decide(
-            Map<String, String> settings, String givenToClient, boolean fromScratch, SourceSpec source, Instant now) {
+            Map<String, String> settings,
+            String givenToClient,
+            boolean fromScratch,
+            SourceSpec source,
+            Instant now) {
         String given = settings.getOrDefault(RESTORE_KEY, givenToClient);
         if (fromScratch) {
             if (given != null) {
                 throw new UsageException(
                         "--from-scratch ignores saved state, but a restore path is also given ("
-                                + RESTORE_KEY + "=" + given + "): drop one of them");
+                                + RESTORE_KEY
+                                + "="
+                                + given
+                                + "): drop one of them");
             }
             return new StreamRestore(
                     Origin.SCRATCH,
                     null,
                     "starting from scratch (--from-scratch): retained checkpoints"
-                            + where(settings) + " are ignored; " + reprocessed(source));
+                            + where(settings)
+                            + " are ignored; "
+                            + reprocessed(source));
         }
         if (given != null) {
             return new StreamRestore(Origin.GIVEN, given, "restoring from " + given + " as given");
@@ -70,16 +77,22 @@ final class StreamRestore {
             return new StreamRestore(
                     Origin.RESUMED,
                     latest.get().path(),
-                    "resuming from " + latest.get().describe(now)
+                    "resuming from "
+                            + latest.get().describe(now)
                             + " (start over with --from-scratch)");
         }
         return new StreamRestore(
                 Origin.SCRATCH,
                 null,
                 checkpoints == null
-                        ? "no checkpoint folder known to this run (set " + CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()
-                                + " to resume after a restart); " + reprocessed(source)
-                        : "no complete checkpoint" + where(settings) + " yet; " + reprocessed(source));
+                        ? "no checkpoint folder known to this run (set "
+                                + CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()
+                                + " to resume after a restart); "
+                                + reprocessed(source)
+                        : "no complete checkpoint"
+                                + where(settings)
+                                + " yet; "
+                                + reprocessed(source));
     }
 
     /**
@@ -88,7 +101,8 @@ final class StreamRestore {
      * restarted after a crash, and a Kafka source restored from one keeps the stopping offsets of
      * its saved splits (none, for an unbounded run's), so the bounded run would never end.
      */
-    static StreamRestore forBounded(Map<String, String> settings, String givenToClient, SourceSpec source) {
+    static StreamRestore forBounded(
+            Map<String, String> settings, String givenToClient, SourceSpec source) {
         String given = settings.getOrDefault(RESTORE_KEY, givenToClient);
         if (given != null) {
             return new StreamRestore(Origin.GIVEN, given, "restoring from " + given + " as given");
@@ -97,14 +111,17 @@ final class StreamRestore {
                 Origin.SCRATCH,
                 null,
                 "a bounded run does not resume retained checkpoints (they are for unbounded runs restarted"
-                        + " after a crash); " + reprocessed(source));
+                        + " after a crash); "
+                        + reprocessed(source));
     }
 
     Origin origin() {
         return origin;
     }
 
-    /** The checkpoint or savepoint restored, or null when the run starts from the source's offsets. */
+    /**
+     * The checkpoint or savepoint restored, or null when the run starts from the source's offsets.
+     */
     String path() {
         return path;
     }
@@ -127,12 +144,20 @@ final class StreamRestore {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String reason = reason(t);
             if (reason != null) {
-                return Optional.of(new ConfigException(
-                        "cannot restore " + (origin == Origin.RESUMED ? "retained state " : "") + path + ": " + reason
-                                + ". The pipeline changed in a way its saved state does not fit (SQL, dedupe,"
-                                + " parallelism limits); run again with --from-scratch to start over from the"
-                                + " source's start offsets" + (origin == Origin.GIVEN ? ", or give a savepoint that fits" : ""),
-                        failure));
+                return Optional.of(
+                        new ConfigException(
+                                "cannot restore "
+                                        + (origin == Origin.RESUMED ? "retained state " : "")
+                                        + path
+                                        + ": "
+                                        + reason
+                                        + ". The pipeline changed in a way its saved state does not fit (SQL, dedupe,"
+                                        + " parallelism limits); run again with --from-scratch to start over from the"
+                                        + " source's start offsets"
+                                        + (origin == Origin.GIVEN
+                                                ? ", or give a savepoint that fits"
+                                                : ""),
+                                failure));
             }
         }
         return Optional.empty();
@@ -145,7 +170,8 @@ final class StreamRestore {
             return firstLine(text.isBlank() ? "its state serializers are incompatible" : text);
         }
         if (text.startsWith("Failed to rollback to checkpoint/savepoint")) {
-            // "Failed to rollback to checkpoint/savepoint <path>. Cannot map ... program. If you want ..."
+            // "Failed to rollback to checkpoint/savepoint <path>. Cannot map ... program. If you
+            // want ..."
             int from = text.indexOf(". ");
             String rest = from < 0 ? text : text.substring(from + 2);
             int advice = rest.indexOf(" If you want");

@@ -8,15 +8,6 @@ import io.flowbundle.connector.EventSource;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
-
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One streaming run of a pipeline ({@link PipelineRun}'s lifecycle in STREAMING mode): the shared
@@ -38,9 +36,9 @@ public final class StreamRun extends PipelineRun {
     private static final Logger LOG = LoggerFactory.getLogger(StreamRun.class);
 
     /**
-     * Defaults a streaming run needs; config and -D win. The RocksDB ones matter only when
-     * {@code state.backend.type: rocksdb} is chosen: Bloom filters, because most dedupe lookups are
-     * for keys not seen yet; window timers on the heap (a timer per window and key, few enough),
+     * Defaults a streaming run needs; config and -D win. The RocksDB ones matter only when {@code
+     * state.backend.type: rocksdb} is chosen: Bloom filters, because most dedupe lookups are for
+     * keys not seen yet; window timers on the heap (a timer per window and key, few enough),
      * instead of a RocksDB write and delete per timer; incremental checkpoints (measured in
      * docs/PERFORMANCE.md).
      */
@@ -63,16 +61,22 @@ public final class StreamRun extends PipelineRun {
     private Thread cancelOnExit;
     private String checkpointDir;
 
-    public StreamRun(PipelineSpec spec, RuntimeConfig config, boolean bounded, Duration progressInterval) {
+    public StreamRun(
+            PipelineSpec spec, RuntimeConfig config, boolean bounded, Duration progressInterval) {
         this(spec, config, bounded, progressInterval, false);
     }
 
     /**
      * @param fromScratch ignore retained checkpoints and start from the source's {@code start}
-     *     offsets; otherwise the run resumes from the pipeline's newest one (see {@link StreamRestore})
+     *     offsets; otherwise the run resumes from the pipeline's newest one (see {@link
+     *     StreamRestore})
      */
     public StreamRun(
-            PipelineSpec spec, RuntimeConfig config, boolean bounded, Duration progressInterval, boolean fromScratch) {
+            PipelineSpec spec,
+            RuntimeConfig config,
+            boolean bounded,
+            Duration progressInterval,
+            boolean fromScratch) {
         super(streaming(spec), config, progressInterval);
         this.bounded = bounded;
         this.fromScratch = fromScratch;
@@ -103,7 +107,10 @@ public final class StreamRun extends PipelineRun {
         if (embedded) {
             settings.put(
                     "execution.checkpointing.dir",
-                    Path.of(".flowbundle", "checkpoints", spec.name()).toAbsolutePath().toUri().toString());
+                    Path.of(".flowbundle", "checkpoints", spec.name())
+                            .toAbsolutePath()
+                            .toUri()
+                            .toString());
         }
         settings.putAll(config.flink());
         return settings;
@@ -113,7 +120,9 @@ public final class StreamRun extends PipelineRun {
         return run(null);
     }
 
-    /** @param source replaces the spec's source (tests wrap the real one), or null */
+    /**
+     * @param source replaces the spec's source (tests wrap the real one), or null
+     */
     public Summary run(EventSource source) {
         Result result = execute(RunInfo.start(RunInfo.Mode.STREAMING, null), source);
         return new Summary(result.run(), result.counts(), result.took(), result.status());
@@ -129,14 +138,18 @@ public final class StreamRun extends PipelineRun {
         return bounded ? "up to its current end" : "until cancelled";
     }
 
-    /** Chooses where the job starts: the user's savepoint, the newest retained checkpoint, or scratch. */
+    /**
+     * Chooses where the job starts: the user's savepoint, the newest retained checkpoint, or
+     * scratch.
+     */
     @Override
     void prepare(Context context, Map<String, String> settings, boolean embedded) {
         String givenToClient = embedded ? null : restorePathOfClient();
         restore =
                 bounded && !fromScratch
                         ? StreamRestore.forBounded(settings, givenToClient, spec.source())
-                        : StreamRestore.decide(settings, givenToClient, fromScratch, spec.source(), Instant.now());
+                        : StreamRestore.decide(
+                                settings, givenToClient, fromScratch, spec.source(), Instant.now());
         LOG.info("{}: {}", spec.name(), restore.message());
         checkpointDir = settings.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key());
     }
@@ -150,19 +163,34 @@ public final class StreamRun extends PipelineRun {
     void beforeSubmit(Context context) {
         context.auditLog.append(
                 new RunAudit(context.run, spec.name(), config.actor())
-                        .finish(null, context.started, null, context.source, RunAudit.Outcome.running())
+                        .finish(
+                                null,
+                                context.started,
+                                null,
+                                context.source,
+                                RunAudit.Outcome.running())
                         .records());
     }
 
     @Override
-    Optional<Result> afterSubmit(Context context, StreamExecutionEnvironment env, JobClient client) {
+    Optional<Result> afterSubmit(
+            Context context, StreamExecutionEnvironment env, JobClient client) {
         if (!Environments.detached(env)) {
             return Optional.empty();
         }
         // flink run -d: the cluster owns the job now; stop it with `flink stop` or `flink cancel`
-        LOG.info("run {} of {}: submitted detached as job {}", context.run.runId(), spec.name(), client.getJobID());
+        LOG.info(
+                "run {} of {}: submitted detached as job {}",
+                context.run.runId(),
+                spec.name(),
+                client.getJobID());
         return Optional.of(
-                new Result(context.run, null, List.of(), Duration.between(context.started, Instant.now()), "submitted",
+                new Result(
+                        context.run,
+                        null,
+                        List.of(),
+                        Duration.between(context.started, Instant.now()),
+                        "submitted",
                         List.of()));
     }
 
@@ -233,10 +261,15 @@ public final class StreamRun extends PipelineRun {
         return true;
     }
 
-    /** A checkpoint that cannot be restored: exit 2, the same command fails the same way until the user chooses. */
+    /**
+     * A checkpoint that cannot be restored: exit 2, the same command fails the same way until the
+     * user chooses.
+     */
     @Override
     Optional<FlowbundleException> explain(Exception failure) {
-        return restore == null ? Optional.empty() : restore.failure(failure).map(FlowbundleException.class::cast);
+        return restore == null
+                ? Optional.empty()
+                : restore.failure(failure).map(FlowbundleException.class::cast);
     }
 
     /** The restore path {@code flink run -s} gave the client, or null. */

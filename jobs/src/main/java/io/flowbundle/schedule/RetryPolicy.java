@@ -1,14 +1,14 @@
 package io.flowbundle.schedule;
 
 import io.flowbundle.config.ConfigNode;
-
 import java.time.Duration;
 
 /**
- * How often and how patiently a step is retried: attempt n waits
- * {@code min(initialBackoff * multiplier^(n-2), maxBackoff)} after attempt n-1 failed.
+ * How often and how patiently a step is retried: attempt n waits {@code min(initialBackoff *
+ * multiplier^(n-2), maxBackoff)} after attempt n-1 failed.
  */
-public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
+public record RetryPolicy(
+        int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
 
     public static RetryPolicy defaults() {
         return new RetryPolicy(3, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(5));
@@ -37,14 +37,18 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
         return new RetryPolicy(maxAttempts, value, multiplier, maxBackoff);
     }
 
-    /** {@code retries: {max_attempts: 3, initial_backoff: 10s, multiplier: 2, max_backoff: 5min}} */
+    /**
+     * {@code retries: {max_attempts: 3, initial_backoff: 10s, multiplier: 2, max_backoff: 5min}}
+     */
     static RetryPolicy parse(ConfigNode node, RetryPolicy base) {
         node.allowOnly("max_attempts", "initial_backoff", "multiplier", "max_backoff");
         try {
             return new RetryPolicy(
                     node.intValue("max_attempts", base.maxAttempts()),
                     node.duration("initial_backoff", base.initialBackoff()),
-                    node.has("multiplier") ? node.get("multiplier").doubleValue() : base.multiplier(),
+                    node.has("multiplier")
+                            ? node.get("multiplier").doubleValue()
+                            : base.multiplier(),
                     node.duration("max_backoff", base.maxBackoff()));
         } catch (IllegalArgumentException e) {
             throw node.error(node.keyPath() + ": " + e.getMessage());

@@ -4,7 +4,6 @@ import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.config.ConfigException;
 import io.flowbundle.pipeline.RunInfo;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -47,7 +46,13 @@ public final class Scheduler {
 
     /** How one step ended for one date. */
     public record StepResult(
-            LocalDate date, String step, String status, int attempts, String runId, String error, Duration took) {}
+            LocalDate date,
+            String step,
+            String status,
+            int attempts,
+            String runId,
+            String error,
+            Duration took) {}
 
     /** How the whole schedule run ended. */
     public record Result(String runId, List<StepResult> steps, Path log) {
@@ -90,45 +95,86 @@ public final class Scheduler {
         RunInfo run = RunInfo.start(RunInfo.Mode.BATCH, null);
         Path log = logDir.resolve(workflow.name()).resolve(run.runId() + ".log");
         List<StepResult> results = new ArrayList<>();
-        say(log, "schedule run %s of %s: %d date(s) %s .. %s, steps %s, up to %d attempt(s) each%s",
-                run.runId(), workflow.name(), dates.size(), dates.get(0), dates.get(dates.size() - 1),
-                workflow.order().stream().map(Workflow.Step::name).toList(), workflow.retries().maxAttempts(),
+        say(
+                log,
+                "schedule run %s of %s: %d date(s) %s .. %s, steps %s, up to %d attempt(s) each%s",
+                run.runId(),
+                workflow.name(),
+                dates.size(),
+                dates.get(0),
+                dates.get(dates.size() - 1),
+                workflow.order().stream().map(Workflow.Step::name).toList(),
+                workflow.retries().maxAttempts(),
                 force ? ", forced" : "");
         for (LocalDate date : dates) {
             Set<String> failed = new HashSet<>();
             for (Workflow.Step step : workflow.order()) {
                 StepResult result = runStep(run, log, step, date, force, failed);
                 results.add(result);
-                if (!result.status().equals(AuditRecord.SUCCEEDED) && !result.status().equals(SKIPPED)) {
+                if (!result.status().equals(AuditRecord.SUCCEEDED)
+                        && !result.status().equals(SKIPPED)) {
                     failed.add(step.name());
                 }
             }
             if (!failed.isEmpty()) {
-                say(log, "date %s failed (%s); stopping: later dates may depend on it", date, String.join(", ", failed));
+                say(
+                        log,
+                        "date %s failed (%s); stopping: later dates may depend on it",
+                        date,
+                        String.join(", ", failed));
                 break;
             }
         }
         Result result = new Result(run.runId(), results, log);
-        say(log, "schedule run %s %s", run.runId(), result.succeeded() ? AuditRecord.SUCCEEDED : AuditRecord.FAILED);
+        say(
+                log,
+                "schedule run %s %s",
+                run.runId(),
+                result.succeeded() ? AuditRecord.SUCCEEDED : AuditRecord.FAILED);
         return result;
     }
 
     private StepResult runStep(
-            RunInfo run, Path log, Workflow.Step step, LocalDate date, boolean force, Set<String> failed)
+            RunInfo run,
+            Path log,
+            Workflow.Step step,
+            LocalDate date,
+            boolean force,
+            Set<String> failed)
             throws InterruptedException {
         Instant started = Instant.now();
         List<String> blocking = step.after().stream().filter(failed::contains).toList();
         if (!blocking.isEmpty()) {
             say(log, "%s %s: not run, %s failed", date, step.name(), String.join(", ", blocking));
-            record(run, step, date, AuditRecord.builder().attempt(0).startedAt(started)
-                    .status(AuditRecord.FAILED).error("upstream step failed: " + String.join(", ", blocking)));
-            return new StepResult(date, step.name(), AuditRecord.FAILED, 0, null, "upstream failed", Duration.ZERO);
+            record(
+                    run,
+                    step,
+                    date,
+                    AuditRecord.builder()
+                            .attempt(0)
+                            .startedAt(started)
+                            .status(AuditRecord.FAILED)
+                            .error("upstream step failed: " + String.join(", ", blocking)));
+            return new StepResult(
+                    date,
+                    step.name(),
+                    AuditRecord.FAILED,
+                    0,
+                    null,
+                    "upstream failed",
+                    Duration.ZERO);
         }
         if (!force) {
             Optional<AuditRecord> done = succeededBefore(pipelineName.apply(step), date);
             if (done.isPresent()) {
-                say(log, "%s %s: skipped, succeeded in run %s (use --force to rerun)", date, step.name(), done.get().runId());
-                return new StepResult(date, step.name(), SKIPPED, 0, done.get().runId(), null, Duration.ZERO);
+                say(
+                        log,
+                        "%s %s: skipped, succeeded in run %s (use --force to rerun)",
+                        date,
+                        step.name(),
+                        done.get().runId());
+                return new StepResult(
+                        date, step.name(), SKIPPED, 0, done.get().runId(), null, Duration.ZERO);
             }
         }
         RetryPolicy retries = workflow.retries();
@@ -136,32 +182,75 @@ public final class Scheduler {
         for (int attempt = 1; attempt <= retries.maxAttempts(); attempt++) {
             if (attempt > 1) {
                 Duration wait = retries.backoffBefore(attempt);
-                say(log, "%s %s: retrying in %d s (attempt %d of %d)", date, step.name(), wait.toSeconds(), attempt, retries.maxAttempts());
+                say(
+                        log,
+                        "%s %s: retrying in %d s (attempt %d of %d)",
+                        date,
+                        step.name(),
+                        wait.toSeconds(),
+                        attempt,
+                        retries.maxAttempts());
                 sleeper.sleep(wait);
             }
             Instant attemptStarted = Instant.now();
             try {
                 String runId = runner.run(step, date, attempt);
                 Duration took = Duration.between(started, Instant.now());
-                say(log, "%s %s: succeeded on attempt %d (run %s, %.1f s)", date, step.name(), attempt, runId, took.toMillis() / 1000.0);
-                record(run, step, date, AuditRecord.builder().attempt(attempt).startedAt(attemptStarted)
-                        .status(AuditRecord.SUCCEEDED).target("run:" + runId));
-                return new StepResult(date, step.name(), AuditRecord.SUCCEEDED, attempt, runId, null, took);
+                say(
+                        log,
+                        "%s %s: succeeded on attempt %d (run %s, %.1f s)",
+                        date,
+                        step.name(),
+                        attempt,
+                        runId,
+                        took.toMillis() / 1000.0);
+                record(
+                        run,
+                        step,
+                        date,
+                        AuditRecord.builder()
+                                .attempt(attempt)
+                                .startedAt(attemptStarted)
+                                .status(AuditRecord.SUCCEEDED)
+                                .target("run:" + runId));
+                return new StepResult(
+                        date, step.name(), AuditRecord.SUCCEEDED, attempt, runId, null, took);
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
                 lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 say(log, "%s %s: attempt %d failed: %s", date, step.name(), attempt, lastError);
-                record(run, step, date, AuditRecord.builder().attempt(attempt).startedAt(attemptStarted)
-                        .status(AuditRecord.FAILED).error(lastError));
+                record(
+                        run,
+                        step,
+                        date,
+                        AuditRecord.builder()
+                                .attempt(attempt)
+                                .startedAt(attemptStarted)
+                                .status(AuditRecord.FAILED)
+                                .error(lastError));
                 if (isConfigError(e)) {
                     say(log, "%s %s: a configuration error; not retrying", date, step.name());
-                    return new StepResult(date, step.name(), AuditRecord.FAILED, attempt, null, lastError, Duration.between(started, Instant.now()));
+                    return new StepResult(
+                            date,
+                            step.name(),
+                            AuditRecord.FAILED,
+                            attempt,
+                            null,
+                            lastError,
+                            Duration.between(started, Instant.now()));
                 }
             }
         }
         say(log, "%s %s: gave up after %d attempt(s)", date, step.name(), retries.maxAttempts());
-        return new StepResult(date, step.name(), AuditRecord.FAILED, retries.maxAttempts(), null, lastError, Duration.between(started, Instant.now()));
+        return new StepResult(
+                date,
+                step.name(),
+                AuditRecord.FAILED,
+                retries.maxAttempts(),
+                null,
+                lastError,
+                Duration.between(started, Instant.now()));
     }
 
     private static boolean isConfigError(Throwable e) {
@@ -187,10 +276,12 @@ public final class Scheduler {
     }
 
     /**
-     * Appends the record of one attempt of {@code step} for {@code date}, ending now: {@code attempt}
-     * carries the attempt's number, start, status, error and the pipeline run it started (target).
+     * Appends the record of one attempt of {@code step} for {@code date}, ending now: {@code
+     * attempt} carries the attempt's number, start, status, error and the pipeline run it started
+     * (target).
      */
-    private void record(RunInfo run, Workflow.Step step, LocalDate date, AuditRecord.Builder attempt) {
+    private void record(
+            RunInfo run, Workflow.Step step, LocalDate date, AuditRecord.Builder attempt) {
         audit.append(
                 attempt.runId(run.runId())
                         .pipeline(workflow.name())
@@ -208,7 +299,12 @@ public final class Scheduler {
         out.println(line);
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    line + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write run log " + log, e);
         }

@@ -1,7 +1,6 @@
 package io.flowbundle.schedule;
 
 import io.flowbundle.config.ConfigNode;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -40,7 +39,8 @@ public record Workflow(String name, List<Step> steps, RetryPolicy retries) {
     public static Workflow load(Path file, RetryPolicy base) {
         ConfigNode root = ConfigNode.load(file);
         root.allowOnly("name", "description", "retries", "steps");
-        RetryPolicy retries = root.find("retries").map(node -> RetryPolicy.parse(node, base)).orElse(base);
+        RetryPolicy retries =
+                root.find("retries").map(node -> RetryPolicy.parse(node, base)).orElse(base);
         List<Step> steps = new ArrayList<>();
         Set<String> names = new HashSet<>();
         String previous = null;
@@ -64,7 +64,12 @@ public record Workflow(String name, List<Step> steps, RetryPolicy retries) {
         for (Step step : steps) {
             for (String dependency : step.after()) {
                 if (!names.contains(dependency)) {
-                    throw root.error("steps: '" + step.name() + "' runs after unknown step '" + dependency + "'");
+                    throw root.error(
+                            "steps: '"
+                                    + step.name()
+                                    + "' runs after unknown step '"
+                                    + dependency
+                                    + "'");
                 }
             }
         }
@@ -102,7 +107,8 @@ public record Workflow(String name, List<Step> steps, RetryPolicy retries) {
             }
         }
         if (ordered.size() != steps.size()) {
-            throw new IllegalArgumentException("workflow " + name + ": its steps depend on each other in a cycle");
+            throw new IllegalArgumentException(
+                    "workflow " + name + ": its steps depend on each other in a cycle");
         }
         return ordered;
     }

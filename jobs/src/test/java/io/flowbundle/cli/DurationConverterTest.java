@@ -3,12 +3,13 @@ package io.flowbundle.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.time.Duration;
-
-/** Duration options read Flink's syntax, like specs, and say what is wrong with the option named. */
+/**
+ * Duration options read Flink's syntax, like specs, and say what is wrong with the option named.
+ */
 class DurationConverterTest {
 
     @Test
@@ -24,14 +25,25 @@ class DurationConverterTest {
     void aBadDurationIsAConversionErrorWithExamples() {
         assertThatThrownBy(() -> new DurationConverter().convert("3600"))
                 .isInstanceOf(CommandLine.TypeConversionException.class)
-                .hasMessageContaining("expected a duration such as 250ms, 10s, 5min, 1h or 7d, got '3600'");
+                .hasMessageContaining(
+                        "expected a duration such as 250ms, 10s, 5min, 1h or 7d, got '3600'");
     }
 
     @Test
     void theCheckpointIntervalIsCheckedBeforeTheSpecIsRead() {
-        Cli cli = Cli.run("stream", "--pipeline", "conf/pipelines/none.yaml", "--checkpoint-interval", "10 secs please");
+        Cli cli =
+                Cli.run(
+                        "stream",
+                        "--pipeline",
+                        "conf/pipelines/none.yaml",
+                        "--checkpoint-interval",
+                        "10 secs please");
 
         assertThat(cli.exit()).isEqualTo(2);
-        assertThat(cli.err()).contains("--checkpoint-interval", "expected a duration such as", "got '10 secs please'");
+        assertThat(cli.err())
+                .contains(
+                        "--checkpoint-interval",
+                        "expected a duration such as",
+                        "got '10 secs please'");
     }
 }

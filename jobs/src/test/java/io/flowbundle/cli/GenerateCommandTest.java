@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbundle.parquet.ParquetRows;
 import io.flowbundle.sample.SensorEventGenerator;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GenerateCommandTest {
 
@@ -32,15 +30,28 @@ class GenerateCommandTest {
         Cli.run("generate", "--out", out.toString(), "--events", "1000", "--days", "3");
         Files.writeString(out.resolve("README.txt"), "not a partition");
 
-        Cli refused = Cli.run("generate", "--out", out.toString(), "--events", "500", "--days", "1");
+        Cli refused =
+                Cli.run("generate", "--out", out.toString(), "--events", "500", "--days", "1");
 
         assertThat(refused.exit()).isEqualTo(2);
-        assertThat(refused.err()).contains(
-                "--out " + out + " already holds 3 partition(s) (date=2026-11-01 .. date=2026-11-03)",
-                "pass --overwrite");
+        assertThat(refused.err())
+                .contains(
+                        "--out "
+                                + out
+                                + " already holds 3 partition(s) (date=2026-11-01 .. date=2026-11-03)",
+                        "pass --overwrite");
         assertThat(rows(out)).isEqualTo(1000);
 
-        Cli replaced = Cli.run("generate", "--out", out.toString(), "--events", "500", "--days", "1", "--overwrite");
+        Cli replaced =
+                Cli.run(
+                        "generate",
+                        "--out",
+                        out.toString(),
+                        "--events",
+                        "500",
+                        "--days",
+                        "1",
+                        "--overwrite");
 
         assertThat(replaced.exit()).as(replaced.err()).isZero();
         assertThat(replaced.out()).startsWith("replaced 3 partition(s) of " + out);
@@ -52,7 +63,9 @@ class GenerateCommandTest {
         long rows = 0;
         try (var files = Files.walk(out)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
-                rows += ParquetRows.forEach(file, SensorEventGenerator.ROW_TYPE, (number, row) -> {});
+                rows +=
+                        ParquetRows.forEach(
+                                file, SensorEventGenerator.ROW_TYPE, (number, row) -> {});
             }
         }
         return rows;

@@ -20,15 +20,6 @@ import io.flowbundle.testing.SecuredKafkaBroker;
 import io.flowbundle.testing.SensorOracle;
 import io.flowbundle.testing.SensorTopics;
 import io.flowbundle.testing.TestPipelines;
-
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +29,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pipelines against a broker that wants credentials (SASL_SSL with SCRAM-SHA-512 and a CA made for
@@ -64,18 +62,29 @@ class SecuredKafkaITCase {
     }
 
     @Test
-    void theStreamingPipelineRunsOverSaslSslWithThePasswordFromTheEnvironmentAndLeavesItNowhere(@TempDir Path dir)
-            throws Exception {
+    void theStreamingPipelineRunsOverSaslSslWithThePasswordFromTheEnvironmentAndLeavesItNowhere(
+            @TempDir Path dir) throws Exception {
         SensorEventGenerator.Settings settings =
-                SensorEventGenerator.Settings.defaults().withSeed(11).withEvents(4_000).withDays(1)
-                        .withDuplicates(0.03).withInvalid(0.02);
+                SensorEventGenerator.Settings.defaults()
+                        .withSeed(11)
+                        .withEvents(4_000)
+                        .withDays(1)
+                        .withDuplicates(0.03)
+                        .withInvalid(0.02);
         Path parquetInput = dir.resolve("parquet");
         SampleData.writeParquet(parquetInput, settings, "snappy");
         KAFKA.createTopic("secure", 2);
-        KafkaBroker.produce(KAFKA.clientProperties(SASL_SSL), "secure", SensorTopics.generate(settings).records());
+        KafkaBroker.produce(
+                KAFKA.clientProperties(SASL_SSL),
+                "secure",
+                SensorTopics.generate(settings).records());
         Path file = securedSpec(dir, "secure", "${env:KAFKA_PASSWORD}");
         Map<String, String> environment =
-                Map.of("KAFKA_PASSWORD", KAFKA.password(), "TRUSTSTORE_PASSWORD", KAFKA.truststorePassword());
+                Map.of(
+                        "KAFKA_PASSWORD",
+                        KAFKA.password(),
+                        "TRUSTSTORE_PASSWORD",
+                        KAFKA.truststorePassword());
         PipelineSpec spec = SpecLoader.load(file, environment::get);
 
         StreamRun.Summary summary;
@@ -83,17 +92,23 @@ class SecuredKafkaITCase {
         try (CapturedLogs flowbundle = CapturedLogs.of("io.flowbundle", Level.DEBUG);
                 CapturedLogs flink = CapturedLogs.of("org.apache.flink", Level.INFO);
                 CapturedLogs kafka = CapturedLogs.of("org.apache.kafka", Level.INFO)) {
-            summary = new StreamRun(spec, TestPipelines.streaming(dir), true, Duration.ofSeconds(2)).run();
+            summary =
+                    new StreamRun(spec, TestPipelines.streaming(dir), true, Duration.ofSeconds(2))
+                            .run();
             for (CapturedLogs logs : List.of(flowbundle, flink, kafka)) {
                 logs.lines().forEach(line -> logged.add(line.message()));
             }
         }
 
         SensorOracle.assertSameResults(
-                duck, SensorOracle.results(dir.resolve("stream/hourly")), SensorOracle.expected(parquetInput + "/**/*.parquet"));
+                duck,
+                SensorOracle.results(dir.resolve("stream/hourly")),
+                SensorOracle.expected(parquetInput + "/**/*.parquet"));
         SensorOracle.assertSameResults(
                 duck,
-                SensorTopics.results(KafkaBroker.readCommitted(KAFKA.adminBootstrap(), "secure-out"), dir.resolve("out.jsonl")),
+                SensorTopics.results(
+                        KafkaBroker.readCommitted(KAFKA.adminBootstrap(), "secure-out"),
+                        dir.resolve("out.jsonl")),
                 SensorOracle.expected(parquetInput + "/**/*.parquet"));
         assertThat(summary.counts().reconciles()).isTrue();
         assertThat(summary.counts().rejectedOnInput()).isPositive();
@@ -101,11 +116,15 @@ class SecuredKafkaITCase {
         assertThat(logged).as("the run logged").isNotEmpty();
         // the audit says which client properties were set, secrets masked
         AuditRecord closing =
-                new AuditLog(dir.resolve("audit/audit.jsonl")).read().stream()
-                        .filter(r -> r.runId().equals(summary.run().runId()) && r.step().equals("run")
-                                && !r.status().equals(AuditRecord.RUNNING))
-                        .findFirst()
-                        .orElseThrow();
+                new AuditLog(dir.resolve("audit/audit.jsonl"))
+                        .read().stream()
+                                .filter(
+                                        r ->
+                                                r.runId().equals(summary.run().runId())
+                                                        && r.step().equals("run")
+                                                        && !r.status().equals(AuditRecord.RUNNING))
+                                .findFirst()
+                                .orElseThrow();
         assertThat(closing.settings())
                 .containsEntry("source.properties.security.protocol", "SASL_SSL")
                 .containsEntry("source.properties.sasl.jaas.config", Secrets.MASK)
@@ -113,7 +132,9 @@ class SecuredKafkaITCase {
                 .containsEntry("quarantine.properties.sasl.mechanism", "SCRAM-SHA-512");
         for (String secret : List.of(KAFKA.password(), KAFKA.truststorePassword())) {
             assertThat(logged).noneMatch(line -> line.contains(secret));
-            assertThat(filesContaining(dir, secret)).as("files the run wrote that hold a secret").isEmpty();
+            assertThat(filesContaining(dir, secret))
+                    .as("files the run wrote that hold a secret")
+                    .isEmpty();
         }
     }
 
@@ -124,17 +145,31 @@ class SecuredKafkaITCase {
         Path config =
                 TestPipelines.write(
                         dir.resolve("flowbundle.yaml"),
-                        "audit: {path: " + dir.resolve("audit/audit.jsonl") + "}\n"
+                        "audit: {path: "
+                                + dir.resolve("audit/audit.jsonl")
+                                + "}\n"
                                 + "kafka:\n"
                                 + "  properties:\n"
                                 + "    security.protocol: SASL_PLAINTEXT\n"
                                 + "    sasl.mechanism: PLAIN\n"
                                 + "    sasl.jaas.config: 'org.apache.kafka.common.security.plain.PlainLoginModule required"
-                                + " username=\"" + KAFKA.user() + "\" password=\"${file:" + password + "}\";'\n");
+                                + " username=\""
+                                + KAFKA.user()
+                                + "\" password=\"${file:"
+                                + password
+                                + "}\";'\n");
 
         Cli produced =
-                Cli.run("produce", "--topic", "produced", "--bootstrap", KAFKA.bootstrap(SASL_PLAINTEXT),
-                        "--generate", "300", "--config", config.toString());
+                Cli.run(
+                        "produce",
+                        "--topic",
+                        "produced",
+                        "--bootstrap",
+                        KAFKA.bootstrap(SASL_PLAINTEXT),
+                        "--generate",
+                        "300",
+                        "--config",
+                        config.toString());
 
         assertThat(produced.exit()).as(produced.err()).isZero();
         assertThat(produced.out()).contains("produced 300 records to produced");
@@ -143,8 +178,8 @@ class SecuredKafkaITCase {
     }
 
     @Test
-    void aWrongPasswordStopsTheRunWithinThirtySecondsInOneLineNamingTheSpecAndTheBroker(@TempDir Path dir)
-            throws Exception {
+    void aWrongPasswordStopsTheRunWithinThirtySecondsInOneLineNamingTheSpecAndTheBroker(
+            @TempDir Path dir) throws Exception {
         KAFKA.createTopic("wrong-password", 1);
         String wrong = "not-the-password-" + System.nanoTime();
         Path file = securedSpec(dir, "wrong-password", wrong);
@@ -152,7 +187,8 @@ class SecuredKafkaITCase {
         long started = System.nanoTime();
         Cli run = Cli.run("stream", "--pipeline", file.toString(), "--bounded");
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .isLessThan(Duration.ofSeconds(30));
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err().strip())
                 .doesNotContain("\n")
@@ -167,13 +203,18 @@ class SecuredKafkaITCase {
         KAFKA.createTopic("untrusted", 1);
         Path file = securedSpec(dir, "untrusted", KAFKA.password());
         // the JVM's own CA certificates do not include the test's CA
-        String spec = TestPipelines.read(file).replaceAll(", ssl.truststore.location: [^,]+, ssl.truststore.password: [^,]+, ssl.truststore.type: PKCS12", "");
+        String spec =
+                TestPipelines.read(file)
+                        .replaceAll(
+                                ", ssl.truststore.location: [^,]+, ssl.truststore.password: [^,]+, ssl.truststore.type: PKCS12",
+                                "");
         TestPipelines.write(file, spec);
 
         long started = System.nanoTime();
         Cli run = Cli.run("stream", "--pipeline", file.toString(), "--bounded");
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .isLessThan(Duration.ofSeconds(30));
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err().strip())
                 .doesNotContain("\n")
@@ -182,19 +223,32 @@ class SecuredKafkaITCase {
                 .contains("the TLS handshake failed");
     }
 
-    /** The sensor-hourly streaming spec over the SASL_SSL listener, every Kafka connector with credentials. */
+    /**
+     * The sensor-hourly streaming spec over the SASL_SSL listener, every Kafka connector with
+     * credentials.
+     */
     private static Path securedSpec(Path dir, String topic, String password) {
         Path file = TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(SASL_SSL), topic);
         String properties =
                 ", properties: {security.protocol: SASL_SSL, sasl.mechanism: SCRAM-SHA-512,"
                         + " sasl.jaas.config: 'org.apache.kafka.common.security.scram.ScramLoginModule required"
-                        + " username=\"" + KAFKA.user() + "\" password=\"" + password + "\";'"
-                        + ", ssl.truststore.location: " + KAFKA.truststore()
+                        + " username=\""
+                        + KAFKA.user()
+                        + "\" password=\""
+                        + password
+                        + "\";'"
+                        + ", ssl.truststore.location: "
+                        + KAFKA.truststore()
                         + ", ssl.truststore.password: '${env:TRUSTSTORE_PASSWORD}', ssl.truststore.type: PKCS12}";
-        String spec = TestPipelines.read(file).replace("bootstrap: '" + KAFKA.bootstrap(SASL_SSL) + "'",
-                "bootstrap: '" + KAFKA.bootstrap(SASL_SSL) + "'" + properties);
+        String spec =
+                TestPipelines.read(file)
+                        .replace(
+                                "bootstrap: '" + KAFKA.bootstrap(SASL_SSL) + "'",
+                                "bootstrap: '" + KAFKA.bootstrap(SASL_SSL) + "'" + properties);
         if (!password.startsWith("${")) {
-            spec = spec.replace("'${env:TRUSTSTORE_PASSWORD}'", "'" + KAFKA.truststorePassword() + "'");
+            spec =
+                    spec.replace(
+                            "'${env:TRUSTSTORE_PASSWORD}'", "'" + KAFKA.truststorePassword() + "'");
         }
         return TestPipelines.write(file, spec);
     }

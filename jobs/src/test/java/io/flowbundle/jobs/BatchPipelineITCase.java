@@ -1,5 +1,9 @@
 package io.flowbundle.jobs;
 
+import static io.flowbundle.testing.DuckDb.parquet;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
@@ -12,9 +16,16 @@ import io.flowbundle.sample.SensorEventGenerator.Kind;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.DuckDb;
+import io.flowbundle.testing.MiniClusters;
 import io.flowbundle.testing.SensorOracle;
 import io.flowbundle.testing.TestPipelines;
-
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.local.LocalDataOutputStream;
 import org.apache.flink.table.data.GenericRowData;
@@ -25,7 +36,6 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.VarCharType;
-import io.flowbundle.testing.MiniClusters;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,27 +43,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static io.flowbundle.testing.DuckDb.parquet;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
  * The batch job end to end on a MiniCluster over real Parquet, checked against DuckDB, which reads
  * the same input and our output and recomputes the answer on its own.
  */
 class BatchPipelineITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            MiniClusters.withSlots(2);
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);
 
     private static final LocalDate DAY_ONE = LocalDate.of(2026, 11, 1);
 
@@ -93,26 +89,35 @@ class BatchPipelineITCase {
         assertThat(summary.counts().duplicates()).isEqualTo(generated.of(Kind.DUPLICATE));
         assertThat(summary.counts().reconciles()).isTrue();
         assertThat(summary.counts().loaded())
-                .isEqualTo(duck.count("SELECT count(*) FROM " + parquet(out.resolve("sensor-hourly"))));
+                .isEqualTo(
+                        duck.count(
+                                "SELECT count(*) FROM " + parquet(out.resolve("sensor-hourly"))));
 
         // staging holds every valid row as it arrived (duplicates included), by event date
         assertThat(duck.count("SELECT count(*) FROM " + parquet(out.resolve("staging"))))
                 .isEqualTo(generated.total() - generated.of(Kind.INVALID));
-        assertThat(duck.query("SELECT DISTINCT date::VARCHAR AS d FROM " + parquet(out.resolve("staging")) + " ORDER BY d"))
+        assertThat(
+                        duck.query(
+                                "SELECT DISTINCT date::VARCHAR AS d FROM "
+                                        + parquet(out.resolve("staging"))
+                                        + " ORDER BY d"))
                 .extracting(row -> row.get("d").toString())
                 .contains("2026-11-01", "2026-11-02");
 
         List<AuditRecord> audit = new AuditLog(dir.resolve("audit/audit.jsonl")).read();
         assertThat(audit)
                 .extracting(AuditRecord::step)
-                .containsExactly("extract", "validate", "dedupe", "transform", "load", "stage", "run");
+                .containsExactly(
+                        "extract", "validate", "dedupe", "transform", "load", "stage", "run");
         assertThat(audit).allMatch(AuditRecord::reconciles);
-        assertThat(audit).allMatch(r -> r.runId().equals(summary.run().runId()) && r.actor().equals("test"));
+        assertThat(audit)
+                .allMatch(r -> r.runId().equals(summary.run().runId()) && r.actor().equals("test"));
         assertThat(audit.get(audit.size() - 1).status()).isEqualTo(AuditRecord.SUCCEEDED);
     }
 
     @Test
-    void aConnectorAddedByOneClassReceivesTheResultsAndIsAuditedAsTheOutput(@TempDir Path dir) throws IOException {
+    void aConnectorAddedByOneClassReceivesTheResultsAndIsAuditedAsTheOutput(@TempDir Path dir)
+            throws IOException {
         // ToyConnector (common's tests) is on the class path only through its services entry
         Path out = dir.resolve("out");
         Path file = TestPipelines.sensorHourly(dir.resolve("spec"), input, out);
@@ -121,18 +126,26 @@ class BatchPipelineITCase {
                 file,
                 Files.readString(file)
                         .replace(
-                                "sink: {type: parquet, path: " + out.resolve("sensor-hourly") + ", partition_by: [window_date]}",
+                                "sink: {type: parquet, path: "
+                                        + out.resolve("sensor-hourly")
+                                        + ", partition_by: [window_date]}",
                                 "sink: {type: toy, label: " + label + "}"));
         PipelineSpec spec = SpecLoader.load(file);
 
         BatchRun.Summary summary = new BatchRun(spec, TestPipelines.runtime(dir), null).run();
 
-        long groups = duck.count("SELECT count(*) FROM (" + SensorOracle.expected(input + "/**/*.parquet") + ")");
+        long groups =
+                duck.count(
+                        "SELECT count(*) FROM ("
+                                + SensorOracle.expected(input + "/**/*.parquet")
+                                + ")");
         assertThat(ToyConnector.rows(label)).hasSize((int) groups);
         assertThat(summary.counts().loaded()).isEqualTo(groups);
         assertThat(summary.counts().reconciles()).isTrue();
         List<AuditRecord> audit = new AuditLog(dir.resolve("audit/audit.jsonl")).read();
-        assertThat(audit).filteredOn(r -> r.step().equals("load")).singleElement()
+        assertThat(audit)
+                .filteredOn(r -> r.step().equals("load"))
+                .singleElement()
                 .satisfies(load -> assertThat(load.target()).isEqualTo("toy://" + label));
     }
 
@@ -145,15 +158,24 @@ class BatchPipelineITCase {
                 duck.query(
                         "SELECT rule || ':' || \"column\" AS rule, count(*) AS n, count(DISTINCT run_id) AS runs,"
                                 + " min(run_id) AS run_id, bool_and(record LIKE '{\"id\":\"evt-%') AS has_row"
-                                + " FROM " + parquet(out.resolve("quarantine")) + " GROUP BY 1 ORDER BY 1");
-        assertThat(byRule).extracting(r -> r.get("rule")).containsExactly("range:temperature_c", "required:device_id");
+                                + " FROM "
+                                + parquet(out.resolve("quarantine"))
+                                + " GROUP BY 1 ORDER BY 1");
+        assertThat(byRule)
+                .extracting(r -> r.get("rule"))
+                .containsExactly("range:temperature_c", "required:device_id");
         assertThat(byRule.stream().mapToLong(r -> ((Number) r.get("n")).longValue()).sum())
                 .isEqualTo(generated.of(Kind.INVALID));
-        assertThat(byRule).allSatisfy(r -> {
-            assertThat(r.get("run_id")).isEqualTo(summary.run().runId());
-            assertThat(r.get("has_row")).isEqualTo(true);
-        });
-        assertThat(summary.counts().ruleCounts("input").values().stream().mapToLong(Long::longValue).sum())
+        assertThat(byRule)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.get("run_id")).isEqualTo(summary.run().runId());
+                            assertThat(r.get("has_row")).isEqualTo(true);
+                        });
+        assertThat(
+                        summary.counts().ruleCounts("input").values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum())
                 .isEqualTo(generated.of(Kind.INVALID));
     }
 
@@ -165,23 +187,42 @@ class BatchPipelineITCase {
         List<Path> dayTwoFiles = files(hourly.resolve("window_date=2026-11-02"));
         Path dayOne = hourly.resolve("window_date=2026-11-01");
         Path before = dir.resolve("before");
-        duck.execute("COPY (SELECT * FROM read_parquet('" + dayOne + "/*.parquet')) TO '" + before + ".parquet'");
+        duck.execute(
+                "COPY (SELECT * FROM read_parquet('"
+                        + dayOne
+                        + "/*.parquet')) TO '"
+                        + before
+                        + ".parquet'");
 
         BatchRun.Summary first = run(dir, out, DAY_ONE);
-        String afterFirst = "SELECT device_id, window_start, readings, avg_temp FROM read_parquet('" + dayOne + "/*.parquet')";
-        String original = "SELECT device_id, window_start, readings, avg_temp FROM read_parquet('" + before + ".parquet')";
-        // sums over a parallel shuffle may differ in the last bit between runs: compare with a tolerance
+        String afterFirst =
+                "SELECT device_id, window_start, readings, avg_temp FROM read_parquet('"
+                        + dayOne
+                        + "/*.parquet')";
+        String original =
+                "SELECT device_id, window_start, readings, avg_temp FROM read_parquet('"
+                        + before
+                        + ".parquet')";
+        // sums over a parallel shuffle may differ in the last bit between runs: compare with a
+        // tolerance
         SensorOracle.assertSameResults(duck, afterFirst, original);
         BatchRun.Summary second = run(dir, out, DAY_ONE);
         SensorOracle.assertSameResults(duck, afterFirst, original);
 
         assertThat(files(hourly.resolve("window_date=2026-11-01")))
-                .allMatch(f -> f.getFileName().toString().startsWith("part-" + second.run().shortId()));
+                .allMatch(
+                        f ->
+                                f.getFileName()
+                                        .toString()
+                                        .startsWith("part-" + second.run().shortId()));
         assertThat(files(hourly.resolve("window_date=2026-11-02"))).isEqualTo(dayTwoFiles);
         assertThat(first.outputs().get(0).result().replaced()).contains("window_date=2026-11-01");
         // quarantine of a dated run lives in its own date folder, replaced on rerun
-        assertThat(duck.count("SELECT count(DISTINCT run_id) FROM read_parquet('"
-                        + out.resolve("quarantine/date=2026-11-01") + "/*.parquet')"))
+        assertThat(
+                        duck.count(
+                                "SELECT count(DISTINCT run_id) FROM read_parquet('"
+                                        + out.resolve("quarantine/date=2026-11-01")
+                                        + "/*.parquet')"))
                 .isEqualTo(1);
         try (Stream<Path> leftovers = Files.list(out)) {
             assertThat(leftovers).noneMatch(p -> p.getFileName().toString().startsWith("."));
@@ -191,13 +232,16 @@ class BatchPipelineITCase {
     @Test
     void readsAParquetFileWrittenByDuckDbWithNestedStructsAndZstd(@TempDir Path dir) {
         Path source = dir.resolve("duck/events.parquet");
-        duck.execute("COPY (SELECT 'evt-' || i AS id, 'reading' AS type,"
-                + " TIMESTAMP '2026-11-01 00:00:00' + to_seconds(i * 7) AS \"timestamp\","
-                + " 'device-' || (i % 5) AS device_id, (15 + (i % 17) * 0.5)::DOUBLE AS temperature_c,"
-                + " (40.0 + (i % 3))::DOUBLE AS humidity_percent,"
-                + " {'room': 'room-' || (i % 3), 'building': 'B'} AS location"
-                + " FROM range(20000) t(i))"
-                + " TO '" + createParent(source) + "' (FORMAT PARQUET, COMPRESSION ZSTD)");
+        duck.execute(
+                "COPY (SELECT 'evt-' || i AS id, 'reading' AS type,"
+                        + " TIMESTAMP '2026-11-01 00:00:00' + to_seconds(i * 7) AS \"timestamp\","
+                        + " 'device-' || (i % 5) AS device_id, (15 + (i % 17) * 0.5)::DOUBLE AS temperature_c,"
+                        + " (40.0 + (i % 3))::DOUBLE AS humidity_percent,"
+                        + " {'room': 'room-' || (i % 3), 'building': 'B'} AS location"
+                        + " FROM range(20000) t(i))"
+                        + " TO '"
+                        + createParent(source)
+                        + "' (FORMAT PARQUET, COMPRESSION ZSTD)");
         Path out = dir.resolve("out");
         BatchRun.Summary summary = run(dir, out, null, source);
 
@@ -205,8 +249,11 @@ class BatchPipelineITCase {
         assertThat(summary.counts().consumed()).isEqualTo(20_000);
         assertThat(summary.counts().rejectedOnInput()).isZero();
         // nested struct survived into staging
-        assertThat(duck.count("SELECT count(*) FROM " + parquet(out.resolve("staging"))
-                        + " WHERE location.room LIKE 'room-%' AND location.building = 'B'"))
+        assertThat(
+                        duck.count(
+                                "SELECT count(*) FROM "
+                                        + parquet(out.resolve("staging"))
+                                        + " WHERE location.room LIKE 'room-%' AND location.building = 'B'"))
                 .isEqualTo(20_000);
     }
 
@@ -218,9 +265,13 @@ class BatchPipelineITCase {
                 RowType.of(
                         new LogicalType[] {string(), string(), new TimestampType(true, 6)},
                         new String[] {"id", "type", "timestamp"});
-        writeParquet(file, withoutDevice, GenericRowData.of(
-                StringData.fromString("evt-1"), StringData.fromString("reading"),
-                TimestampData.fromEpochMillis(1_793_491_200_000L)));
+        writeParquet(
+                file,
+                withoutDevice,
+                GenericRowData.of(
+                        StringData.fromString("evt-1"),
+                        StringData.fromString("reading"),
+                        TimestampData.fromEpochMillis(1_793_491_200_000L)));
         Path out = dir.resolve("out");
 
         assertThatThrownBy(() -> run(dir, out, null, source))
@@ -229,10 +280,13 @@ class BatchPipelineITCase {
                 .hasMessageContaining("'device_id' is missing");
         assertThat(out.resolve("sensor-hourly")).doesNotExist();
         List<AuditRecord> audit = new AuditLog(dir.resolve("audit/audit.jsonl")).read();
-        assertThat(audit).last().satisfies(r -> {
-            assertThat(r.status()).isEqualTo(AuditRecord.FAILED);
-            assertThat(r.error()).contains("device_id");
-        });
+        assertThat(audit)
+                .last()
+                .satisfies(
+                        r -> {
+                            assertThat(r.status()).isEqualTo(AuditRecord.FAILED);
+                            assertThat(r.error()).contains("device_id");
+                        });
     }
 
     @Test
@@ -241,12 +295,19 @@ class BatchPipelineITCase {
         Path file = source.resolve("wrong.parquet");
         RowType temperatureAsText =
                 RowType.of(
-                        new LogicalType[] {string(), string(), new TimestampType(true, 6), string(), string()},
+                        new LogicalType[] {
+                            string(), string(), new TimestampType(true, 6), string(), string()
+                        },
                         new String[] {"id", "type", "timestamp", "device_id", "temperature_c"});
-        writeParquet(file, temperatureAsText, GenericRowData.of(
-                StringData.fromString("evt-1"), StringData.fromString("reading"),
-                TimestampData.fromEpochMillis(1_793_491_200_000L), StringData.fromString("d"),
-                StringData.fromString("warm")));
+        writeParquet(
+                file,
+                temperatureAsText,
+                GenericRowData.of(
+                        StringData.fromString("evt-1"),
+                        StringData.fromString("reading"),
+                        TimestampData.fromEpochMillis(1_793_491_200_000L),
+                        StringData.fromString("d"),
+                        StringData.fromString("warm")));
 
         assertThatThrownBy(() -> run(dir, dir.resolve("out"), null, source))
                 .hasMessageContaining(file.toString())
@@ -276,9 +337,13 @@ class BatchPipelineITCase {
     }
 
     private void assertMatchesOracle(String inputGlob, Path output) {
-        SensorOracle.assertSameResults(duck, SensorOracle.results(output), SensorOracle.expected(inputGlob));
-        assertThat(duck.count("SELECT count(*) FROM " + parquet(output)
-                        + " WHERE window_end <> window_start + INTERVAL 1 HOUR"))
+        SensorOracle.assertSameResults(
+                duck, SensorOracle.results(output), SensorOracle.expected(inputGlob));
+        assertThat(
+                        duck.count(
+                                "SELECT count(*) FROM "
+                                        + parquet(output)
+                                        + " WHERE window_end <> window_start + INTERVAL 1 HOUR"))
                 .isZero();
     }
 
@@ -287,7 +352,8 @@ class BatchPipelineITCase {
     }
 
     private static BatchRun.Summary run(Path dir, Path out, LocalDate date, Path source) {
-        PipelineSpec spec = SpecLoader.load(TestPipelines.sensorHourly(dir.resolve("spec"), source, out));
+        PipelineSpec spec =
+                SpecLoader.load(TestPipelines.sensorHourly(dir.resolve("spec"), source, out));
         RuntimeConfig runtime = TestPipelines.runtime(dir);
         return new BatchRun(spec, runtime, date).run();
     }

@@ -1,5 +1,8 @@
 package io.flowbundle.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.pipeline.RunInfo;
@@ -11,13 +14,6 @@ import io.flowbundle.testing.KafkaBroker;
 import io.flowbundle.testing.SensorOracle;
 import io.flowbundle.testing.SensorTopics;
 import io.flowbundle.testing.TestPipelines;
-
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +21,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the way the launcher runs them: on an embedded MiniCluster of their own (no test cluster is
@@ -41,13 +39,21 @@ class EmbeddedRunITCase {
      * A bounded streaming job may end only after a checkpoint taken once every task has finished,
      * which commits the exactly-once output; Flink triggers that checkpoint as soon as all tasks
      * have reached the end of their input (SchedulerBase#notifyEndOfData), not at the next periodic
-     * interval. The interval here is an hour: the run must still end promptly, every result committed.
+     * interval. The interval here is an hour: the run must still end promptly, every result
+     * committed.
      */
     @Test
-    void boundedStreamRunEndsWithoutWaitingForThePeriodicCheckpoint(@TempDir Path dir) throws Exception {
-        assertThat(Environments.embedded()).as("no test cluster installed as the context environment").isTrue();
+    void boundedStreamRunEndsWithoutWaitingForThePeriodicCheckpoint(@TempDir Path dir)
+            throws Exception {
+        assertThat(Environments.embedded())
+                .as("no test cluster installed as the context environment")
+                .isTrue();
         SensorEventGenerator.Settings settings =
-                SensorEventGenerator.Settings.defaults().withSeed(11).withEvents(3_000).withDays(1).withDuplicates(0.02);
+                SensorEventGenerator.Settings.defaults()
+                        .withSeed(11)
+                        .withEvents(3_000)
+                        .withDays(1)
+                        .withDuplicates(0.02);
         SensorTopics.Events events = SensorTopics.generate(settings);
         KAFKA.createTopic("embedded", 2);
         KAFKA.produce("embedded", events.records());
@@ -55,12 +61,19 @@ class EmbeddedRunITCase {
         RuntimeConfig base = TestPipelines.streaming(dir);
         Map<String, String> flink = new HashMap<>(base.flink());
         flink.put("execution.checkpointing.interval", "1 h");
-        RuntimeConfig config = new RuntimeConfig(base.auditLog(), base.actor(), Map.copyOf(flink), null, null);
-        StreamRun run = new StreamRun(
-                SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), "embedded")),
-                config, true, Duration.ofSeconds(5));
+        RuntimeConfig config =
+                new RuntimeConfig(base.auditLog(), base.actor(), Map.copyOf(flink), null, null);
+        StreamRun run =
+                new StreamRun(
+                        SpecLoader.load(
+                                TestPipelines.sensorHourlyStream(
+                                        dir, KAFKA.bootstrap(), "embedded")),
+                        config,
+                        true,
+                        Duration.ofSeconds(5));
 
-        StreamRun.Summary summary = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> run.run());
+        StreamRun.Summary summary =
+                assertTimeoutPreemptively(Duration.ofMinutes(2), () -> run.run());
 
         assertThat(summary.status()).isEqualTo(AuditRecord.SUCCEEDED);
         assertThat(summary.counts().consumed()).isEqualTo(events.records().size());
@@ -80,14 +93,24 @@ class EmbeddedRunITCase {
     @Test
     void batchRunMatchesTheOracle(@TempDir Path dir) throws Exception {
         Path input = dir.resolve("input");
-        SampleData.Counts generated = SampleData.writeParquet(
-                input,
-                SensorEventGenerator.Settings.defaults().withSeed(5).withEvents(4_000).withDays(1).withDuplicates(0.02),
-                "zstd");
+        SampleData.Counts generated =
+                SampleData.writeParquet(
+                        input,
+                        SensorEventGenerator.Settings.defaults()
+                                .withSeed(5)
+                                .withEvents(4_000)
+                                .withDays(1)
+                                .withDuplicates(0.02),
+                        "zstd");
 
-        BatchRun.Summary summary = new BatchRun(
-                SpecLoader.load(TestPipelines.sensorHourly(dir.resolve("spec"), input, dir.resolve("out"))),
-                TestPipelines.runtime(dir), null).run();
+        BatchRun.Summary summary =
+                new BatchRun(
+                                SpecLoader.load(
+                                        TestPipelines.sensorHourly(
+                                                dir.resolve("spec"), input, dir.resolve("out"))),
+                                TestPipelines.runtime(dir),
+                                null)
+                        .run();
 
         assertThat(summary.counts().consumed()).isEqualTo(generated.total());
         assertThat(summary.counts().reconciles()).isTrue();
@@ -96,8 +119,10 @@ class EmbeddedRunITCase {
 
     @Test
     void anEarlyClusterNoJobClaimsIsShutDown() throws Exception {
-        EarlyCluster early = EarlyCluster.start(
-                Environments.configuration(RunInfo.Mode.BATCH, Map.of("parallelism.default", "1")));
+        EarlyCluster early =
+                EarlyCluster.start(
+                        Environments.configuration(
+                                RunInfo.Mode.BATCH, Map.of("parallelism.default", "1")));
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (!early.idle() && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -111,13 +136,19 @@ class EmbeddedRunITCase {
 
     @Test
     void aJobNeedingMoreSlotsThanTheEarlyClusterHasGetsOneThatFits() throws Exception {
-        EarlyCluster early = EarlyCluster.start(
-                Environments.configuration(RunInfo.Mode.BATCH, Map.of("parallelism.default", "1")));
+        EarlyCluster early =
+                EarlyCluster.start(
+                        Environments.configuration(
+                                RunInfo.Mode.BATCH, Map.of("parallelism.default", "1")));
         StreamExecutionEnvironment env = early.environment();
 
         List<Integer> doubled = new ArrayList<>();
         try (CloseableIterator<Integer> results =
-                env.fromData(1, 2, 3, 4).rebalance().map(x -> x * 2).setParallelism(3).executeAndCollect()) {
+                env.fromData(1, 2, 3, 4)
+                        .rebalance()
+                        .map(x -> x * 2)
+                        .setParallelism(3)
+                        .executeAndCollect()) {
             results.forEachRemaining(doubled::add);
         }
 

@@ -1,5 +1,7 @@
 package io.flowbundle.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.flowbundle.connector.EventSource;
 import io.flowbundle.connector.kafka.KafkaConnectors;
 import io.flowbundle.connector.kafka.KafkaEventSource;
@@ -11,23 +13,10 @@ import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.DuckDb;
 import io.flowbundle.testing.KafkaBroker;
+import io.flowbundle.testing.MiniClusters;
 import io.flowbundle.testing.SensorOracle;
 import io.flowbundle.testing.SensorTopics;
 import io.flowbundle.testing.TestPipelines;
-
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.table.data.RowData;
-import io.flowbundle.testing.MiniClusters;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,8 +25,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Exactly-once output under a failure: the job fails once mid-stream, restarts from its last
@@ -49,9 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ExactlyOnceITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            MiniClusters.withSlots(4);
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.withSlots(4);
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
@@ -59,8 +55,8 @@ class ExactlyOnceITCase {
 
     @ParameterizedTest(name = "state backend {0}")
     @ValueSource(strings = {"hashmap", "rocksdb"})
-    void eachWindowResultIsCommittedOnceDespiteAFailureMidStream(String stateBackend, @TempDir Path dir)
-            throws Exception {
+    void eachWindowResultIsCommittedOnceDespiteAFailureMidStream(
+            String stateBackend, @TempDir Path dir) throws Exception {
         String topic = "exactly-once-" + stateBackend;
         FailOnPoison.arm();
         SensorEventGenerator.Settings settings =
@@ -75,7 +71,8 @@ class ExactlyOnceITCase {
         KAFKA.createTopic(topic, 2);
         KAFKA.produce(topic, events.firstHalf());
 
-        PipelineSpec spec = SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), topic));
+        PipelineSpec spec =
+                SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), topic));
         RunInfo run = RunInfo.start(RunInfo.Mode.STREAMING, null);
         EventSource failingOnce =
                 new KafkaEventSource(
@@ -98,13 +95,22 @@ class ExactlyOnceITCase {
         try {
             // some windows are committed before the failure ...
             awaitOutput(topic, rows -> !rows.isEmpty());
-            KAFKA.produce(topic, List.of(Map.entry("device-000", "{\"id\": \"poison\"".getBytes(StandardCharsets.UTF_8))));
+            KAFKA.produce(
+                    topic,
+                    List.of(
+                            Map.entry(
+                                    "device-000",
+                                    "{\"id\": \"poison\"".getBytes(StandardCharsets.UTF_8))));
             KAFKA.produce(topic, events.secondHalf());
             // ... and after it
             SensorTopics.flushWindows(KAFKA, topic, 2, events.lastEventMillis());
             Path expectedInput = dir.resolve("parquet");
             try (DuckDb duck = new DuckDb()) {
-                long expected = duck.count("SELECT count(*) FROM (" + SensorOracle.expected(expectedInput + "/**/*.parquet") + ")");
+                long expected =
+                        duck.count(
+                                "SELECT count(*) FROM ("
+                                        + SensorOracle.expected(expectedInput + "/**/*.parquet")
+                                        + ")");
                 awaitOutput(topic, rows -> rows.size() >= expected);
                 // a few more checkpoints: nothing more may appear
                 Thread.sleep(1_500);
@@ -144,10 +150,13 @@ class ExactlyOnceITCase {
         }
 
         @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RowData> out) throws IOException {
-            if (new String(record.value(), StandardCharsets.UTF_8).contains("\"poison\"") && ARMED.compareAndSet(true, false)) {
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RowData> out)
+                throws IOException {
+            if (new String(record.value(), StandardCharsets.UTF_8).contains("\"poison\"")
+                    && ARMED.compareAndSet(true, false)) {
                 FAILED = true;
-                throw new IOException("injected failure: the job must restart from its last checkpoint");
+                throw new IOException(
+                        "injected failure: the job must restart from its last checkpoint");
             }
             delegate.deserialize(record, out);
         }

@@ -3,10 +3,8 @@ package io.flowbundle.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbundle.config.Secrets;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 class FailuresTest {
 
@@ -17,7 +15,8 @@ class FailuresTest {
         Exception failure =
                 new RuntimeException(
                         "job failed",
-                        new IllegalArgumentException("Invalid value " + password + " for sasl.jaas.config\nmore"));
+                        new IllegalArgumentException(
+                                "Invalid value " + password + " for sasl.jaas.config\nmore"));
 
         assertThat(Failures.describe(failure))
                 .isEqualTo("IllegalArgumentException: Invalid value ****** for sasl.jaas.config");

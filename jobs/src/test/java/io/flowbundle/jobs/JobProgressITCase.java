@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowbundle.operators.Counters;
 import io.flowbundle.pipeline.RunCounts;
-
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -13,8 +17,8 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,16 +27,12 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
 /** A bounded job's counts reach the progress reporter while it runs, and its failure its caller. */
 class JobProgressITCase {
 
-    /** Accumulators travel with the TaskManager's heartbeats: frequent ones keep this test short. */
+    /**
+     * Accumulators travel with the TaskManager's heartbeats: frequent ones keep this test short.
+     */
     @RegisterExtension
     static final MiniClusterExtension FLINK =
             new MiniClusterExtension(
@@ -56,7 +56,9 @@ class JobProgressITCase {
     @Test
     void aRunningBatchJobReportsItsCountsSoFarAndThenItsResult() throws Exception {
         StreamExecutionEnvironment env = batchEnvironment();
-        env.fromSequence(1, RECORDS).map(new CountThenWaitForTheReport()).sinkTo(new DiscardingSink<>());
+        env.fromSequence(1, RECORDS)
+                .map(new CountThenWaitForTheReport())
+                .sinkTo(new DiscardingSink<>());
         JobClient client = env.executeAsync("progress");
         List<Long> reported = new CopyOnWriteArrayList<>();
 
@@ -108,7 +110,8 @@ class JobProgressITCase {
         public Long map(Long value) throws InterruptedException {
             consumed.add(1);
             if (value == RECORDS && !REPORTED.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("no progress report saw all " + RECORDS + " records");
+                throw new IllegalStateException(
+                        "no progress report saw all " + RECORDS + " records");
             }
             return value;
         }

@@ -1,5 +1,11 @@
 package io.flowbundle.jobs;
 
+import static io.flowbundle.testing.DuckDb.parquet;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
@@ -10,16 +16,6 @@ import io.flowbundle.testing.KafkaBroker;
 import io.flowbundle.testing.MiniClusters;
 import io.flowbundle.testing.Postgres;
 import io.flowbundle.testing.TestPipelines;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,10 +30,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static io.flowbundle.testing.DuckDb.parquet;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The postgres sink against a real PostgreSQL: the streaming sensor pipeline lands every distinct
@@ -62,7 +60,14 @@ class PostgresSinkITCase {
                     + " AND (humidity_percent IS NULL OR humidity_percent BETWEEN 0 AND 100)";
 
     private static final List<String> CONTRACT_COLUMNS =
-            List.of("id", "type", "timestamp", "device_id", "temperature_c", "humidity_percent", "location");
+            List.of(
+                    "id",
+                    "type",
+                    "timestamp",
+                    "device_id",
+                    "temperature_c",
+                    "humidity_percent",
+                    "location");
 
     private static DuckDb duck;
 
@@ -81,25 +86,42 @@ class PostgresSinkITCase {
     }
 
     private static String postgres(String url, String table) {
-        return "{type: postgres, url: '" + url + "', table: " + table + ", user: " + Postgres.USER
+        return "{type: postgres, url: '"
+                + url
+                + "', table: "
+                + table
+                + ", user: "
+                + Postgres.USER
                 + ", password: '${env:PG_PASSWORD}', batch_size: 200, flush_interval: 200 ms}";
     }
 
-    /** The streaming sensor spec with its staging layer in table {@code table} and source group {@code group}. */
-    private static Path streamSpec(Path dir, String topic, String group, String url, String table) throws IOException {
+    /**
+     * The streaming sensor spec with its staging layer in table {@code table} and source group
+     * {@code group}.
+     */
+    private static Path streamSpec(Path dir, String topic, String group, String url, String table)
+            throws IOException {
         Path file = TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), topic);
-        String text = Files.readString(file)
-                .replace("group: g-" + topic, "group: " + group)
-                .replace("staging: {path: " + dir.resolve("stream").resolve("landing") + "}", "staging: " + postgres(url, table));
+        String text =
+                Files.readString(file)
+                        .replace("group: g-" + topic, "group: " + group)
+                        .replace(
+                                "staging: {path: " + dir.resolve("stream").resolve("landing") + "}",
+                                "staging: " + postgres(url, table));
         assertThat(text).contains("staging: {type: postgres");
         return TestPipelines.write(file, text);
     }
 
     @Test
-    void theStreamingPipelineLandsEachDistinctValidEventOnceAndAReplayAddsNone(@TempDir Path dir) throws Exception {
+    void theStreamingPipelineLandsEachDistinctValidEventOnceAndAReplayAddsNone(@TempDir Path dir)
+            throws Exception {
         SensorEventGenerator.Settings settings =
                 SensorEventGenerator.Settings.defaults()
-                        .withSeed(5).withEvents(6_000).withDays(1).withDuplicates(0.05).withInvalid(0.03);
+                        .withSeed(5)
+                        .withEvents(6_000)
+                        .withDays(1)
+                        .withDuplicates(0.05)
+                        .withInvalid(0.03);
         KAFKA.createTopic("landing", 3);
         List<String> produced = produce("landing", settings);
         Path jsonl = dir.resolve("produced.jsonl");
@@ -107,13 +129,26 @@ class PostgresSinkITCase {
 
         Instant started = Instant.now();
         StreamRun.Summary first =
-                new StreamRun(load(streamSpec(dir, "landing", "g1", POSTGRES.url(), "sensor_events")),
-                                TestPipelines.streaming(dir), true, Duration.ofSeconds(5))
+                new StreamRun(
+                                load(
+                                        streamSpec(
+                                                dir,
+                                                "landing",
+                                                "g1",
+                                                POSTGRES.url(),
+                                                "sensor_events")),
+                                TestPipelines.streaming(dir),
+                                true,
+                                Duration.ofSeconds(5))
                         .run();
         Duration took = Duration.between(started, Instant.now());
 
         Set<String> expected = new HashSet<>();
-        duck.query("SELECT DISTINCT id FROM read_json('" + jsonl + "', format = 'newline_delimited') WHERE " + VALID)
+        duck.query(
+                        "SELECT DISTINCT id FROM read_json('"
+                                + jsonl
+                                + "', format = 'newline_delimited') WHERE "
+                                + VALID)
                 .forEach(row -> expected.add((String) row.get("id")));
         assertThat(expected).hasSizeGreaterThan(5_000);
         assertThat(POSTGRES.count("SELECT count(*) FROM sensor_events")).isEqualTo(expected.size());
@@ -126,31 +161,56 @@ class PostgresSinkITCase {
             originals.putIfAbsent(node.get("id").asText(), node);
         }
         List<Map<String, Object>> rows =
-                POSTGRES.query("SELECT id, doc::text AS doc, event_time, source, run_id FROM sensor_events");
+                POSTGRES.query(
+                        "SELECT id, doc::text AS doc, event_time, source, run_id FROM sensor_events");
         for (Map<String, Object> row : rows) {
             JsonNode doc = JSON.readTree((String) row.get("doc"));
             JsonNode original = originals.get((String) row.get("id"));
-            assertThat(comparable(doc)).as("doc of %s", row.get("id")).isEqualTo(comparable(contractFields(original)));
+            assertThat(comparable(doc))
+                    .as("doc of %s", row.get("id"))
+                    .isEqualTo(comparable(contractFields(original)));
             assertThat(((java.sql.Timestamp) row.get("event_time")).toInstant())
                     .isEqualTo(Instant.parse(original.get("timestamp").asText()));
             assertThat(row.get("source")).isEqualTo("kafka://" + KAFKA.bootstrap() + "/landing");
             assertThat(row.get("run_id")).isEqualTo(first.run().runId());
         }
         // the GIN index serves queries on nested fields
-        assertThat(POSTGRES.count("SELECT count(*) FROM pg_indexes WHERE tablename = 'sensor_events'"
-                + " AND indexdef LIKE '%USING gin (doc)%'")).isEqualTo(1);
-        assertThat(POSTGRES.count("SELECT count(DISTINCT doc->'location'->>'room') FROM sensor_events")).isPositive();
+        assertThat(
+                        POSTGRES.count(
+                                "SELECT count(*) FROM pg_indexes WHERE tablename = 'sensor_events'"
+                                        + " AND indexdef LIKE '%USING gin (doc)%'"))
+                .isEqualTo(1);
+        assertThat(
+                        POSTGRES.count(
+                                "SELECT count(DISTINCT doc->'location'->>'room') FROM sensor_events"))
+                .isPositive();
 
-        // a replay of the whole topic from scratch, as a new consumer group: nothing added, first copies kept
+        // a replay of the whole topic from scratch, as a new consumer group: nothing added, first
+        // copies kept
         StreamRun.Summary replay =
-                new StreamRun(load(streamSpec(dir, "landing", "g2", POSTGRES.url(), "sensor_events")),
-                                TestPipelines.streaming(dir), true, Duration.ofSeconds(5), true)
+                new StreamRun(
+                                load(
+                                        streamSpec(
+                                                dir,
+                                                "landing",
+                                                "g2",
+                                                POSTGRES.url(),
+                                                "sensor_events")),
+                                TestPipelines.streaming(dir),
+                                true,
+                                Duration.ofSeconds(5),
+                                true)
                         .run();
         assertThat(replay.counts().consumed()).isEqualTo(produced.size());
         assertThat(POSTGRES.count("SELECT count(*) FROM sensor_events")).isEqualTo(expected.size());
-        assertThat(POSTGRES.count("SELECT count(*) FROM sensor_events WHERE run_id <> '" + first.run().runId() + "'"))
+        assertThat(
+                        POSTGRES.count(
+                                "SELECT count(*) FROM sensor_events WHERE run_id <> '"
+                                        + first.run().runId()
+                                        + "'"))
                 .isZero();
-        System.out.printf("postgres staging: %d events, %d documents, first run %d ms%n",
+        System.out.printf(
+                "postgres staging: %d events, %d documents, first run %d ms%n",
                 produced.size(), expected.size(), took.toMillis());
     }
 
@@ -158,62 +218,127 @@ class PostgresSinkITCase {
     void aBatchRunOverParquetAndItsRerunAddNoDocument(@TempDir Path dir) throws Exception {
         SensorEventGenerator.Settings settings =
                 SensorEventGenerator.Settings.defaults()
-                        .withSeed(9).withEvents(4_000).withDays(2).withDuplicates(0.05).withInvalid(0.03);
+                        .withSeed(9)
+                        .withEvents(4_000)
+                        .withDays(2)
+                        .withDuplicates(0.05)
+                        .withInvalid(0.03);
         Path input = dir.resolve("input");
         SampleData.writeParquet(input, settings, "snappy");
         Path file = TestPipelines.sensorHourly(dir.resolve("spec"), input, dir.resolve("out"));
         String text = Files.readString(file);
-        text = text.replace("staging: {path: " + dir.resolve("out").resolve("staging") + ", partition_by: [date]}",
-                        "staging: " + postgres(POSTGRES.url(), "batch_events"))
-                .replace("quarantine: " + dir.resolve("out").resolve("quarantine"),
-                        "quarantine: " + postgres(POSTGRES.url(), "batch_rejected"));
-        assertThat(text).contains("staging: {type: postgres").contains("quarantine: {type: postgres");
+        text =
+                text.replace(
+                                "staging: {path: "
+                                        + dir.resolve("out").resolve("staging")
+                                        + ", partition_by: [date]}",
+                                "staging: " + postgres(POSTGRES.url(), "batch_events"))
+                        .replace(
+                                "quarantine: " + dir.resolve("out").resolve("quarantine"),
+                                "quarantine: " + postgres(POSTGRES.url(), "batch_rejected"));
+        assertThat(text)
+                .contains("staging: {type: postgres")
+                .contains("quarantine: {type: postgres");
         PipelineSpec spec = load(TestPipelines.write(file, text));
 
         BatchRun.Summary first = new BatchRun(spec, TestPipelines.runtime(dir), null).run();
-        long expected = duck.count("SELECT count(DISTINCT id) FROM " + parquet(input) + " WHERE " + VALID);
+        long expected =
+                duck.count("SELECT count(DISTINCT id) FROM " + parquet(input) + " WHERE " + VALID);
         assertThat(POSTGRES.count("SELECT count(*) FROM batch_events")).isEqualTo(expected);
-        assertThat(POSTGRES.count("SELECT count(*) FROM batch_rejected")).isEqualTo(first.counts().rejectedOnInput()).isPositive();
-        assertThat(POSTGRES.query("SELECT doc->>'reason' AS reason FROM batch_rejected LIMIT 1").get(0).get("reason"))
-                .asString().isNotBlank();
+        assertThat(POSTGRES.count("SELECT count(*) FROM batch_rejected"))
+                .isEqualTo(first.counts().rejectedOnInput())
+                .isPositive();
+        assertThat(
+                        POSTGRES.query(
+                                        "SELECT doc->>'reason' AS reason FROM batch_rejected LIMIT 1")
+                                .get(0)
+                                .get("reason"))
+                .asString()
+                .isNotBlank();
 
         BatchRun.Summary rerun = new BatchRun(spec, TestPipelines.runtime(dir), null).run();
         assertThat(POSTGRES.count("SELECT count(*) FROM batch_events")).isEqualTo(expected);
-        assertThat(POSTGRES.count("SELECT count(*) FROM batch_events WHERE run_id = '" + rerun.run().runId() + "'")).isZero();
+        assertThat(
+                        POSTGRES.count(
+                                "SELECT count(*) FROM batch_events WHERE run_id = '"
+                                        + rerun.run().runId()
+                                        + "'"))
+                .isZero();
         // rejections are documents of the run that rejected them: the rerun's are its own
-        assertThat(POSTGRES.count("SELECT count(*) FROM batch_rejected WHERE run_id = '" + rerun.run().runId() + "'"))
+        assertThat(
+                        POSTGRES.count(
+                                "SELECT count(*) FROM batch_rejected WHERE run_id = '"
+                                        + rerun.run().runId()
+                                        + "'"))
                 .isEqualTo(rerun.counts().rejectedOnInput());
     }
 
     @Test
-    void aServerThatCannotBeUsedStopsTheRunInOneLineNamingTheKeyWithoutThePassword(@TempDir Path dir) throws Exception {
+    void aServerThatCannotBeUsedStopsTheRunInOneLineNamingTheKeyWithoutThePassword(
+            @TempDir Path dir) throws Exception {
         KAFKA.createTopic("refused", 1);
-        POSTGRES.execute("CREATE TABLE IF NOT EXISTS other_shape (id INTEGER PRIMARY KEY, doc TEXT)");
-        String unreachable = "jdbc:postgresql://" + KafkaBroker.addressNobodyAnswers() + "/" + Postgres.DATABASE;
+        POSTGRES.execute(
+                "CREATE TABLE IF NOT EXISTS other_shape (id INTEGER PRIMARY KEY, doc TEXT)");
+        String unreachable =
+                "jdbc:postgresql://" + KafkaBroker.addressNobodyAnswers() + "/" + Postgres.DATABASE;
 
-        String wrongPassword = refusal(dir.resolve("password"), POSTGRES.url(), "t1", Map.of("PG_PASSWORD", "not-the-pg-password"));
-        assertThat(wrongPassword).contains("staging", "127.0.0.1:" + POSTGRES.port(), "refused user 'postgres'",
-                "staging.password").doesNotContain("not-the-pg-password");
+        String wrongPassword =
+                refusal(
+                        dir.resolve("password"),
+                        POSTGRES.url(),
+                        "t1",
+                        Map.of("PG_PASSWORD", "not-the-pg-password"));
+        assertThat(wrongPassword)
+                .contains(
+                        "staging",
+                        "127.0.0.1:" + POSTGRES.port(),
+                        "refused user 'postgres'",
+                        "staging.password")
+                .doesNotContain("not-the-pg-password");
 
         String noServer = refusal(dir.resolve("unreachable"), unreachable, "t1", env());
-        assertThat(noServer).contains("staging", "no answer from PostgreSQL at " + KafkaBroker.addressNobodyAnswers().split(":")[0],
-                "scripts/postgres-local start", "staging.url");
+        assertThat(noServer)
+                .contains(
+                        "staging",
+                        "no answer from PostgreSQL at "
+                                + KafkaBroker.addressNobodyAnswers().split(":")[0],
+                        "scripts/postgres-local start",
+                        "staging.url");
 
         String shape = refusal(dir.resolve("shape"), POSTGRES.url(), "other_shape", env());
-        assertThat(shape).contains("staging.table", "table public.other_shape", "column id is integer, not text",
-                "column doc is text, not jsonb", "no column event_time");
+        assertThat(shape)
+                .contains(
+                        "staging.table",
+                        "table public.other_shape",
+                        "column id is integer, not text",
+                        "column doc is text, not jsonb",
+                        "no column event_time");
     }
 
-    /** Runs the streaming spec against {@code url}: it must fail in one line within 30 s, without the password. */
-    private String refusal(Path dir, String url, String table, Map<String, String> env) throws IOException {
+    /**
+     * Runs the streaming spec against {@code url}: it must fail in one line within 30 s, without
+     * the password.
+     */
+    private String refusal(Path dir, String url, String table, Map<String, String> env)
+            throws IOException {
         Path file = streamSpec(dir, "refused", "g-refused", url, table);
         long start = System.nanoTime();
-        Throwable thrown = catchThrowable(
-                () -> new StreamRun(SpecLoader.load(file, env::get), TestPipelines.streaming(dir), true, Duration.ofSeconds(5)).run());
+        Throwable thrown =
+                catchThrowable(
+                        () ->
+                                new StreamRun(
+                                                SpecLoader.load(file, env::get),
+                                                TestPipelines.streaming(dir),
+                                                true,
+                                                Duration.ofSeconds(5))
+                                        .run());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(thrown).isInstanceOf(FlowbundleException.class);
         String message = Failures.describe(thrown);
-        assertThat(message).startsWith(file.toString()).doesNotContain("\n").doesNotContain(POSTGRES.password());
+        assertThat(message)
+                .startsWith(file.toString())
+                .doesNotContain("\n")
+                .doesNotContain(POSTGRES.password());
         assertThat(took).isLessThan(Duration.ofSeconds(30));
         return message;
     }
@@ -228,7 +353,8 @@ class PostgresSinkITCase {
         return ids;
     }
 
-    private static List<String> produce(String topic, SensorEventGenerator.Settings settings) throws Exception {
+    private static List<String> produce(String topic, SensorEventGenerator.Settings settings)
+            throws Exception {
         SensorEventGenerator generator = new SensorEventGenerator(settings);
         List<Map.Entry<String, byte[]>> records = new ArrayList<>();
         List<String> lines = new ArrayList<>();
@@ -241,7 +367,9 @@ class PostgresSinkITCase {
         return lines;
     }
 
-    /** The contract's columns of a record as sent: a column it leaves out is null in the document. */
+    /**
+     * The contract's columns of a record as sent: a column it leaves out is null in the document.
+     */
     private static JsonNode contractFields(JsonNode original) {
         Map<String, JsonNode> fields = new LinkedHashMap<>();
         for (String column : CONTRACT_COLUMNS) {
@@ -250,14 +378,19 @@ class PostgresSinkITCase {
         return JSON.valueToTree(fields);
     }
 
-    /** JSON as plain values, numbers as doubles and timestamps as instants: equal up to key order and formatting. */
+    /**
+     * JSON as plain values, numbers as doubles and timestamps as instants: equal up to key order
+     * and formatting.
+     */
     private static Object comparable(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
         if (node.isObject()) {
             Map<String, Object> map = new HashMap<>();
-            node.fields().forEachRemaining(field -> map.put(field.getKey(), comparable(field.getValue())));
+            node.fields()
+                    .forEachRemaining(
+                            field -> map.put(field.getKey(), comparable(field.getValue())));
             return map;
         }
         if (node.isNumber()) {

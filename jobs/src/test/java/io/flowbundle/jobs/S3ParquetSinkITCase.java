@@ -1,5 +1,7 @@
 package io.flowbundle.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.flowbundle.fs.FileSystems;
 import io.flowbundle.fs.FileTrees;
 import io.flowbundle.parquet.ParquetSinks;
@@ -7,7 +9,9 @@ import io.flowbundle.parquet.Partitioning;
 import io.flowbundle.testing.DuckDb;
 import io.flowbundle.testing.MiniClusters;
 import io.flowbundle.testing.S3Server;
-
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.Path;
@@ -23,12 +27,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A Flink job on a MiniCluster writes partitioned Parquet to s3:// and DuckDB reads it back. */
 class S3ParquetSinkITCase {
@@ -55,7 +53,9 @@ class S3ParquetSinkITCase {
     void aBatchJobWritesPartitionedParquetToObjectStorage() throws Exception {
         List<RowData> rows = new ArrayList<>();
         for (long i = 0; i < 1000; i++) {
-            rows.add(GenericRowData.of(StringData.fromString(i % 4 == 0 ? "2026-11-02" : "2026-11-01"), i));
+            rows.add(
+                    GenericRowData.of(
+                            StringData.fromString(i % 4 == 0 ? "2026-11-02" : "2026-11-01"), i));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
@@ -74,16 +74,22 @@ class S3ParquetSinkITCase {
         List<FileStatus> files = FileTrees.listFiles(new Path("s3://lake/out"));
         assertThat(files).isNotEmpty();
         assertThat(files)
-                .allSatisfy(file -> assertThat(file.getPath().getName()).startsWith("part-").endsWith(".parquet"));
+                .allSatisfy(
+                        file ->
+                                assertThat(file.getPath().getName())
+                                        .startsWith("part-")
+                                        .endsWith(".parquet"));
         assertThat(files)
                 .extracting(file -> file.getPath().getParent().getName())
                 .containsOnly("day=2026-11-01", "day=2026-11-02");
         try (DuckDb duck = new DuckDb()) {
             String written = DuckDb.parquet(S3.objectFile("lake", "out"));
             assertThat(duck.count("SELECT count(*) FROM " + written)).isEqualTo(1000);
-            assertThat(duck.query(
-                            "SELECT CAST(day AS VARCHAR) AS day, count(*) AS c, CAST(sum(n) AS BIGINT) AS s FROM "
-                                    + written + " GROUP BY day ORDER BY day"))
+            assertThat(
+                            duck.query(
+                                    "SELECT CAST(day AS VARCHAR) AS day, count(*) AS c, CAST(sum(n) AS BIGINT) AS s FROM "
+                                            + written
+                                            + " GROUP BY day ORDER BY day"))
                     .containsExactly(
                             Map.of("day", "2026-11-01", "c", 750L, "s", 375_000L),
                             Map.of("day", "2026-11-02", "c", 250L, "s", 124_500L));

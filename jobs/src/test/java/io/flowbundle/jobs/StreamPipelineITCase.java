@@ -1,5 +1,10 @@
 package io.flowbundle.jobs;
 
+import static io.flowbundle.testing.DuckDb.parquet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.sample.SampleData;
@@ -9,13 +14,15 @@ import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.DuckDb;
 import io.flowbundle.testing.KafkaBroker;
+import io.flowbundle.testing.MiniClusters;
 import io.flowbundle.testing.SensorOracle;
 import io.flowbundle.testing.SensorTopics;
 import io.flowbundle.testing.TestPipelines;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flowbundle.testing.MiniClusters;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,24 +30,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static io.flowbundle.testing.DuckDb.parquet;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The streaming job over a real Kafka broker on a MiniCluster: the same pipeline as the batch job,
  * only source and sinks differ, and the same data gives the same windows.
  */
 class StreamPipelineITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            MiniClusters.withSlots(4);
+    @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.withSlots(4);
 
     @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
 
@@ -74,12 +70,23 @@ class StreamPipelineITCase {
 
         BatchRun.Summary batch =
                 new BatchRun(
-                                SpecLoader.load(TestPipelines.sensorHourly(dir.resolve("batch-spec"), parquetInput, dir.resolve("batch"))),
+                                SpecLoader.load(
+                                        TestPipelines.sensorHourly(
+                                                dir.resolve("batch-spec"),
+                                                parquetInput,
+                                                dir.resolve("batch"))),
                                 TestPipelines.runtime(dir),
                                 null)
                         .run();
-        PipelineSpec streamSpec = SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), "parity"));
-        StreamRun.Summary stream = new StreamRun(streamSpec, TestPipelines.streaming(dir), true, java.time.Duration.ofSeconds(5)).run();
+        PipelineSpec streamSpec =
+                SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), "parity"));
+        StreamRun.Summary stream =
+                new StreamRun(
+                                streamSpec,
+                                TestPipelines.streaming(dir),
+                                true,
+                                java.time.Duration.ofSeconds(5))
+                        .run();
 
         // the core promise: identical window results
         SensorOracle.assertSameResults(
@@ -93,19 +100,26 @@ class StreamPipelineITCase {
         // the Kafka sink carries the same rows, each once
         SensorOracle.assertSameResults(
                 duck,
-                SensorTopics.results(KAFKA.readCommitted("parity-out"), dir.resolve("kafka-out.jsonl")),
+                SensorTopics.results(
+                        KAFKA.readCommitted("parity-out"), dir.resolve("kafka-out.jsonl")),
                 SensorOracle.results(dir.resolve("batch/sensor-hourly")));
 
         assertThat(stream.counts().consumed()).isEqualTo(counts.total());
         assertThat(stream.counts().rejectedOnInput()).isEqualTo(batch.counts().rejectedOnInput());
-        assertThat(stream.counts().duplicates()).isEqualTo(batch.counts().duplicates()).isEqualTo(counts.of(Kind.DUPLICATE));
+        assertThat(stream.counts().duplicates())
+                .isEqualTo(batch.counts().duplicates())
+                .isEqualTo(counts.of(Kind.DUPLICATE));
         assertThat(stream.counts().late()).isZero();
         assertThat(stream.counts().reconciles()).isTrue();
 
         // the landing (staging) layer is the batch job's input for a rerun: same results again
         BatchRun.Summary fromLanding =
                 new BatchRun(
-                                SpecLoader.load(TestPipelines.sensorHourly(dir.resolve("landing-spec"), dir.resolve("stream/landing"), dir.resolve("rerun"))),
+                                SpecLoader.load(
+                                        TestPipelines.sensorHourly(
+                                                dir.resolve("landing-spec"),
+                                                dir.resolve("stream/landing"),
+                                                dir.resolve("rerun"))),
                                 TestPipelines.runtime(dir),
                                 null)
                         .run();
@@ -127,7 +141,8 @@ class StreamPipelineITCase {
     }
 
     @Test
-    void deadLettersKeepRawRecordReasonAndOffsetAndLateEventsAreSetAside(@TempDir Path dir) throws Exception {
+    void deadLettersKeepRawRecordReasonAndOffsetAndLateEventsAreSetAside(@TempDir Path dir)
+            throws Exception {
         SensorEventGenerator.Settings settings =
                 SensorEventGenerator.Settings.defaults()
                         .withSeed(11)
@@ -140,36 +155,65 @@ class StreamPipelineITCase {
         SampleData.Counts counts = produce("dlq-test", settings);
 
         StreamRun.Summary stream =
-                new StreamRun(SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), "dlq-test")), TestPipelines.streaming(dir), true, java.time.Duration.ofSeconds(5)).run();
+                new StreamRun(
+                                SpecLoader.load(
+                                        TestPipelines.sensorHourlyStream(
+                                                dir, KAFKA.bootstrap(), "dlq-test")),
+                                TestPipelines.streaming(dir),
+                                true,
+                                java.time.Duration.ofSeconds(5))
+                        .run();
 
         List<JsonNode> dead = new ArrayList<>();
         for (String line : KAFKA.readCommitted("dlq-test-dlq")) {
             dead.add(JSON.readTree(line));
         }
         Map<String, Integer> byRule = new HashMap<>();
-        dead.forEach(d -> byRule.merge(d.get("stage").asText() + "/" + d.get("rule").asText(), 1, Integer::sum));
-        assertThat(dead).hasSize((int) (counts.of(Kind.INVALID) + counts.of(Kind.MALFORMED) + counts.of(Kind.LATE)));
+        dead.forEach(
+                d ->
+                        byRule.merge(
+                                d.get("stage").asText() + "/" + d.get("rule").asText(),
+                                1,
+                                Integer::sum));
+        assertThat(dead)
+                .hasSize(
+                        (int)
+                                (counts.of(Kind.INVALID)
+                                        + counts.of(Kind.MALFORMED)
+                                        + counts.of(Kind.LATE)));
         assertThat(byRule.keySet())
-                .containsExactlyInAnyOrder("input/parse", "input/type", "input/required", "input/range", "late/late");
+                .containsExactlyInAnyOrder(
+                        "input/parse", "input/type", "input/required", "input/range", "late/late");
         assertThat(byRule.get("late/late")).isEqualTo((int) counts.of(Kind.LATE));
-        assertThat(byRule.get("input/parse") + byRule.get("input/type")).isEqualTo((int) counts.of(Kind.MALFORMED));
-        assertThat(dead).allSatisfy(d -> {
-            assertThat(d.get("partition").isInt()).isTrue();
-            assertThat(d.get("offset").isNumber()).isTrue();
-            assertThat(d.get("source").asText()).isEqualTo("kafka://" + KAFKA.bootstrap() + "/dlq-test");
-            assertThat(d.get("run_id").asText()).isEqualTo(stream.run().runId());
-            assertThat(d.get("reason").asText()).isNotBlank();
-        });
+        assertThat(byRule.get("input/parse") + byRule.get("input/type"))
+                .isEqualTo((int) counts.of(Kind.MALFORMED));
+        assertThat(dead)
+                .allSatisfy(
+                        d -> {
+                            assertThat(d.get("partition").isInt()).isTrue();
+                            assertThat(d.get("offset").isNumber()).isTrue();
+                            assertThat(d.get("source").asText())
+                                    .isEqualTo("kafka://" + KAFKA.bootstrap() + "/dlq-test");
+                            assertThat(d.get("run_id").asText()).isEqualTo(stream.run().runId());
+                            assertThat(d.get("reason").asText()).isNotBlank();
+                        });
         // a record that is not JSON is kept byte for byte, with where the parser stopped
         assertThat(dead)
                 .filteredOn(d -> d.get("rule").asText().equals("parse"))
-                .allSatisfy(d -> {
-                    assertThat(d.get("record").asText()).startsWith("{\"id\": \"evt-11-").endsWith("\"device_id\": ");
-                    assertThat(d.get("reason").asText()).contains("line 1, column");
-                });
+                .allSatisfy(
+                        d -> {
+                            assertThat(d.get("record").asText())
+                                    .startsWith("{\"id\": \"evt-11-")
+                                    .endsWith("\"device_id\": ");
+                            assertThat(d.get("reason").asText()).contains("line 1, column");
+                        });
         assertThat(dead)
                 .filteredOn(d -> d.get("rule").asText().equals("type"))
-                .allSatisfy(d -> assertThat(d.get("reason").asText()).isEqualTo("temperature_c: expected a number, got a string"));
+                .allSatisfy(
+                        d ->
+                                assertThat(d.get("reason").asText())
+                                        .isEqualTo(
+                                                "temperature_c: expected a number, got a string"));
 
         assertThat(stream.counts().late()).isEqualTo(counts.of(Kind.LATE));
         assertThat(stream.counts().reconciles()).isTrue();
@@ -181,7 +225,12 @@ class StreamPipelineITCase {
     @Test
     void duplicatesAreDroppedAcrossPartitions(@TempDir Path dir) throws Exception {
         SensorEventGenerator.Settings settings =
-                SensorEventGenerator.Settings.defaults().withSeed(3).withEvents(2_000).withDays(1).withDuplicates(0).withInvalid(0);
+                SensorEventGenerator.Settings.defaults()
+                        .withSeed(3)
+                        .withEvents(2_000)
+                        .withDays(1)
+                        .withDuplicates(0)
+                        .withInvalid(0);
         KAFKA.createTopic("cross", 2);
         // every event twice: once into partition 0, once into partition 1
         List<byte[]> events = new ArrayList<>();
@@ -193,14 +242,23 @@ class StreamPipelineITCase {
         KAFKA.produceTo("cross", 1, events);
 
         StreamRun.Summary stream =
-                new StreamRun(SpecLoader.load(TestPipelines.sensorHourlyStream(dir, KAFKA.bootstrap(), "cross")), TestPipelines.streaming(dir), true, java.time.Duration.ofSeconds(5)).run();
+                new StreamRun(
+                                SpecLoader.load(
+                                        TestPipelines.sensorHourlyStream(
+                                                dir, KAFKA.bootstrap(), "cross")),
+                                TestPipelines.streaming(dir),
+                                true,
+                                java.time.Duration.ofSeconds(5))
+                        .run();
 
         assertThat(stream.counts().consumed()).isEqualTo(4_000);
         assertThat(stream.counts().duplicates()).isEqualTo(2_000);
-        assertThat(duck.count("SELECT sum(readings) FROM " + parquet(dir.resolve("stream/hourly")))).isEqualTo(2_000);
+        assertThat(duck.count("SELECT sum(readings) FROM " + parquet(dir.resolve("stream/hourly"))))
+                .isEqualTo(2_000);
     }
 
-    private static SampleData.Counts produce(String topic, SensorEventGenerator.Settings settings) throws Exception {
+    private static SampleData.Counts produce(String topic, SensorEventGenerator.Settings settings)
+            throws Exception {
         SensorEventGenerator generator = new SensorEventGenerator(settings);
         List<Map.Entry<String, byte[]>> records = new ArrayList<>();
         Map<Kind, Long> byKind = new java.util.EnumMap<>(Kind.class);

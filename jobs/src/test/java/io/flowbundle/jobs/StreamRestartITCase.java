@@ -1,5 +1,7 @@
 package io.flowbundle.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.flowbundle.sample.SampleData;
 import io.flowbundle.sample.SensorEventGenerator;
 import io.flowbundle.testing.CliProcess;
@@ -8,13 +10,6 @@ import io.flowbundle.testing.KafkaBroker;
 import io.flowbundle.testing.SensorOracle;
 import io.flowbundle.testing.SensorTopics;
 import io.flowbundle.testing.TestPipelines;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,14 +18,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static io.flowbundle.testing.DuckDb.parquet;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A streaming run killed with SIGKILL and started again with the same command, as a service
- * manager does: it resumes from its retained checkpoint, so every window reaches Parquet and the
- * Kafka output topic exactly once; a checkpoint that no longer fits the spec stops it in one line.
+ * A streaming run killed with SIGKILL and started again with the same command, as a service manager
+ * does: it resumes from its retained checkpoint, so every window reaches Parquet and the Kafka
+ * output topic exactly once; a checkpoint that no longer fits the spec stops it in one line.
  */
 class StreamRestartITCase {
 
@@ -51,9 +48,15 @@ class StreamRestartITCase {
     }
 
     @Test
-    void aKilledRunStartedAgainResumesFromItsCheckpointAndWritesEveryWindowOnce(@TempDir Path dir) throws Exception {
+    void aKilledRunStartedAgainResumesFromItsCheckpointAndWritesEveryWindowOnce(@TempDir Path dir)
+            throws Exception {
         SensorEventGenerator.Settings settings =
-                SensorEventGenerator.Settings.defaults().withSeed(21).withEvents(20_000).withDays(1).withDuplicates(0.03).withInvalid(0.02);
+                SensorEventGenerator.Settings.defaults()
+                        .withSeed(21)
+                        .withEvents(20_000)
+                        .withDays(1)
+                        .withDuplicates(0.03)
+                        .withInvalid(0.02);
         Path input = dir.resolve("input");
         SampleData.writeParquet(input, settings, "snappy");
         SensorTopics.Events events = SensorTopics.generate(settings);
@@ -65,7 +68,8 @@ class StreamRestartITCase {
         killAfterFirstCheckpoint(dir, spec, checkpoints, "restart-out");
         KAFKA.produce("restart", events.secondHalf());
         // the restored run reads on without end (see docs/ARCHITECTURE.md: a restored unbounded
-        // source stays unbounded, --bounded included); one event past the last window closes them all
+        // source stays unbounded, --bounded included); one event past the last window closes them
+        // all
         SensorTopics.flushWindows(KAFKA, "restart", 2, events.lastEventMillis());
         String expected = SensorOracle.expected(input + "/**/*.parquet");
         long windows = duck.count("SELECT count(*) FROM (" + expected + ")");
@@ -75,7 +79,9 @@ class StreamRestartITCase {
         try {
             second.awaitWhileRunning(
                     "every window in Parquet and Kafka",
-                    () -> rows(fromParquet) >= windows && rows(kafka("restart-out", kafkaOut)) >= windows,
+                    () ->
+                            rows(fromParquet) >= windows
+                                    && rows(kafka("restart-out", kafkaOut)) >= windows,
                     TIMEOUT);
         } finally {
             second.kill();
@@ -83,7 +89,10 @@ class StreamRestartITCase {
 
         assertThat(second.output().lines().filter(l -> l.contains("resuming from")).toList())
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                .containsPattern("resuming from checkpoint file:" + checkpoints + "/[0-9a-f]{32}/chk-\\d+, completed \\d+ s ago");
+                .containsPattern(
+                        "resuming from checkpoint file:"
+                                + checkpoints
+                                + "/[0-9a-f]{32}/chk-\\d+, completed \\d+ s ago");
         String fromKafka = kafka("restart-out", kafkaOut);
         assertThat(duplicateWindows(fromParquet)).as("windows written twice to Parquet").isZero();
         assertThat(duplicateWindows(fromKafka)).as("windows sent twice to Kafka").isZero();
@@ -92,7 +101,8 @@ class StreamRestartITCase {
     }
 
     @Test
-    void aCheckpointTheChangedSpecCannotUseStopsTheRunInOneLineUntilFromScratch(@TempDir Path dir) throws Exception {
+    void aCheckpointTheChangedSpecCannotUseStopsTheRunInOneLineUntilFromScratch(@TempDir Path dir)
+            throws Exception {
         SensorEventGenerator.Settings settings =
                 SensorEventGenerator.Settings.defaults().withSeed(22).withEvents(6_000).withDays(1);
         KAFKA.createTopic("changed", 2);
@@ -101,9 +111,10 @@ class StreamRestartITCase {
         Path checkpoints = dir.resolve(".flowbundle/checkpoints/sensor-hourly-changed");
         killAfterFirstCheckpoint(dir, spec, checkpoints, "changed-out");
         // the same pipeline without dedupe: the dedupe operator's state has nowhere to go
-        Path changed = TestPipelines.write(
-                dir.resolve("changed/stream-spec.yaml"),
-                Files.readString(spec).replace("dedupe: {key: id, retention: 1h}\n", ""));
+        Path changed =
+                TestPipelines.write(
+                        dir.resolve("changed/stream-spec.yaml"),
+                        Files.readString(spec).replace("dedupe: {key: id, retention: 1h}\n", ""));
 
         // unbounded: a bounded run would not resume at all (StreamRestore.forBounded)
         CliProcess refused = CliProcess.start(dir, log("changed-refused"), stream(changed));
@@ -115,7 +126,10 @@ class StreamRestartITCase {
         List<String> errors = refused.output().lines().filter(l -> l.startsWith("error:")).toList();
         assertThat(errors).as(refused.tail()).hasSize(1);
         assertThat(errors.get(0))
-                .containsPattern("cannot restore retained state file:" + checkpoints + "/[0-9a-f]{32}/chk-\\d+: Cannot map checkpoint/savepoint state for operator")
+                .containsPattern(
+                        "cannot restore retained state file:"
+                                + checkpoints
+                                + "/[0-9a-f]{32}/chk-\\d+: Cannot map checkpoint/savepoint state for operator")
                 .contains("--from-scratch")
                 .doesNotContain("allowNonRestoredState");
         // the CLI prints no trace of its own (Flink's LocalExecutor logs one at ERROR before it)
@@ -124,7 +138,11 @@ class StreamRestartITCase {
                 .as("after the error line")
                 .noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by"));
 
-        CliProcess scratch = CliProcess.start(dir, log("changed-scratch"), stream(changed, "--bounded", "--from-scratch"));
+        CliProcess scratch =
+                CliProcess.start(
+                        dir,
+                        log("changed-scratch"),
+                        stream(changed, "--bounded", "--from-scratch"));
         try {
             assertThat(scratch.awaitExit(TIMEOUT)).as(scratch.tail()).isZero();
         } finally {
@@ -135,13 +153,18 @@ class StreamRestartITCase {
                 .contains("reading changed from its earliest offsets (start: earliest)");
     }
 
-    /** Starts the pipeline, waits for a complete checkpoint and committed output, then SIGKILLs it. */
-    private static void killAfterFirstCheckpoint(Path dir, Path spec, Path checkpoints, String outputTopic) throws Exception {
+    /**
+     * Starts the pipeline, waits for a complete checkpoint and committed output, then SIGKILLs it.
+     */
+    private static void killAfterFirstCheckpoint(
+            Path dir, Path spec, Path checkpoints, String outputTopic) throws Exception {
         CliProcess first = CliProcess.start(dir, log(outputTopic + "-first"), stream(spec));
         try {
             first.awaitWhileRunning(
                     "complete checkpoint and committed output",
-                    () -> completeCheckpoints(checkpoints) > 0 && !KAFKA.readCommitted(outputTopic).isEmpty(),
+                    () ->
+                            completeCheckpoints(checkpoints) > 0
+                                    && !KAFKA.readCommitted(outputTopic).isEmpty(),
                     TIMEOUT);
         } finally {
             first.kill();
@@ -155,7 +178,16 @@ class StreamRestartITCase {
     }
 
     private static List<String> stream(Path spec, String... more) {
-        List<String> args = new ArrayList<>(List.of("stream", "--pipeline", spec.toString(), "--checkpoint-interval", "1s", "-p", "2"));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "stream",
+                                "--pipeline",
+                                spec.toString(),
+                                "--checkpoint-interval",
+                                "1s",
+                                "-p",
+                                "2"));
         args.addAll(List.of(more));
         return args;
     }
@@ -192,6 +224,9 @@ class StreamRestartITCase {
     }
 
     private static long duplicateWindows(String results) {
-        return duck.count("SELECT count(*) - count(DISTINCT (device_id, window_start)) FROM (" + results + ")");
+        return duck.count(
+                "SELECT count(*) - count(DISTINCT (device_id, window_start)) FROM ("
+                        + results
+                        + ")");
     }
 }

@@ -52,9 +52,12 @@ public final class CliProcess {
         List<String> own = ManagementFactory.getRuntimeMXBean().getInputArguments();
         for (int i = 0; i < own.size(); i++) {
             String arg = own.get(i);
-            if (arg.startsWith("--add-opens=") || arg.startsWith("--add-exports=") || arg.startsWith("-Duser.timezone=")) {
+            if (arg.startsWith("--add-opens=")
+                    || arg.startsWith("--add-exports=")
+                    || arg.startsWith("-Duser.timezone=")) {
                 flags.add(arg);
-            } else if ((arg.equals("--add-opens") || arg.equals("--add-exports")) && i + 1 < own.size()) {
+            } else if ((arg.equals("--add-opens") || arg.equals("--add-exports"))
+                    && i + 1 < own.size()) {
                 flags.add(arg);
                 flags.add(own.get(++i));
             }
@@ -75,18 +78,35 @@ public final class CliProcess {
         }
     }
 
-    /** The last lines the child printed, for assertion messages (its whole log stays in the file). */
+    /**
+     * The last lines the child printed, for assertion messages (its whole log stays in the file).
+     */
     public String tail() {
         List<String> lines = output().lines().toList();
-        return "(" + log + ")\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        return "("
+                + log
+                + ")\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    /** Polls {@code condition} until it holds; fails with the child's output if it exits or time runs out. */
-    public void awaitWhileRunning(String what, BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    /**
+     * Polls {@code condition} until it holds; fails with the child's output if it exits or time
+     * runs out.
+     */
+    public void awaitWhileRunning(String what, BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (!process.isAlive()) {
-                throw new AssertionError("child " + pid() + " exited with " + process.exitValue() + " before " + what + ":\n" + tail());
+                throw new AssertionError(
+                        "child "
+                                + pid()
+                                + " exited with "
+                                + process.exitValue()
+                                + " before "
+                                + what
+                                + ":\n"
+                                + tail());
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no " + what + " within " + timeout + ":\n" + tail());
@@ -98,7 +118,8 @@ public final class CliProcess {
     /** Waits for the child to end by itself and returns its exit code. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("child " + pid() + " did not end within " + timeout + ":\n" + tail());
+            throw new AssertionError(
+                    "child " + pid() + " did not end within " + timeout + ":\n" + tail());
         }
         return process.exitValue();
     }

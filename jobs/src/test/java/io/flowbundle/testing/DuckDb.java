@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The independent oracle: an in-process DuckDB that reads the Parquet files our jobs write (and
- * the inputs they read) and recomputes answers with its own SQL engine.
+ * The independent oracle: an in-process DuckDB that reads the Parquet files our jobs write (and the
+ * inputs they read) and recomputes answers with its own SQL engine.
  */
 public final class DuckDb implements AutoCloseable {
 
@@ -32,7 +32,9 @@ public final class DuckDb implements AutoCloseable {
 
     /** {@code read_parquet('<dir>/**' + '/*.parquet', hive_partitioning = true)}. */
     public static String parquet(Path dir) {
-        return "read_parquet('" + dir.toAbsolutePath() + "/**/*.parquet', hive_partitioning = true, union_by_name = true)";
+        return "read_parquet('"
+                + dir.toAbsolutePath()
+                + "/**/*.parquet', hive_partitioning = true, union_by_name = true)";
     }
 
     public void execute(String sql) {

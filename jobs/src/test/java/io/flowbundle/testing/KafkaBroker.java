@@ -1,5 +1,17 @@
 package io.flowbundle.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,19 +31,6 @@ import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * A real single-node KRaft Kafka broker in the test JVM (Kafka's own KafkaClusterTestKit), one per
@@ -87,7 +86,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     }
 
     public void createTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
     }
@@ -98,7 +98,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** As {@link #produce(String, List)}, to any broker, with {@code client} properties. */
-    public static void produce(Map<String, String> client, String topic, List<Map.Entry<String, byte[]>> records)
+    public static void produce(
+            Map<String, String> client, String topic, List<Map.Entry<String, byte[]>> records)
             throws Exception {
         try (KafkaProducer<String, byte[]> producer = producer(client)) {
             for (Map.Entry<String, byte[]> record : records) {
@@ -123,7 +124,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         Properties props = new Properties();
         props.putAll(client);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(props);
     }
@@ -137,7 +139,10 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         return readCommitted(bootstrap(), topic);
     }
 
-    /** As {@link #readCommitted(String)}, from the broker at {@code bootstrap} (a plaintext listener). */
+    /**
+     * As {@link #readCommitted(String)}, from the broker at {@code bootstrap} (a plaintext
+     * listener).
+     */
     public static List<String> readCommitted(String bootstrap, String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -147,8 +152,12 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // reading a topic the job has not created yet must not create it (with one partition)
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        props.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions =
@@ -163,7 +172,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("timed out reading " + topic);
                 }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(200))) {
                     values.add(new String(record.value(), StandardCharsets.UTF_8));
                 }
             }

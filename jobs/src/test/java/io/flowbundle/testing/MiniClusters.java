@@ -3,7 +3,10 @@ package io.flowbundle.testing;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-/** One Flink MiniCluster per test class: {@code @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.withSlots(2);} */
+/**
+ * One Flink MiniCluster per test class: {@code @RegisterExtension static final MiniClusterExtension
+ * FLINK = MiniClusters.withSlots(2);}
+ */
 public final class MiniClusters {
 
     private MiniClusters() {}

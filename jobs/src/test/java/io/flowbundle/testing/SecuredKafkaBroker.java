@@ -1,23 +1,6 @@
 package io.flowbundle.testing;
 
 import io.flowbundle.config.Secrets;
-
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.config.SslConfigs;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -36,11 +19,26 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real single-node KRaft broker in the test JVM (Kafka's own server classes) with the listeners
- * a secured cluster has, one per test class:
- * {@code @RegisterExtension static final SecuredKafkaBroker KAFKA = new SecuredKafkaBroker();}.
+ * A real single-node KRaft broker in the test JVM (Kafka's own server classes) with the listeners a
+ * secured cluster has, one per test class: {@code @RegisterExtension static final
+ * SecuredKafkaBroker KAFKA = new SecuredKafkaBroker();}.
  *
  * <ul>
  *   <li>{@link Listener#SASL_SSL}: TLS with a certificate for 127.0.0.1/localhost signed by a CA
@@ -51,9 +49,9 @@ import java.util.stream.Stream;
  * </ul>
  *
  * <p>One user ({@link #user()}/{@link #password()}) exists on both SASL listeners: the SCRAM
- * credential is written into the bootstrap metadata when the storage is formatted, the PLAIN one
- * is in the listener's JAAS line. The password is random per broker and registered with
- * {@link Secrets}, so it is masked if it ever reaches a log line.
+ * credential is written into the bootstrap metadata when the storage is formatted, the PLAIN one is
+ * in the listener's JAAS line. The password is random per broker and registered with {@link
+ * Secrets}, so it is masked if it ever reaches a log line.
  */
 public final class SecuredKafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
@@ -128,15 +126,22 @@ public final class SecuredKafkaBroker implements BeforeAllCallback, AfterAllCall
         p.put("inter.broker.listener.name", "INTERNAL");
         p.put(
                 "listeners",
-                "INTERNAL://127.0.0.1:" + internalPort
-                        + ",SASL_SSL://127.0.0.1:" + sslPort
-                        + ",SASL_PLAINTEXT://127.0.0.1:" + plainPort
-                        + ",CONTROLLER://127.0.0.1:" + controllerPort);
+                "INTERNAL://127.0.0.1:"
+                        + internalPort
+                        + ",SASL_SSL://127.0.0.1:"
+                        + sslPort
+                        + ",SASL_PLAINTEXT://127.0.0.1:"
+                        + plainPort
+                        + ",CONTROLLER://127.0.0.1:"
+                        + controllerPort);
         p.put(
                 "advertised.listeners",
-                "INTERNAL://127.0.0.1:" + internalPort
-                        + ",SASL_SSL://127.0.0.1:" + sslPort
-                        + ",SASL_PLAINTEXT://127.0.0.1:" + plainPort);
+                "INTERNAL://127.0.0.1:"
+                        + internalPort
+                        + ",SASL_SSL://127.0.0.1:"
+                        + sslPort
+                        + ",SASL_PLAINTEXT://127.0.0.1:"
+                        + plainPort);
         p.put(
                 "listener.security.protocol.map",
                 "INTERNAL:PLAINTEXT,SASL_SSL:SASL_SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -149,7 +154,11 @@ public final class SecuredKafkaBroker implements BeforeAllCallback, AfterAllCall
         p.put(
                 "listener.name.sasl_plaintext.plain.sasl.jaas.config",
                 Listener.SASL_PLAINTEXT.loginModule
-                        + " required user_" + user + "=\"" + password + "\";");
+                        + " required user_"
+                        + user
+                        + "=\""
+                        + password
+                        + "\";");
         p.put("listener.name.sasl_ssl.ssl.keystore.location", keystore.toString());
         p.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
         p.put("listener.name.sasl_ssl.ssl.keystore.password", storePassword);
@@ -181,22 +190,94 @@ public final class SecuredKafkaBroker implements BeforeAllCallback, AfterAllCall
         String caCert = tls.resolve("ca.crt").toString();
         truststore = tls.resolve("truststore.p12");
         String san = "SAN=ip:127.0.0.1,dns:localhost";
-        keytool(tls, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", "CN=flowbundle test CA", "-ext", "bc:c", "-validity", "2",
-                "-keystore", ca, "-storetype", "PKCS12");
+        keytool(
+                tls,
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=flowbundle test CA",
+                "-ext",
+                "bc:c",
+                "-validity",
+                "2",
+                "-keystore",
+                ca,
+                "-storetype",
+                "PKCS12");
         keytool(tls, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, "-file", caCert);
-        keytool(tls, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", "CN=localhost", "-ext", san, "-validity", "2",
-                "-keystore", broker, "-storetype", "PKCS12");
+        keytool(
+                tls,
+                "-genkeypair",
+                "-alias",
+                "broker",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                san,
+                "-validity",
+                "2",
+                "-keystore",
+                broker,
+                "-storetype",
+                "PKCS12");
         keytool(tls, "-certreq", "-alias", "broker", "-keystore", broker, "-file", csr);
-        keytool(tls, "-gencert", "-rfc", "-alias", "ca", "-keystore", ca, "-infile", csr,
-                "-outfile", signed, "-ext", san, "-validity", "2");
-        keytool(tls, "-importcert", "-noprompt", "-alias", "ca", "-file", caCert,
-                "-keystore", broker);
-        keytool(tls, "-importcert", "-noprompt", "-alias", "broker", "-file", signed,
-                "-keystore", broker);
-        keytool(tls, "-importcert", "-noprompt", "-alias", "ca", "-file", caCert,
-                "-keystore", truststore.toString(), "-storetype", "PKCS12");
+        keytool(
+                tls,
+                "-gencert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                ca,
+                "-infile",
+                csr,
+                "-outfile",
+                signed,
+                "-ext",
+                san,
+                "-validity",
+                "2");
+        keytool(
+                tls,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                caCert,
+                "-keystore",
+                broker);
+        keytool(
+                tls,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "broker",
+                "-file",
+                signed,
+                "-keystore",
+                broker);
+        keytool(
+                tls,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                caCert,
+                "-keystore",
+                truststore.toString(),
+                "-storetype",
+                "PKCS12");
         return Path.of(broker);
     }
 
@@ -249,7 +330,8 @@ public final class SecuredKafkaBroker implements BeforeAllCallback, AfterAllCall
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("the secured broker was not ready within " + READY_TIMEOUT, last);
+        throw new IllegalStateException(
+                "the secured broker was not ready within " + READY_TIMEOUT, last);
     }
 
     @Override
@@ -313,7 +395,11 @@ public final class SecuredKafkaBroker implements BeforeAllCallback, AfterAllCall
         props.put(
                 SaslConfigs.SASL_JAAS_CONFIG,
                 listener.loginModule
-                        + " required username=\"" + user + "\" password=\"" + withPassword + "\";");
+                        + " required username=\""
+                        + user
+                        + "\" password=\""
+                        + withPassword
+                        + "\";");
         if (listener == Listener.SASL_SSL) {
             props.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, truststore.toString());
             props.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, storePassword);

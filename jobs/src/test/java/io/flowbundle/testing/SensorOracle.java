@@ -1,13 +1,13 @@
 package io.flowbundle.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.sql.SQLException;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * The sensor-hourly pipeline written independently in DuckDB's SQL: the contract's rules, dedupe
- * by id and hourly windows per device, over the raw input. Results of our jobs must match it.
+ * The sensor-hourly pipeline written independently in DuckDB's SQL: the contract's rules, dedupe by
+ * id and hourly windows per device, over the raw input. Results of our jobs must match it.
  */
 public final class SensorOracle {
 
@@ -35,7 +35,11 @@ public final class SensorOracle {
         assertThat(actualCount).as("result rows").isPositive().isEqualTo(expectedCount);
         long mismatches =
                 duck.count(
-                        "SELECT count(*) FROM (" + actual + ") o FULL OUTER JOIN (" + expected + ") r"
+                        "SELECT count(*) FROM ("
+                                + actual
+                                + ") o FULL OUTER JOIN ("
+                                + expected
+                                + ") r"
                                 + " USING (device_id, window_start)"
                                 + " WHERE o.readings IS DISTINCT FROM r.readings"
                                 + " OR abs(o.avg_temp - r.avg_temp) > 1e-9"

@@ -1,7 +1,6 @@
 package io.flowbundle.testing;
 
 import io.flowbundle.sample.SensorEventGenerator;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,32 +44,45 @@ public final class SensorTopics {
      * One event three hours after the last into every partition: every partition's watermark then
      * passes all real windows, so an unbounded job emits them all.
      */
-    public static void flushWindows(KafkaBroker kafka, String topic, int partitions, long lastEventMillis)
+    public static void flushWindows(
+            KafkaBroker kafka, String topic, int partitions, long lastEventMillis)
             throws Exception {
-        String timestamp = Instant.ofEpochMilli(lastEventMillis + Duration.ofHours(3).toMillis()).toString();
+        String timestamp =
+                Instant.ofEpochMilli(lastEventMillis + Duration.ofHours(3).toMillis()).toString();
         for (int partition = 0; partition < partitions; partition++) {
-            String flush = "{\"id\": \"flush-" + partition + "\", \"type\": \"reading\", \"timestamp\": \""
-                    + timestamp + "\", \"device_id\": \"flush\"}";
+            String flush =
+                    "{\"id\": \"flush-"
+                            + partition
+                            + "\", \"type\": \"reading\", \"timestamp\": \""
+                            + timestamp
+                            + "\", \"device_id\": \"flush\"}";
             kafka.produceTo(topic, partition, List.of(flush.getBytes(StandardCharsets.UTF_8)));
         }
     }
 
     /** Polls a topic (read_committed) until its records satisfy {@code done}. */
-    public static void await(KafkaBroker kafka, String topic, Predicate<List<String>> done, Duration timeout)
+    public static void await(
+            KafkaBroker kafka, String topic, Predicate<List<String>> done, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.test(kafka.readCommitted(topic))) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(topic + " did not reach the expected state within " + timeout);
+                throw new AssertionError(
+                        topic + " did not reach the expected state within " + timeout);
             }
             Thread.sleep(250);
         }
     }
 
-    /** Window results read from Kafka, written to a JSON Lines file, as a query of the oracle's columns. */
+    /**
+     * Window results read from Kafka, written to a JSON Lines file, as a query of the oracle's
+     * columns.
+     */
     public static String results(List<String> jsonLines, Path file) throws IOException {
         Files.write(file, String.join("\n", jsonLines).getBytes(StandardCharsets.UTF_8));
         return "SELECT device_id, window_start::TIMESTAMP AS window_start, readings, avg_temp"
-                + " FROM read_json('" + file + "', format = 'newline_delimited')";
+                + " FROM read_json('"
+                + file
+                + "', format = 'newline_delimited')";
     }
 }

@@ -1,7 +1,6 @@
 package io.flowbundle.testing;
 
 import io.flowbundle.config.RuntimeConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,32 +26,58 @@ public final class TestPipelines {
         return write(
                 dir.resolve("sensor-hourly.yaml"),
                 "name: sensor-hourly\n"
-                        + "contract: " + CONF.resolve("contracts/sensor_events.yaml") + "\n"
-                        + "source: {type: parquet, path: " + source + "}\n"
+                        + "contract: "
+                        + CONF.resolve("contracts/sensor_events.yaml")
+                        + "\n"
+                        + "source: {type: parquet, path: "
+                        + source
+                        + "}\n"
                         + "event_time: timestamp\n"
                         + "dedupe: {key: id, retention: 1h}\n"
-                        + "transform: |\n" + indent(HOURLY_SQL) + "\n"
-                        + "output_contract: " + CONF.resolve("contracts/sensor_hourly.yaml") + "\n"
-                        + "sink: {type: parquet, path: " + out.resolve("sensor-hourly") + ", partition_by: [window_date]}\n"
-                        + "quarantine: " + out.resolve("quarantine") + "\n"
-                        + "staging: {path: " + out.resolve("staging") + ", partition_by: [date]}\n");
+                        + "transform: |\n"
+                        + indent(HOURLY_SQL)
+                        + "\n"
+                        + "output_contract: "
+                        + CONF.resolve("contracts/sensor_hourly.yaml")
+                        + "\n"
+                        + "sink: {type: parquet, path: "
+                        + out.resolve("sensor-hourly")
+                        + ", partition_by: [window_date]}\n"
+                        + "quarantine: "
+                        + out.resolve("quarantine")
+                        + "\n"
+                        + "staging: {path: "
+                        + out.resolve("staging")
+                        + ", partition_by: [date]}\n");
     }
 
     /**
-     * The sensor-daily batch pipeline (conf/pipelines/sensor-daily.yaml: its contracts and SQL) over
-     * the curated hourly output {@code hourly}, writing under {@code out}.
+     * The sensor-daily batch pipeline (conf/pipelines/sensor-daily.yaml: its contracts and SQL)
+     * over the curated hourly output {@code hourly}, writing under {@code out}.
      */
     public static Path sensorDaily(Path dir, Path hourly, Path out) {
         return write(
                 dir.resolve("sensor-daily.yaml"),
                 "name: sensor-daily\n"
-                        + "contract: " + CONF.resolve("contracts/sensor_hourly.yaml") + "\n"
-                        + "source: {type: parquet, path: " + hourly + ", date_partition: window_date}\n"
+                        + "contract: "
+                        + CONF.resolve("contracts/sensor_hourly.yaml")
+                        + "\n"
+                        + "source: {type: parquet, path: "
+                        + hourly
+                        + ", date_partition: window_date}\n"
                         + "event_time: window_start\n"
-                        + "transform: {file: " + CONF.resolve("sql/sensor-daily.sql") + "}\n"
-                        + "output_contract: " + CONF.resolve("contracts/sensor_daily.yaml") + "\n"
-                        + "sink: {type: parquet, path: " + out.resolve("sensor-daily") + ", partition_by: [window_date]}\n"
-                        + "quarantine: " + out.resolve("quarantine-daily") + "\n");
+                        + "transform: {file: "
+                        + CONF.resolve("sql/sensor-daily.sql")
+                        + "}\n"
+                        + "output_contract: "
+                        + CONF.resolve("contracts/sensor_daily.yaml")
+                        + "\n"
+                        + "sink: {type: parquet, path: "
+                        + out.resolve("sensor-daily")
+                        + ", partition_by: [window_date]}\n"
+                        + "quarantine: "
+                        + out.resolve("quarantine-daily")
+                        + "\n");
     }
 
     /**
@@ -63,19 +88,45 @@ public final class TestPipelines {
         Path out = dir.resolve("stream");
         return write(
                 dir.resolve("stream-spec.yaml"),
-                "name: sensor-hourly-" + topic + "\n"
-                        + "contract: " + CONF.resolve("contracts/sensor_events.yaml") + "\n"
-                        + "source: {type: kafka, topic: " + topic + ", bootstrap: '" + bootstrap + "', group: g-" + topic + ", start: earliest}\n"
+                "name: sensor-hourly-"
+                        + topic
+                        + "\n"
+                        + "contract: "
+                        + CONF.resolve("contracts/sensor_events.yaml")
+                        + "\n"
+                        + "source: {type: kafka, topic: "
+                        + topic
+                        + ", bootstrap: '"
+                        + bootstrap
+                        + "', group: g-"
+                        + topic
+                        + ", start: earliest}\n"
                         + "event_time: timestamp\n"
                         + "watermark: {max_out_of_orderness: 10s}\n"
                         + "dedupe: {key: id, retention: 1h}\n"
-                        + "transform: |\n" + indent(HOURLY_SQL) + "\n"
-                        + "output_contract: " + CONF.resolve("contracts/sensor_hourly.yaml") + "\n"
+                        + "transform: |\n"
+                        + indent(HOURLY_SQL)
+                        + "\n"
+                        + "output_contract: "
+                        + CONF.resolve("contracts/sensor_hourly.yaml")
+                        + "\n"
                         + "sink:\n"
-                        + "  - {type: kafka, topic: " + topic + "-out, bootstrap: '" + bootstrap + "'}\n"
-                        + "  - {type: parquet, path: " + out.resolve("hourly") + ", partition_by: [window_date]}\n"
-                        + "quarantine: {type: kafka, topic: " + topic + "-dlq, bootstrap: '" + bootstrap + "'}\n"
-                        + "staging: {path: " + out.resolve("landing") + "}\n");
+                        + "  - {type: kafka, topic: "
+                        + topic
+                        + "-out, bootstrap: '"
+                        + bootstrap
+                        + "'}\n"
+                        + "  - {type: parquet, path: "
+                        + out.resolve("hourly")
+                        + ", partition_by: [window_date]}\n"
+                        + "quarantine: {type: kafka, topic: "
+                        + topic
+                        + "-dlq, bootstrap: '"
+                        + bootstrap
+                        + "'}\n"
+                        + "staging: {path: "
+                        + out.resolve("landing")
+                        + "}\n");
     }
 
     /** Runtime settings of a streaming test: fast checkpoints into the test's folder. */

@@ -6,13 +6,11 @@ import io.flowbundle.connector.OptionSet;
 import io.flowbundle.connector.Role;
 import io.flowbundle.spec.SinkSpec;
 import io.flowbundle.spec.SourceSpec;
-
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 
 /**
  * {@code type: kafka}: JSON records in a Kafka topic; an unbounded (or bounded-replay) source with
@@ -93,7 +91,8 @@ public final class KafkaConnector implements ConnectorFactory {
     public Optional<OptionSet> options(Role role) {
         if (role == Role.SOURCE) {
             return Optional.of(
-                    OptionSet.of(List.of(TOPIC), List.of(BOOTSTRAP, GROUP, START, FORMAT, PROPERTIES)));
+                    OptionSet.of(
+                            List.of(TOPIC), List.of(BOOTSTRAP, GROUP, START, FORMAT, PROPERTIES)));
         }
         return Optional.of(OptionSet.of(List.of(TOPIC), List.of(BOOTSTRAP, FORMAT, PROPERTIES)));
     }
@@ -111,6 +110,8 @@ public final class KafkaConnector implements ConnectorFactory {
     @Override
     public SinkSpec createSink(ConnectorOptions options, Role role) {
         return new KafkaSinkSpec(
-                options.get(TOPIC), options.get(BOOTSTRAP), KafkaProperties.checked(options, PROPERTIES, role));
+                options.get(TOPIC),
+                options.get(BOOTSTRAP),
+                KafkaProperties.checked(options, PROPERTIES, role));
     }
 }

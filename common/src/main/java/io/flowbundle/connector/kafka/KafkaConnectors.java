@@ -1,7 +1,8 @@
 package io.flowbundle.connector.kafka;
 
 import io.flowbundle.kafka.JsonSerialization;
-
+import java.time.Duration;
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -15,9 +16,6 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
-
-import java.time.Duration;
-import java.util.Properties;
 
 /** Kafka sources and sinks as flowbundle uses them. */
 public final class KafkaConnectors {
@@ -35,7 +33,9 @@ public final class KafkaConnectors {
      * so a replay of a topic ends like a batch job while keeping streaming semantics.
      */
     public static KafkaSource<RowData> source(
-            KafkaSourceSpec spec, KafkaRecordDeserializationSchema<RowData> deserializer, boolean bounded) {
+            KafkaSourceSpec spec,
+            KafkaRecordDeserializationSchema<RowData> deserializer,
+            boolean bounded) {
         KafkaSourceBuilder<RowData> builder =
                 KafkaSource.<RowData>builder()
                         .setProperties(KafkaProperties.of(spec.properties()))
@@ -80,7 +80,8 @@ public final class KafkaConnectors {
                                 .build())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setKafkaProducerConfig(KafkaProperties.merged(spec.properties(), exactlyOnceProducerConfig()))
+                .setKafkaProducerConfig(
+                        KafkaProperties.merged(spec.properties(), exactlyOnceProducerConfig()))
                 .build();
     }
 
@@ -88,8 +89,8 @@ public final class KafkaConnectors {
      * What the exactly-once sink's producers are configured with, on top of the connector's own.
      *
      * <p>One request in flight per broker connection. With the default five, a transactional
-     * producer can leave a batch behind for good: when the first batch for a partition fails with
-     * a retriable error (NOT_LEADER_OR_FOLLOWER, as a topic created by its first write elects its
+     * producer can leave a batch behind for good: when the first batch for a partition fails with a
+     * retriable error (NOT_LEADER_OR_FOLLOWER, as a topic created by its first write elects its
      * leader), the batches behind it are still in flight, and the broker, which has no state for
      * the new producer id yet, accepts them with their sequence numbers 30, 60, ... The retried
      * first batch (sequence 0) is then out of order on every attempt; the client keeps retrying it

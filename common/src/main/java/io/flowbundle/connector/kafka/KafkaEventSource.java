@@ -5,7 +5,6 @@ import io.flowbundle.kafka.EnvelopeDeserializer;
 import io.flowbundle.operators.EventTime;
 import io.flowbundle.pipeline.PipelineGraph;
 import io.flowbundle.spec.PipelineSpec;
-
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -47,8 +46,8 @@ public final class KafkaEventSource implements EventSource {
     }
 
     /**
-     * Bounded out-of-orderness of {@code max_out_of_orderness + allowed_lateness}: windows fire once,
-     * after both have passed.
+     * Bounded out-of-orderness of {@code max_out_of_orderness + allowed_lateness}: windows fire
+     * once, after both have passed.
      */
     public static WatermarkStrategy<RowData> watermarks(PipelineSpec spec) {
         EventTime eventTime = PipelineGraph.eventTime(spec);

@@ -9,18 +9,17 @@ import io.flowbundle.kafka.KafkaPreflight;
 import io.flowbundle.lineage.Datasets;
 import io.flowbundle.parquet.Partitioning;
 import io.flowbundle.spec.SinkSpec;
-
+import java.util.Map;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
-
-import java.util.Map;
 
 /**
  * JSON records in a Kafka topic, written exactly once (transactions committed at checkpoints).
  *
  * @param properties Kafka client properties of the declaration (none of those flowbundle owns)
  */
-public record KafkaSinkSpec(String topic, String bootstrap, Map<String, String> properties) implements SinkSpec {
+public record KafkaSinkSpec(String topic, String bootstrap, Map<String, String> properties)
+        implements SinkSpec {
 
     public KafkaSinkSpec {
         properties = Map.copyOf(properties);
@@ -43,12 +42,15 @@ public record KafkaSinkSpec(String topic, String bootstrap, Map<String, String> 
 
     @Override
     public SinkSpec withOption(String key, String value) {
-        return key.equals(KafkaConnector.BOOTSTRAP.key()) ? new KafkaSinkSpec(topic, value, properties) : this;
+        return key.equals(KafkaConnector.BOOTSTRAP.key())
+                ? new KafkaSinkSpec(topic, value, properties)
+                : this;
     }
 
     @Override
     public SinkSpec withDefaults(RuntimeConfig config) {
-        return new KafkaSinkSpec(topic, bootstrap, KafkaProperties.withDefaults(properties, config, Role.SINK));
+        return new KafkaSinkSpec(
+                topic, bootstrap, KafkaProperties.withDefaults(properties, config, Role.SINK));
     }
 
     @Override
@@ -70,6 +72,7 @@ public record KafkaSinkSpec(String topic, String bootstrap, Map<String, String> 
                                 "flowbundle-" + context.spec().name() + "-" + context.dataset()))
                 .name(context.dataset() + ": kafka " + topic)
                 .uid(context.uid());
-        return new WrittenDataset(dataset(), describe(), null, null, Partitioning.none(context.rowType()));
+        return new WrittenDataset(
+                dataset(), describe(), null, null, Partitioning.none(context.rowType()));
     }
 }

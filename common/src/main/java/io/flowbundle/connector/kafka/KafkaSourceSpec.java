@@ -8,7 +8,6 @@ import io.flowbundle.kafka.KafkaPreflight;
 import io.flowbundle.lineage.Datasets;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SourceSpec;
-
 import java.time.LocalDate;
 import java.util.Map;
 
@@ -19,7 +18,11 @@ import java.util.Map;
  * @param properties Kafka client properties of the declaration (none of those flowbundle owns)
  */
 public record KafkaSourceSpec(
-        String topic, String bootstrap, String group, KafkaConnector.Start start, Map<String, String> properties)
+        String topic,
+        String bootstrap,
+        String group,
+        KafkaConnector.Start start,
+        Map<String, String> properties)
         implements SourceSpec {
 
     public KafkaSourceSpec {
@@ -56,18 +59,32 @@ public record KafkaSourceSpec(
     @Override
     public SourceSpec withDefaults(RuntimeConfig config) {
         return new KafkaSourceSpec(
-                topic, bootstrap, group, start, KafkaProperties.withDefaults(properties, config, Role.SOURCE));
+                topic,
+                bootstrap,
+                group,
+                start,
+                KafkaProperties.withDefaults(properties, config, Role.SOURCE));
     }
 
     @Override
     public String startWithoutState() {
         return switch (start) {
-            case EARLIEST -> "reading " + topic + " from its earliest offsets (start: earliest): everything still"
-                    + " in the topic is processed again";
-            case LATEST -> "reading " + topic + " from its latest offsets (start: latest): records already in"
-                    + " the topic are skipped";
-            case COMMITTED -> "reading " + topic + " from the offsets committed by group " + group
-                    + " (start: committed; earliest where it has none)";
+            case EARLIEST ->
+                    "reading "
+                            + topic
+                            + " from its earliest offsets (start: earliest): everything still"
+                            + " in the topic is processed again";
+            case LATEST ->
+                    "reading "
+                            + topic
+                            + " from its latest offsets (start: latest): records already in"
+                            + " the topic are skipped";
+            case COMMITTED ->
+                    "reading "
+                            + topic
+                            + " from the offsets committed by group "
+                            + group
+                            + " (start: committed; earliest where it has none)";
         };
     }
 
@@ -81,7 +98,10 @@ public record KafkaSourceSpec(
         KafkaPreflight.cluster(preflight, bootstrap, properties).source(key, topic);
     }
 
-    /** A bounded plan reads up to the end offsets found at start, as a batch job with streaming semantics. */
+    /**
+     * A bounded plan reads up to the end offsets found at start, as a batch job with streaming
+     * semantics.
+     */
     @Override
     public SourcePlan plan(PipelineSpec spec, boolean bounded, LocalDate logicalDate) {
         return new SourcePlan(KafkaEventSource.of(spec, this, bounded), null);

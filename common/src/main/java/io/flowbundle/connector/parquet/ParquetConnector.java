@@ -6,13 +6,11 @@ import io.flowbundle.connector.OptionSet;
 import io.flowbundle.connector.Role;
 import io.flowbundle.spec.SinkSpec;
 import io.flowbundle.spec.SourceSpec;
-
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 
 /** {@code type: parquet}: Parquet files in a folder of Hive partitions, as source or sink. */
 public final class ParquetConnector implements ConnectorFactory {
@@ -102,6 +100,7 @@ public final class ParquetConnector implements ConnectorFactory {
         if (partitionBy == null) {
             partitionBy = role == Role.STAGING ? List.of("date") : List.of();
         }
-        return new ParquetSinkSpec(options.location(SINK_PATH), partitionBy, options.get(COMPRESSION).codec());
+        return new ParquetSinkSpec(
+                options.location(SINK_PATH), partitionBy, options.get(COMPRESSION).codec());
     }
 }

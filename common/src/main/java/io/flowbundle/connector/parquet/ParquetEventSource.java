@@ -3,7 +3,7 @@ package io.flowbundle.connector.parquet;
 import io.flowbundle.connector.EventSource;
 import io.flowbundle.operators.Envelope;
 import io.flowbundle.parquet.ParquetFormats;
-
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.file.src.FileSource;
@@ -13,16 +13,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
-import java.util.List;
-
-/** Parquet files (on any Flink file system) read column by column into the pipeline's row type, as envelopes. */
+/**
+ * Parquet files (on any Flink file system) read column by column into the pipeline's row type, as
+ * envelopes.
+ */
 public final class ParquetEventSource implements EventSource {
 
     private final List<Path> files;
     private final RowType payloadType;
     private final String name;
 
-    /** @param name the source as people name it; its last segment names the operator */
+    /**
+     * @param name the source as people name it; its last segment names the operator
+     */
     public ParquetEventSource(List<Path> files, RowType payloadType, String name) {
         this.files = List.copyOf(files);
         this.payloadType = payloadType;
@@ -32,7 +35,8 @@ public final class ParquetEventSource implements EventSource {
     @Override
     public DataStream<RowData> envelopes(StreamExecutionEnvironment env) {
         FileSource<RowData> source =
-                FileSource.forBulkFileFormat(ParquetFormats.inputFormat(payloadType), files.toArray(Path[]::new))
+                FileSource.forBulkFileFormat(
+                                ParquetFormats.inputFormat(payloadType), files.toArray(Path[]::new))
                         .build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "parquet " + name)
                 .uid("source")

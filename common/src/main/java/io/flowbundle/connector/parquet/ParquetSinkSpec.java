@@ -12,26 +12,25 @@ import io.flowbundle.parquet.PartitionCommitter;
 import io.flowbundle.parquet.Partitioning;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.SinkSpec;
-
-import org.apache.flink.core.fs.Path;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.table.data.RowData;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.data.RowData;
 
 /**
  * Parquet files under {@code path} (a local folder or an object-store prefix), in Hive partitions
  * named by {@code partitionBy}.
  *
- * <p>Bounded runs write aside ({@link PartitionCommitter#stagingDir}) and the run commits the
- * files when the job has succeeded, replacing the partitions it owns. Streaming runs write in
- * place; Flink's file sink makes files visible at checkpoints, exactly once.
+ * <p>Bounded runs write aside ({@link PartitionCommitter#stagingDir}) and the run commits the files
+ * when the job has succeeded, replacing the partitions it owns. Streaming runs write in place;
+ * Flink's file sink makes files visible at checkpoints, exactly once.
  *
  * @param compression snappy, zstd, gzip or none
  */
-public record ParquetSinkSpec(Path path, List<String> partitionBy, String compression) implements SinkSpec {
+public record ParquetSinkSpec(Path path, List<String> partitionBy, String compression)
+        implements SinkSpec {
 
     public ParquetSinkSpec {
         partitionBy = List.copyOf(partitionBy);
@@ -86,19 +85,28 @@ public record ParquetSinkSpec(Path path, List<String> partitionBy, String compre
                 .name(context.dataset() + ": parquet " + target.getName())
                 .uid(context.uid());
         return new WrittenDataset(
-                Datasets.location(target), Locations.describe(target), target, run.isBatch() ? dir : null, partitioning);
+                Datasets.location(target),
+                Locations.describe(target),
+                target,
+                run.isBatch() ? dir : null,
+                partitioning);
     }
 
     /**
-     * One request to the object store before the job is built, so that a missing bucket or a
-     * wrong key fails the run in one line naming the spec key rather than in the job's first write.
+     * One request to the object store before the job is built, so that a missing bucket or a wrong
+     * key fails the run in one line naming the spec key rather than in the job's first write.
      */
     private static void probe(Path target, SinkContext context) {
         try {
             target.getFileSystem().exists(target);
         } catch (IOException e) {
             throw new FlowbundleException(
-                    context.spec().file() + ": " + context.key() + ".path: " + StorageErrors.describe(target, e), e);
+                    context.spec().file()
+                            + ": "
+                            + context.key()
+                            + ".path: "
+                            + StorageErrors.describe(target, e),
+                    e);
         }
     }
 }

@@ -8,11 +8,9 @@ import io.flowbundle.parquet.ParquetSchemaCheck;
 import io.flowbundle.pipeline.PipelineGraph;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SourceSpec;
-
-import org.apache.flink.core.fs.Path;
-
 import java.time.LocalDate;
 import java.util.List;
+import org.apache.flink.core.fs.Path;
 
 /**
  * Parquet files: one file, or a folder (a key prefix on object storage) read recursively (Hive
@@ -57,6 +55,7 @@ public record ParquetSourceSpec(Path path, String datePartition) implements Sour
         ParquetSchemaCheck.Stats stats = ParquetSchemaCheck.checkLocations(files, spec.contract());
         return new SourcePlan(
                 new ParquetEventSource(files, PipelineGraph.payloadType(spec), describe()),
-                new SourcePlan.Input(List.of(describe()), stats.rows(), stats.bytes(), stats.files()));
+                new SourcePlan.Input(
+                        List.of(describe()), stats.rows(), stats.bytes(), stats.files()));
     }
 }

@@ -1,7 +1,6 @@
 package io.flowbundle.connector.postgres;
 
 import io.flowbundle.config.Secrets;
-
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,15 +9,16 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * Connections to the server of a postgres sink, with every wait bounded: without
- * {@code connectTimeout}, {@code loginTimeout} and {@code socketTimeout} the driver waits for a
- * server that does not answer as long as the operating system lets it.
+ * Connections to the server of a postgres sink, with every wait bounded: without {@code
+ * connectTimeout}, {@code loginTimeout} and {@code socketTimeout} the driver waits for a server
+ * that does not answer as long as the operating system lets it.
  */
 final class PostgresConnections {
 
     private PostgresConnections() {}
 
-    static Connection open(PostgresTarget target, String user, String password, Duration connect, Duration socket)
+    static Connection open(
+            PostgresTarget target, String user, String password, Duration connect, Duration socket)
             throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
@@ -59,7 +59,9 @@ final class PostgresConnections {
      * the server's error behind it.
      */
     static SQLException cause(SQLException e) {
-        return e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        return e instanceof BatchUpdateException && e.getNextException() != null
+                ? e.getNextException()
+                : e;
     }
 
     private static String seconds(Duration duration) {

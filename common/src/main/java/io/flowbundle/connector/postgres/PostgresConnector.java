@@ -6,19 +6,17 @@ import io.flowbundle.connector.ConnectorOptions;
 import io.flowbundle.connector.OptionSet;
 import io.flowbundle.connector.Role;
 import io.flowbundle.spec.SinkSpec;
-
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 
 /**
- * {@code type: postgres}: one JSON document per record in a PostgreSQL table, keyed by the
- * record's stable id and written with {@code INSERT ... ON CONFLICT (id) DO NOTHING}, so a replay,
- * a restart from a checkpoint or a batch rerun never adds a second copy (docs/ARCHITECTURE.md, "A
- * document store: PostgreSQL JSONB").
+ * {@code type: postgres}: one JSON document per record in a PostgreSQL table, keyed by the record's
+ * stable id and written with {@code INSERT ... ON CONFLICT (id) DO NOTHING}, so a replay, a restart
+ * from a checkpoint or a batch rerun never adds a second copy (docs/ARCHITECTURE.md, "A document
+ * store: PostgreSQL JSONB").
  */
 public final class PostgresConnector implements ConnectorFactory {
 
@@ -58,7 +56,8 @@ public final class PostgresConnector implements ConnectorFactory {
             ConfigOptions.key("batch_size")
                     .intType()
                     .defaultValue(500)
-                    .withDescription("Documents per INSERT batch; a full batch is written at once.");
+                    .withDescription(
+                            "Documents per INSERT batch; a full batch is written at once.");
 
     public static final ConfigOption<Duration> FLUSH_INTERVAL =
             ConfigOptions.key("flush_interval")
@@ -85,7 +84,8 @@ public final class PostgresConnector implements ConnectorFactory {
             return Optional.empty();
         }
         return Optional.of(
-                OptionSet.of(List.of(URL, TABLE), List.of(USER, PASSWORD, BATCH_SIZE, FLUSH_INTERVAL)));
+                OptionSet.of(
+                        List.of(URL, TABLE), List.of(USER, PASSWORD, BATCH_SIZE, FLUSH_INTERVAL)));
     }
 
     @Override
@@ -102,7 +102,6 @@ public final class PostgresConnector implements ConnectorFactory {
         if (flushInterval.isNegative() || flushInterval.isZero()) {
             throw options.error(FLUSH_INTERVAL, "must be positive, e.g. 1 s");
         }
-        return new PostgresSinkSpec(
-                target, options.get(USER), password, batchSize, flushInterval);
+        return new PostgresSinkSpec(target, options.get(USER), password, batchSize, flushInterval);
     }
 }

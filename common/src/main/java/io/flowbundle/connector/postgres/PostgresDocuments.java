@@ -1,5 +1,7 @@
 package io.flowbundle.connector.postgres;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowbundle.connector.Role;
 import io.flowbundle.connector.SinkContext;
 import io.flowbundle.contract.Contract;
@@ -7,15 +9,6 @@ import io.flowbundle.operators.JsonRowEncoder;
 import io.flowbundle.operators.Rejected;
 import io.flowbundle.operators.Timestamps;
 import io.flowbundle.spec.PipelineSpec;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.TimestampData;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.LogicalTypeRoot;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +20,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * Turns the rows a sink receives into documents: the row as JSON ({@link JsonRowEncoder}: decoded
@@ -59,7 +57,8 @@ final class PostgresDocuments implements Serializable {
     private final JsonRowEncoder encoder;
     private transient RowData.FieldGetter[] getters;
 
-    private PostgresDocuments(RowType rowType, int[] keys, int eventTime, String source, boolean rejected) {
+    private PostgresDocuments(
+            RowType rowType, int[] keys, int eventTime, String source, boolean rejected) {
         this.rowType = rowType;
         this.keys = keys;
         this.eventTime = eventTime;
@@ -101,7 +100,10 @@ final class PostgresDocuments implements Serializable {
         return new int[0];
     }
 
-    /** The key columns' positions in the row; empty when the whole row is the key (or for rejected rows). */
+    /**
+     * The key columns' positions in the row; empty when the whole row is the key (or for rejected
+     * rows).
+     */
     int[] keys() {
         return keys.clone();
     }
@@ -132,7 +134,9 @@ final class PostgresDocuments implements Serializable {
         OffsetDateTime time =
                 eventTime < 0 || row.isNullAt(eventTime)
                         ? null
-                        : ((TimestampData) getters[eventTime].getFieldOrNull(row)).toInstant().atOffset(ZoneOffset.UTC);
+                        : ((TimestampData) getters[eventTime].getFieldOrNull(row))
+                                .toInstant()
+                                .atOffset(ZoneOffset.UTC);
         return new Document(id, json, time, source);
     }
 
@@ -147,15 +151,31 @@ final class PostgresDocuments implements Serializable {
         } else {
             position =
                     digest(
-                            (row.isNullAt(Rejected.RECORD) ? "" : row.getString(Rejected.RECORD).toString())
-                                    + "\n" + row.getString(Rejected.RULE)
-                                    + "\n" + (row.isNullAt(Rejected.COLUMN) ? "" : row.getString(Rejected.COLUMN)));
+                            (row.isNullAt(Rejected.RECORD)
+                                            ? ""
+                                            : row.getString(Rejected.RECORD).toString())
+                                    + "\n"
+                                    + row.getString(Rejected.RULE)
+                                    + "\n"
+                                    + (row.isNullAt(Rejected.COLUMN)
+                                            ? ""
+                                            : row.getString(Rejected.COLUMN)));
         }
-        String id = runId + "/" + stage + "/" + (row.isNullAt(6) ? "" : row.getString(6)) + "/" + position;
+        String id =
+                runId
+                        + "/"
+                        + stage
+                        + "/"
+                        + (row.isNullAt(6) ? "" : row.getString(6))
+                        + "/"
+                        + position;
         return new Document(id, json, null, origin);
     }
 
-    /** A key column's value as text: strings as they are, timestamps and dates in ISO-8601 (as in the JSON). */
+    /**
+     * A key column's value as text: strings as they are, timestamps and dates in ISO-8601 (as in
+     * the JSON).
+     */
     private String text(int index, RowData row) {
         Object value = getters[index].getFieldOrNull(row);
         if (value == null) {
@@ -186,7 +206,9 @@ final class PostgresDocuments implements Serializable {
 
     private static String digest(String text) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -27,6 +27,10 @@ final class PostgresSink implements Sink<RowData> {
     @Override
     public SinkWriter<RowData> createWriter(WriterInitContext context) {
         return new PostgresWriter(
-                spec, documents, runId, context.getProcessingTimeService(), PostgresWriter.SOCKET_TIMEOUT);
+                spec,
+                documents,
+                runId,
+                context.getProcessingTimeService(),
+                PostgresWriter.SOCKET_TIMEOUT);
     }
 }

@@ -7,11 +7,9 @@ import io.flowbundle.connector.WrittenDataset;
 import io.flowbundle.lineage.Datasets;
 import io.flowbundle.parquet.Partitioning;
 import io.flowbundle.spec.SinkSpec;
-
+import java.time.Duration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
-
-import java.time.Duration;
 
 /**
  * JSONB documents in a PostgreSQL table, one per id, the first copy kept. The sink's writes are its
@@ -49,13 +47,22 @@ public record PostgresSinkSpec(
         rows.sinkTo(new PostgresSink(this, PostgresDocuments.of(context), context.run().runId()))
                 .name(context.dataset() + ": postgres " + target.qualifiedTable())
                 .uid(context.uid());
-        return new WrittenDataset(dataset(), describe(), null, null, Partitioning.none(context.rowType()));
+        return new WrittenDataset(
+                dataset(), describe(), null, null, Partitioning.none(context.rowType()));
     }
 
     @Override
     public String toString() {
-        return "PostgresSinkSpec[" + describe() + ", user=" + user + ", password="
-                + (password == null ? "none" : Secrets.MASK) + ", batchSize=" + batchSize
-                + ", flushInterval=" + flushInterval + "]";
+        return "PostgresSinkSpec["
+                + describe()
+                + ", user="
+                + user
+                + ", password="
+                + (password == null ? "none" : Secrets.MASK)
+                + ", batchSize="
+                + batchSize
+                + ", flushInterval="
+                + flushInterval
+                + "]";
     }
 }

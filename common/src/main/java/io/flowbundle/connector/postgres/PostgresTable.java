@@ -21,7 +21,9 @@ final class PostgresTable {
     /** The columns and their types as {@code information_schema.columns.data_type} names them. */
     static final Map<String, String> COLUMNS = columns();
 
-    /** How often creating the table may race another writer creating it (pg_type's unique index). */
+    /**
+     * How often creating the table may race another writer creating it (pg_type's unique index).
+     */
     private static final int CREATE_ATTEMPTS = 3;
 
     private PostgresTable() {}
@@ -34,23 +36,31 @@ final class PostgresTable {
         columns.put("source", "text");
         columns.put("loaded_at", "timestamp with time zone");
         columns.put("run_id", "text");
-        return java.util.Collections.unmodifiableMap(columns); // in table order (Map.copyOf has none)
+        return java.util.Collections.unmodifiableMap(
+                columns); // in table order (Map.copyOf has none)
     }
 
     static String createTable(PostgresTarget target) {
-        return "CREATE TABLE IF NOT EXISTS " + target.qualifiedTable() + " ("
+        return "CREATE TABLE IF NOT EXISTS "
+                + target.qualifiedTable()
+                + " ("
                 + "id TEXT PRIMARY KEY, doc JSONB NOT NULL, event_time TIMESTAMPTZ, source TEXT,"
                 + " loaded_at TIMESTAMPTZ NOT NULL, run_id TEXT)";
     }
 
     static String createIndex(PostgresTarget target) {
-        return "CREATE INDEX IF NOT EXISTS " + target.table() + "_doc_gin ON " + target.qualifiedTable()
+        return "CREATE INDEX IF NOT EXISTS "
+                + target.table()
+                + "_doc_gin ON "
+                + target.qualifiedTable()
                 + " USING GIN (doc)";
     }
 
     /** The upsert that keeps the first copy of every id. */
     static String insert(PostgresTarget target) {
-        return "INSERT INTO " + target.qualifiedTable() + " (id, doc, event_time, source, loaded_at, run_id)"
+        return "INSERT INTO "
+                + target.qualifiedTable()
+                + " (id, doc, event_time, source, loaded_at, run_id)"
                 + " VALUES (?, ?::jsonb, ?, ?, now(), ?) ON CONFLICT (id) DO NOTHING";
     }
 
@@ -61,7 +71,8 @@ final class PostgresTable {
      */
     static List<String> ensure(Connection connection, PostgresTarget target) throws SQLException {
         execute(connection, createTable(target));
-        List<String> problems = problems(actualColumns(connection, target), hasUniqueId(connection, target));
+        List<String> problems =
+                problems(actualColumns(connection, target), hasUniqueId(connection, target));
         if (problems.isEmpty()) {
             execute(connection, createIndex(target));
         }
@@ -95,7 +106,13 @@ final class PostgresTable {
             if (found == null) {
                 problems.add("no column " + column.getKey());
             } else if (!found.equals(column.getValue())) {
-                problems.add("column " + column.getKey() + " is " + found + ", not " + column.getValue());
+                problems.add(
+                        "column "
+                                + column.getKey()
+                                + " is "
+                                + found
+                                + ", not "
+                                + column.getValue());
             }
         }
         if (actual.containsKey("id") && !uniqueId) {
@@ -123,7 +140,8 @@ final class PostgresTable {
     }
 
     /** Whether a unique index covers {@code id} alone, as {@code ON CONFLICT (id)} needs. */
-    private static boolean hasUniqueId(Connection connection, PostgresTarget target) throws SQLException {
+    private static boolean hasUniqueId(Connection connection, PostgresTarget target)
+            throws SQLException {
         try (PreparedStatement query =
                 connection.prepareStatement(
                         "SELECT 1 FROM pg_index i JOIN pg_attribute a"

@@ -2,7 +2,6 @@ package io.flowbundle.connector.postgres;
 
 import io.flowbundle.connector.ConnectorOptions;
 import io.flowbundle.lineage.Datasets;
-
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -15,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * @param jdbcUrl the {@code url} as declared (its parameters included, none of them credentials)
  */
-public record PostgresTarget(String jdbcUrl, String host, int port, String database, String schema, String table)
+public record PostgresTarget(
+        String jdbcUrl, String host, int port, String database, String schema, String table)
         implements Serializable {
 
     public static final int DEFAULT_PORT = 5432;
@@ -26,7 +26,8 @@ public record PostgresTarget(String jdbcUrl, String host, int port, String datab
     /** Unquoted PostgreSQL identifiers: what information_schema then holds is what was written. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private static final Pattern CREDENTIAL_PARAMETER = Pattern.compile("[?&](user|password)=", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CREDENTIAL_PARAMETER =
+            Pattern.compile("[?&](user|password)=", Pattern.CASE_INSENSITIVE);
 
     /** Reads {@code url} and {@code table}; a value that cannot work is an error naming its key. */
     static PostgresTarget parse(String url, String table, ConnectorOptions options) {
@@ -34,7 +35,9 @@ public record PostgresTarget(String jdbcUrl, String host, int port, String datab
         if (!matcher.matches()) {
             throw options.error(
                     PostgresConnector.URL,
-                    "'" + url + "' is not jdbc:postgresql://HOST[:PORT]/DB (e.g. jdbc:postgresql://127.0.0.1:5432/flowbundle)");
+                    "'"
+                            + url
+                            + "' is not jdbc:postgresql://HOST[:PORT]/DB (e.g. jdbc:postgresql://127.0.0.1:5432/flowbundle)");
         }
         if (matcher.group(4) != null && CREDENTIAL_PARAMETER.matcher(matcher.group(4)).find()) {
             throw options.error(
@@ -44,15 +47,25 @@ public record PostgresTarget(String jdbcUrl, String host, int port, String datab
         }
         int port = matcher.group(2) == null ? DEFAULT_PORT : Integer.parseInt(matcher.group(2));
         String[] parts = table.split("\\.", -1);
-        if (parts.length > 2 || !identifier(parts[0]) || (parts.length == 2 && !identifier(parts[1]))) {
+        if (parts.length > 2
+                || !identifier(parts[0])
+                || (parts.length == 2 && !identifier(parts[1]))) {
             throw options.error(
                     PostgresConnector.TABLE,
-                    "'" + table + "' is not TABLE or SCHEMA.TABLE of lower-case letters, digits and"
+                    "'"
+                            + table
+                            + "' is not TABLE or SCHEMA.TABLE of lower-case letters, digits and"
                             + " underscores (e.g. sensor_events)");
         }
         String schema = parts.length == 2 ? parts[0] : "public";
         String name = parts[parts.length - 1];
-        return new PostgresTarget(url, matcher.group(1).toLowerCase(Locale.ROOT), port, matcher.group(3), schema, name);
+        return new PostgresTarget(
+                url,
+                matcher.group(1).toLowerCase(Locale.ROOT),
+                port,
+                matcher.group(3),
+                schema,
+                name);
     }
 
     private static boolean identifier(String part) {
@@ -71,10 +84,18 @@ public record PostgresTarget(String jdbcUrl, String host, int port, String datab
 
     /** {@code postgres://HOST:PORT/DB/TABLE}, as people and the audit name it. */
     public String describe() {
-        return "postgres://" + server() + "/" + database + "/" + (schema.equals("public") ? table : qualifiedTable());
+        return "postgres://"
+                + server()
+                + "/"
+                + database
+                + "/"
+                + (schema.equals("public") ? table : qualifiedTable());
     }
 
-    /** OpenLineage's naming for PostgreSQL: namespace {@code postgres://HOST:PORT}, name {@code DB.SCHEMA.TABLE}. */
+    /**
+     * OpenLineage's naming for PostgreSQL: namespace {@code postgres://HOST:PORT}, name {@code
+     * DB.SCHEMA.TABLE}.
+     */
     public Datasets.Id dataset() {
         return new Datasets.Id("postgres://" + server(), database + "." + schema + "." + table);
     }

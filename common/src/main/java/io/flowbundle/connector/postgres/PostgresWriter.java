@@ -1,11 +1,5 @@
 package io.flowbundle.connector.postgres;
 
-import org.apache.flink.api.common.operators.ProcessingTimeService;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.table.data.RowData;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +11,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.table.data.RowData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Collects documents into batches and writes each batch in one transaction with the upsert that
@@ -42,6 +41,7 @@ final class PostgresWriter implements SinkWriter<RowData> {
     private final String runId;
     private final ProcessingTimeService timers;
     private final Duration socketTimeout;
+
     /** By id: a later copy of an id within a batch is dropped here, the first kept. */
     private final Map<String, PostgresDocuments.Document> batch = new LinkedHashMap<>();
 
@@ -72,7 +72,8 @@ final class PostgresWriter implements SinkWriter<RowData> {
         } else if (!timerSet) {
             timerSet = true;
             timers.registerTimer(
-                    timers.getCurrentProcessingTime() + spec.flushInterval().toMillis(), time -> onTimer());
+                    timers.getCurrentProcessingTime() + spec.flushInterval().toMillis(),
+                    time -> onTimer());
         }
     }
 
@@ -103,10 +104,16 @@ final class PostgresWriter implements SinkWriter<RowData> {
                 closeConnection();
                 if (!retriable(e) || attempt == ATTEMPTS) {
                     throw new IOException(
-                            spec.describe() + ": cannot write " + sorted.size() + " documents: "
+                            spec.describe()
+                                    + ": cannot write "
+                                    + sorted.size()
+                                    + " documents: "
                                     + PostgresConnections.reason(e));
                 }
-                LOG.warn("{}: retrying a batch of {} documents: {}", spec.describe(), sorted.size(),
+                LOG.warn(
+                        "{}: retrying a batch of {} documents: {}",
+                        spec.describe(),
+                        sorted.size(),
                         PostgresConnections.reason(e));
             }
         }
@@ -115,13 +122,21 @@ final class PostgresWriter implements SinkWriter<RowData> {
     private void upsert(List<PostgresDocuments.Document> sorted) throws SQLException {
         if (connection == null) {
             connection =
-                    PostgresConnections.open(spec.target(), spec.user(), spec.password(), CONNECT_TIMEOUT, socketTimeout);
+                    PostgresConnections.open(
+                            spec.target(),
+                            spec.user(),
+                            spec.password(),
+                            CONNECT_TIMEOUT,
+                            socketTimeout);
             // batch runs have no preflight that creates the table: the first writer does
             List<String> problems = PostgresTable.ensure(connection, spec.target());
             if (!problems.isEmpty()) {
                 throw new SQLException(
-                        "table " + spec.target().qualifiedTable() + " is not a documents table ("
-                                + String.join("; ", problems) + ")");
+                        "table "
+                                + spec.target().qualifiedTable()
+                                + " is not a documents table ("
+                                + String.join("; ", problems)
+                                + ")");
             }
             connection.setAutoCommit(false);
             insert = connection.prepareStatement(PostgresTable.insert(spec.target()));
@@ -150,7 +165,9 @@ final class PostgresWriter implements SinkWriter<RowData> {
     /** A lost connection, a deadlock or a serialization failure: worth another try. */
     private static boolean retriable(SQLException e) {
         String state = PostgresConnections.cause(e).getSQLState();
-        return PostgresConnections.isConnectionFailure(e) || "40P01".equals(state) || "40001".equals(state);
+        return PostgresConnections.isConnectionFailure(e)
+                || "40P01".equals(state)
+                || "40001".equals(state);
     }
 
     @Override
@@ -164,7 +181,10 @@ final class PostgresWriter implements SinkWriter<RowData> {
             try {
                 connection.close();
             } catch (SQLException e) {
-                LOG.debug("closing the connection to {}: {}", spec.target().server(), PostgresConnections.reason(e));
+                LOG.debug(
+                        "closing the connection to {}: {}",
+                        spec.target().server(),
+                        PostgresConnections.reason(e));
             }
         }
         connection = null;

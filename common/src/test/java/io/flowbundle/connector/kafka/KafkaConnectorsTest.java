@@ -2,11 +2,10 @@ package io.flowbundle.connector.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
 
 class KafkaConnectorsTest {
 

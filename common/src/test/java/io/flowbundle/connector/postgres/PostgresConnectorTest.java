@@ -3,6 +3,8 @@ package io.flowbundle.connector.postgres;
 import static io.flowbundle.testing.ConfigErrors.expectConfigError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowbundle.connector.Connectors;
 import io.flowbundle.connector.Preflight;
 import io.flowbundle.connector.Role;
@@ -14,15 +16,6 @@ import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
 import io.flowbundle.spec.SpecLoader;
 import io.flowbundle.testing.ConfFixture;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.flink.table.data.GenericRowData;
-import org.apache.flink.table.data.StringData;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,12 +23,20 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.StringData;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The postgres sink's options, its errors, the table-shape decision and how rows become documents. */
+/**
+ * The postgres sink's options, its errors, the table-shape decision and how rows become documents.
+ */
 class PostgresConnectorTest {
 
     private static final String PASSWORD = "s3cret-pg-Passw0rd";
-    private static final String STAGING = "staging: {path: ../../out/staging/sensor-events, partition_by: [date]}";
+    private static final String STAGING =
+            "staging: {path: ../../out/staging/sensor-events, partition_by: [date]}";
 
     @TempDir Path dir;
 
@@ -54,29 +55,41 @@ class PostgresConnectorTest {
     @Test
     void aStagingTableWithItsPasswordByReferenceAndTheDefaults() {
         PipelineSpec loaded =
-                load("staging: {type: postgres, url: 'jdbc:postgresql://127.0.0.1:5433/flowbundle',"
-                        + " table: sensor_events, user: loader, password: '${env:PG_PASSWORD}'}");
+                load(
+                        "staging: {type: postgres, url: 'jdbc:postgresql://127.0.0.1:5433/flowbundle',"
+                                + " table: sensor_events, user: loader, password: '${env:PG_PASSWORD}'}");
 
         PostgresSinkSpec sink = (PostgresSinkSpec) loaded.staging();
         assertThat(sink.target())
-                .isEqualTo(new PostgresTarget(
-                        "jdbc:postgresql://127.0.0.1:5433/flowbundle", "127.0.0.1", 5433, "flowbundle", "public", "sensor_events"));
+                .isEqualTo(
+                        new PostgresTarget(
+                                "jdbc:postgresql://127.0.0.1:5433/flowbundle",
+                                "127.0.0.1",
+                                5433,
+                                "flowbundle",
+                                "public",
+                                "sensor_events"));
         assertThat(sink.user()).isEqualTo("loader");
         assertThat(sink.password()).isEqualTo(PASSWORD);
         assertThat(sink.batchSize()).isEqualTo(500);
         assertThat(sink.flushInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(sink.describe()).isEqualTo("postgres://127.0.0.1:5433/flowbundle/sensor_events");
-        assertThat(sink.dataset().toString()).isEqualTo("postgres://127.0.0.1:5433:flowbundle.public.sensor_events");
+        assertThat(sink.dataset().toString())
+                .isEqualTo("postgres://127.0.0.1:5433:flowbundle.public.sensor_events");
         assertThat(sink.retainedFolder()).isEmpty();
         assertThat(sink.toString()).doesNotContain(PASSWORD).contains("password=******");
     }
 
     @Test
     void aSchemaQualifiedTableAndTheDefaultPortAsSinkAndQuarantine() {
-        ConfFixture.edit(spec, "sink: {type: parquet, path: ../../out/sensor-hourly, partition_by: [window_date]}",
+        ConfFixture.edit(
+                spec,
+                "sink: {type: parquet, path: ../../out/sensor-hourly, partition_by: [window_date]}",
                 "sink: {type: postgres, url: 'jdbc:postgresql://db.example:5432/dw?sslmode=require', table: curated.hourly,"
                         + " batch_size: 50, flush_interval: 200 ms}");
-        ConfFixture.edit(spec, "quarantine: ../../out/quarantine/sensor-hourly",
+        ConfFixture.edit(
+                spec,
+                "quarantine: ../../out/quarantine/sensor-hourly",
                 "quarantine: {type: postgres, url: 'jdbc:postgresql://db.example/dw', table: rejected}");
         PipelineSpec loaded = SpecLoader.load(spec);
 
@@ -97,17 +110,33 @@ class PostgresConnectorTest {
         PostgresConnector connector = (PostgresConnector) Connectors.find("postgres").orElseThrow();
         assertThat(connector.options(Role.SOURCE)).isEmpty();
         for (Role role : List.of(Role.SINK, Role.STAGING, Role.QUARANTINE)) {
-            assertThat(connector.options(role)).get()
-                    .satisfies(options -> assertThat(options.keys())
-                            .containsExactly("type", "url", "table", "user", "password", "batch_size", "flush_interval"));
+            assertThat(connector.options(role))
+                    .get()
+                    .satisfies(
+                            options ->
+                                    assertThat(options.keys())
+                                            .containsExactly(
+                                                    "type",
+                                                    "url",
+                                                    "table",
+                                                    "user",
+                                                    "password",
+                                                    "batch_size",
+                                                    "flush_interval"));
         }
     }
 
     @Test
     void unknownAndMissingKeysAreNamed() {
-        ConfFixture.edit(spec, STAGING, "staging: {type: postgres, url: 'jdbc:postgresql://h/db', table: t, passwd: x}");
-        expectConfigError(() -> SpecLoader.load(spec), spec,
-                "unknown key 'passwd' in staging", "did you mean 'password'",
+        ConfFixture.edit(
+                spec,
+                STAGING,
+                "staging: {type: postgres, url: 'jdbc:postgresql://h/db', table: t, passwd: x}");
+        expectConfigError(
+                () -> SpecLoader.load(spec),
+                spec,
+                "unknown key 'passwd' in staging",
+                "did you mean 'password'",
                 "known keys: type, url, table, user, password, batch_size, flush_interval");
 
         ConfFixture.edit(spec, "table: t, passwd: x}", "batch_size: 10}");
@@ -116,14 +145,27 @@ class PostgresConnectorTest {
 
     @Test
     void aUrlOrTableThatCannotWorkIsAnErrorNamingItsKey() {
-        ConfFixture.edit(spec, STAGING, "staging: {type: postgres, url: 'postgres://h/db', table: t}");
-        expectConfigError(() -> SpecLoader.load(spec), spec, "staging.url", "jdbc:postgresql://HOST[:PORT]/DB");
+        ConfFixture.edit(
+                spec, STAGING, "staging: {type: postgres, url: 'postgres://h/db', table: t}");
+        expectConfigError(
+                () -> SpecLoader.load(spec),
+                spec,
+                "staging.url",
+                "jdbc:postgresql://HOST[:PORT]/DB");
 
-        ConfFixture.edit(spec, "url: 'postgres://h/db'", "url: 'jdbc:postgresql://h/db?user=u&password=" + PASSWORD + "'");
-        String message = expectConfigError(() -> SpecLoader.load(spec), spec, "staging.url", "password keys");
+        ConfFixture.edit(
+                spec,
+                "url: 'postgres://h/db'",
+                "url: 'jdbc:postgresql://h/db?user=u&password=" + PASSWORD + "'");
+        String message =
+                expectConfigError(
+                        () -> SpecLoader.load(spec), spec, "staging.url", "password keys");
         assertThat(message).doesNotContain(PASSWORD);
 
-        ConfFixture.edit(spec, "url: 'jdbc:postgresql://h/db?user=u&password=" + PASSWORD + "'", "url: 'jdbc:postgresql://h/db'");
+        ConfFixture.edit(
+                spec,
+                "url: 'jdbc:postgresql://h/db?user=u&password=" + PASSWORD + "'",
+                "url: 'jdbc:postgresql://h/db'");
         ConfFixture.edit(spec, "table: t}", "table: 'Sensor Events'}");
         expectConfigError(() -> SpecLoader.load(spec), spec, "staging.table", "lower-case");
 
@@ -133,9 +175,13 @@ class PostgresConnectorTest {
 
     @Test
     void sinksOfOneServerAndUserShareOnePreflightCheck() {
-        ConfFixture.edit(spec, "quarantine: ../../out/quarantine/sensor-hourly",
+        ConfFixture.edit(
+                spec,
+                "quarantine: ../../out/quarantine/sensor-hourly",
                 "quarantine: {type: postgres, url: 'jdbc:postgresql://127.0.0.1/db', table: rejected}");
-        PipelineSpec loaded = load("staging: {type: postgres, url: 'jdbc:postgresql://127.0.0.1/db', table: landed}");
+        PipelineSpec loaded =
+                load(
+                        "staging: {type: postgres, url: 'jdbc:postgresql://127.0.0.1/db', table: landed}");
 
         Preflight preflight = new Preflight(Duration.ofSeconds(1));
         loaded.quarantine().preflight(preflight, "quarantine");
@@ -165,28 +211,42 @@ class PostgresConnectorTest {
 
     @Test
     void aShapeErrorIsOneLineNamingTheKeyTheTableAndWhatToDo() {
-        PostgresTarget target = new PostgresTarget("jdbc:postgresql://h:5/db", "h", 5, "db", "public", "t");
-        String message = PostgresPreflight.shapeError(
-                "spec.yaml", new PostgresPreflight.Table("staging", target), List.of("no column doc"));
+        PostgresTarget target =
+                new PostgresTarget("jdbc:postgresql://h:5/db", "h", 5, "db", "public", "t");
+        String message =
+                PostgresPreflight.shapeError(
+                        "spec.yaml",
+                        new PostgresPreflight.Table("staging", target),
+                        List.of("no column doc"));
         assertThat(message)
-                .startsWith("spec.yaml: staging.table: table public.t on h:5/db is not a documents table (no column doc)")
+                .startsWith(
+                        "spec.yaml: staging.table: table public.t on h:5/db is not a documents table (no column doc)")
                 .contains("name another table")
                 .doesNotContain("\n");
     }
 
     @Test
     void aRecordIsADocumentWithItsPrimaryKeyAsIdAndItsEventTime() throws Exception {
-        PipelineSpec loaded = load("staging: {type: postgres, url: 'jdbc:postgresql://h/db', table: t}");
-        SinkContext context = new SinkContext(
-                loaded, RunInfo.start(RunInfo.Mode.BATCH, null),
-                new PipelineSpec.DeclaredSink("staging", Role.STAGING, 0, loaded.staging()),
-                loaded.contract().rowType(loaded.eventTime()));
+        PipelineSpec loaded =
+                load("staging: {type: postgres, url: 'jdbc:postgresql://h/db', table: t}");
+        SinkContext context =
+                new SinkContext(
+                        loaded,
+                        RunInfo.start(RunInfo.Mode.BATCH, null),
+                        new PipelineSpec.DeclaredSink("staging", Role.STAGING, 0, loaded.staging()),
+                        loaded.contract().rowType(loaded.eventTime()));
         PostgresDocuments documents = PostgresDocuments.of(context);
         Instant at = Instant.parse("2026-11-01T10:01:30.250Z");
-        GenericRowData row = GenericRowData.of(
-                StringData.fromString("evt-1"), StringData.fromString("reading"),
-                Timestamps.fromMicros(at.toEpochMilli() * 1000), StringData.fromString("dev-7"),
-                21.5, null, GenericRowData.of(StringData.fromString("r1"), StringData.fromString("b2")));
+        GenericRowData row =
+                GenericRowData.of(
+                        StringData.fromString("evt-1"),
+                        StringData.fromString("reading"),
+                        Timestamps.fromMicros(at.toEpochMilli() * 1000),
+                        StringData.fromString("dev-7"),
+                        21.5,
+                        null,
+                        GenericRowData.of(
+                                StringData.fromString("r1"), StringData.fromString("b2")));
 
         PostgresDocuments.Document document = documents.document(row);
 
@@ -201,24 +261,50 @@ class PostgresConnectorTest {
 
     @Test
     void aRejectedRecordIsKeyedByRunStageAndSourcePosition() throws Exception {
-        PipelineSpec loaded = load("staging: {type: postgres, url: 'jdbc:postgresql://h/db', table: t}");
-        SinkContext context = new SinkContext(
-                loaded, RunInfo.start(RunInfo.Mode.STREAMING, null),
-                new PipelineSpec.DeclaredSink("quarantine", Role.QUARANTINE, 0, loaded.quarantine()),
-                Rejected.TYPE);
+        PipelineSpec loaded =
+                load("staging: {type: postgres, url: 'jdbc:postgresql://h/db', table: t}");
+        SinkContext context =
+                new SinkContext(
+                        loaded,
+                        RunInfo.start(RunInfo.Mode.STREAMING, null),
+                        new PipelineSpec.DeclaredSink(
+                                "quarantine", Role.QUARANTINE, 0, loaded.quarantine()),
+                        Rejected.TYPE);
         PostgresDocuments documents = PostgresDocuments.of(context);
-        Violation range = new Violation("range", "temperature_c", "temperature_c: 150.0 is above 100");
+        Violation range =
+                new Violation("range", "temperature_c", "temperature_c: 150.0 is above 100");
 
-        PostgresDocuments.Document kafka = documents.document(
-                Rejected.of("run-1", "p", Rejected.STAGE_INPUT, range, "kafka://h:9092/t", 2, 41L, "{\"id\":\"e\"}"));
-        PostgresDocuments.Document parquet = documents.document(
-                Rejected.of("run-1", "p", Rejected.STAGE_INPUT, range, "/data/in", null, null, "{\"id\":\"e\"}"));
+        PostgresDocuments.Document kafka =
+                documents.document(
+                        Rejected.of(
+                                "run-1",
+                                "p",
+                                Rejected.STAGE_INPUT,
+                                range,
+                                "kafka://h:9092/t",
+                                2,
+                                41L,
+                                "{\"id\":\"e\"}"));
+        PostgresDocuments.Document parquet =
+                documents.document(
+                        Rejected.of(
+                                "run-1",
+                                "p",
+                                Rejected.STAGE_INPUT,
+                                range,
+                                "/data/in",
+                                null,
+                                null,
+                                "{\"id\":\"e\"}"));
 
         assertThat(kafka.id()).isEqualTo("run-1/input/kafka://h:9092/t/2/41");
         assertThat(kafka.source()).isEqualTo("kafka://h:9092/t/2/41");
         assertThat(kafka.eventTime()).isNull();
-        assertThat(new ObjectMapper().readTree(kafka.json()).get("reason").asText()).contains("above 100");
-        assertThat(parquet.id()).startsWith("run-1/input//data/in/").hasSize("run-1/input//data/in/".length() + 32);
+        assertThat(new ObjectMapper().readTree(kafka.json()).get("reason").asText())
+                .contains("above 100");
+        assertThat(parquet.id())
+                .startsWith("run-1/input//data/in/")
+                .hasSize("run-1/input//data/in/".length() + 32);
         assertThat(parquet.source()).isEqualTo("/data/in");
     }
 }
