@@ -9,9 +9,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -60,47 +58,9 @@ public final class PartitionCommitter {
      */
     public static Result commit(
             Path target, Path staged, int partitionDepth, Set<String> alsoOwned) {
-        try {
-            Path parent = target.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Files.createDirectories(staged);
-            Path trash = parent.resolve(staged.getFileName() + ".trash");
-            long[] size = sizeOf(staged);
-            if (partitionDepth == 0) {
-                List<String> replaced = new ArrayList<>();
-                if (Files.exists(target)) {
-                    Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
-                    replaced.add("");
-                }
-                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-                deleteRecursively(trash);
-                return new Result(List.of(""), replaced, size[0], size[1]);
-            }
-            Files.createDirectories(target);
-            TreeSet<String> written = partitions(staged, partitionDepth);
-            TreeSet<String> owned = new TreeSet<>(written);
-            owned.addAll(alsoOwned);
-            List<String> replaced = new ArrayList<>();
-            for (String partition : owned) {
-                Path current = target.resolve(partition);
-                if (Files.exists(current)) {
-                    Path aside = trash.resolve(partition);
-                    Files.createDirectories(aside.getParent());
-                    Files.move(current, aside, StandardCopyOption.ATOMIC_MOVE);
-                    replaced.add(partition);
-                }
-                if (written.contains(partition)) {
-                    Files.createDirectories(current.getParent());
-                    Files.move(staged.resolve(partition), current, StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-            deleteRecursively(trash);
-            deleteRecursively(staged);
-            return new Result(List.copyOf(written), replaced, size[0], size[1]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "committing " + target + " failed: " + e.getMessage(), e);
-        }
+        // one dataset alone; a run commits all of its datasets together through RunCommit
+        return RunCommit.apply(
+                RunCommit.Staged.of("dataset", target, staged, partitionDepth, alsoOwned));
     }
 
     /** Throws away a run's staged output (after a failed run). */
