@@ -3,8 +3,10 @@ package io.flowbundle.audit;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One step of one run, as written to the audit log. Counts reconcile per step: {@code rows_in =
@@ -185,7 +187,8 @@ public record AuditRecord(
             settings =
                     value == null || value.isEmpty()
                             ? null
-                            : Map.copyOf(new java.util.TreeMap<>(value));
+                            : Collections.unmodifiableMap(
+                                    new TreeMap<>(value)); // sorted: stable JSON
             return this;
         }
 

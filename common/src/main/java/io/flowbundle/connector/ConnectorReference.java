@@ -2,6 +2,7 @@ package io.flowbundle.connector;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.description.HtmlFormatter;
@@ -70,7 +71,7 @@ public final class ConnectorReference {
         Object value = option.defaultValue();
         String text =
                 value instanceof Enum<?> constant
-                        ? constant.name().toLowerCase(java.util.Locale.ROOT)
+                        ? constant.name().toLowerCase(Locale.ROOT)
                         : String.valueOf(value);
         return text.isEmpty() || text.equals("{}") ? "(none)" : "`" + text + "`";
     }

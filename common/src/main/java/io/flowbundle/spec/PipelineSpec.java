@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A pipeline declared once and run in either mode: the input contract, the source, the event-time
@@ -138,7 +139,7 @@ public record PipelineSpec(
      * sink[1].properties.KEY}, ...), unmasked: mask before recording.
      */
     public Map<String, String> clientProperties() {
-        Map<String, String> out = new java.util.TreeMap<>();
+        Map<String, String> out = new TreeMap<>();
         source.clientProperties()
                 .forEach((k, v) -> out.put(Role.SOURCE.key() + ".properties." + k, v));
         for (DeclaredSink declared : declaredSinks()) {

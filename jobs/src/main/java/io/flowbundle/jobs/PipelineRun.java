@@ -14,7 +14,9 @@ import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -307,7 +309,7 @@ abstract class PipelineRun {
             context.lineage.fail(context.sinks.datasets(), e.getMessage(), e);
             throw e;
         }
-        Map<String, PartitionCommitter.Result> commits = new java.util.HashMap<>();
+        Map<String, PartitionCommitter.Result> commits = new HashMap<>();
         committed.forEach(c -> commits.put(c.role(), c.result()));
         context.lineage.complete(context.sinks.datasets(), counts, commits);
         if (!counts.reconciles()) {
@@ -348,7 +350,7 @@ abstract class PipelineRun {
         }
         String what = context.jobStarted == null ? " failed to start: " : " failed: ";
         return new FlowbundleException(
-                mode().name().toLowerCase(java.util.Locale.ROOT)
+                mode().name().toLowerCase(Locale.ROOT)
                         + " run "
                         + context.run.runId()
                         + " of "

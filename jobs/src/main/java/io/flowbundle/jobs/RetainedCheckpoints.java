@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the newest complete checkpoint or savepoint a pipeline left behind, the way the Flink
@@ -80,7 +81,7 @@ public final class RetainedCheckpoints {
                 fs.delete(folder, true);
             }
         } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(RetainedCheckpoints.class)
+            LoggerFactory.getLogger(RetainedCheckpoints.class)
                     .warn(
                             "could not remove the finished job's checkpoints {}: {}",
                             folder,

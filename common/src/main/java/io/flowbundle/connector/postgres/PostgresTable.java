@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,7 @@ final class PostgresTable {
         columns.put("source", "text");
         columns.put("loaded_at", "timestamp with time zone");
         columns.put("run_id", "text");
-        return java.util.Collections.unmodifiableMap(
-                columns); // in table order (Map.copyOf has none)
+        return Collections.unmodifiableMap(columns); // in table order (Map.copyOf has none)
     }
 
     static String createTable(PostgresTarget target) {
