@@ -71,6 +71,8 @@ class BadInputCorpusTest {
     private static final int TEN_MEGABYTES = 10 * 1024 * 1024;
 
     private static final Contract EVERY_TYPE = ContractLoader.load(corpus("every_type.yaml"));
+    private static final Contract EVERY_TYPE_STRICT =
+            ContractLoader.load(corpus("every_type_strict.yaml"));
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -120,15 +122,23 @@ class BadInputCorpusTest {
     // --- records: EnvelopeDeserializer, then the input ContractGate ---
 
     private static void record(JsonNode c) throws Exception {
-        boolean everyType = c.path("contract").asText("sensor_events").equals("every_type");
-        Contract contract = everyType ? EVERY_TYPE : SensorRows.contract();
+        String contractName = c.path("contract").asText("sensor_events");
+        boolean everyType = !contractName.equals("sensor_events");
+        Contract contract =
+                switch (contractName) {
+                    case "sensor_events" -> SensorRows.contract();
+                    case "every_type" -> EVERY_TYPE;
+                    case "every_type_strict" -> EVERY_TYPE_STRICT;
+                    default -> throw new IllegalArgumentException("no contract " + contractName);
+                };
         String eventTime = everyType ? "ts" : "timestamp";
         RowType type = contract.rowType(eventTime);
         byte[] key = c.has("key") ? utf8(c.get("key").asText()) : null;
         byte[] value = value(c);
 
         List<RowData> envelopes = new ArrayList<>();
-        new EnvelopeDeserializer(type, contract.indexOf(eventTime), 10_000L)
+        new EnvelopeDeserializer(
+                        type, contract.indexOf(eventTime), 10_000L, contract.unknownFields())
                 .deserialize(
                         new ConsumerRecord<>("events", PARTITION, OFFSET, key, value),
                         new ListCollector<>(envelopes));

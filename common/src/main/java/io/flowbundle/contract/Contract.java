@@ -10,6 +10,7 @@ import org.apache.flink.table.types.logical.RowType;
 /**
  * A schema contract: the columns a dataset must have, their rules, and who owns it. Contracts are
  * enforced on read (input) and on write (output), and their metadata feeds audit and lineage.
+ * {@code unknownFields} says what decoding JSON input does with a field the contract does not name.
  */
 public record Contract(
         String name,
@@ -20,12 +21,38 @@ public record Contract(
         Integer retentionDays,
         List<String> primaryKey,
         List<Column> columns,
-        String location)
+        String location,
+        UnknownFields unknownFields)
         implements Serializable {
 
     public Contract {
         primaryKey = List.copyOf(primaryKey);
         columns = List.copyOf(columns);
+        unknownFields = unknownFields == null ? UnknownFields.DROP : unknownFields;
+    }
+
+    /** A contract that drops the fields it does not name (option {@code unknown_fields}). */
+    public Contract(
+            String name,
+            int schemaVersion,
+            String owner,
+            String source,
+            String description,
+            Integer retentionDays,
+            List<String> primaryKey,
+            List<Column> columns,
+            String location) {
+        this(
+                name,
+                schemaVersion,
+                owner,
+                source,
+                description,
+                retentionDays,
+                primaryKey,
+                columns,
+                location,
+                UnknownFields.DROP);
     }
 
     public Optional<Column> column(String columnName) {

@@ -26,7 +26,8 @@ public final class ContractLoader {
                 "description",
                 "retention_days",
                 "primary_key",
-                "columns");
+                "columns",
+                "unknown_fields");
         String name = root.text("name");
         int schemaVersion = root.get("schema_version").intValue();
         if (schemaVersion < 1) {
@@ -69,6 +70,19 @@ public final class ContractLoader {
                                         + ")");
             }
         }
+        UnknownFields unknownFields = UnknownFields.DROP;
+        if (root.has("unknown_fields")) {
+            String text = root.get("unknown_fields").text();
+            unknownFields = UnknownFields.of(text);
+            if (unknownFields == null) {
+                throw root.get("unknown_fields")
+                        .error(
+                                "unknown_fields: '"
+                                        + text
+                                        + "' is not an option; use drop (skip fields the contract"
+                                        + " does not name) or reject (reject the record)");
+            }
+        }
         return new Contract(
                 name,
                 schemaVersion,
@@ -78,7 +92,8 @@ public final class ContractLoader {
                 retentionDays,
                 primaryKey,
                 columns,
-                root.file().toString());
+                root.file().toString(),
+                unknownFields);
     }
 
     private static Column parseColumn(ConfigNode node) {

@@ -6,7 +6,8 @@ import java.io.Serializable;
  * Why a record was rejected.
  *
  * @param rule the rule broken: {@code required}, {@code range}, {@code allowed} (contract rules),
- *     {@code parse} or {@code type} (the record could not be decoded)
+ *     {@code parse} or {@code type} (the record could not be decoded), {@code unknown} (a field the
+ *     contract does not name, under {@code unknown_fields: reject})
  * @param column the column (dotted path for nested fields), or null when the whole record failed
  * @param message a sentence for people: what value broke which rule
  */
@@ -17,6 +18,7 @@ public record Violation(String rule, String column, String message) implements S
     public static final String ALLOWED = "allowed";
     public static final String PARSE = "parse";
     public static final String TYPE = "type";
+    public static final String UNKNOWN = "unknown";
 
     /** How much of a value a message quotes: enough to recognise it, never a whole large record. */
     public static final int QUOTED_CHARS = 64;

@@ -3,6 +3,7 @@ package io.flowbundle.governance;
 import io.flowbundle.contract.Column;
 import io.flowbundle.contract.ColumnType;
 import io.flowbundle.contract.Contract;
+import io.flowbundle.contract.UnknownFields;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -149,6 +150,19 @@ public final class ContractDiff {
                             + (before.retentionDays() == null ? "(none)" : before.retentionDays())
                             + " -> "
                             + (after.retentionDays() == null ? "(none)" : after.retentionDays()));
+        }
+        if (before.unknownFields() != after.unknownFields()) {
+            String what =
+                    "unknown_fields "
+                            + before.unknownFields().yamlName()
+                            + " -> "
+                            + after.unknownFields().yamlName();
+            // records a producer sends today with fields the contract does not name are rejected
+            if (after.unknownFields() == UnknownFields.REJECT) {
+                breaking(what + " (records with fields the contract does not name are rejected)");
+            } else {
+                compatible(what);
+            }
         }
         if (!before.primaryKey().equals(after.primaryKey())) {
             breaking(

@@ -1,5 +1,6 @@
 package io.flowbundle.kafka;
 
+import io.flowbundle.contract.UnknownFields;
 import io.flowbundle.contract.Violation;
 import io.flowbundle.operators.DecodeException;
 import io.flowbundle.operators.Envelope;
@@ -47,8 +48,19 @@ public final class EnvelopeDeserializer implements KafkaRecordDeserializationSch
      *     allowed_lateness)
      */
     public EnvelopeDeserializer(RowType payloadType, int eventTimeIndex, long boundMillis) {
+        this(payloadType, eventTimeIndex, boundMillis, UnknownFields.DROP);
+    }
+
+    /**
+     * @param unknownFields what decoding does with a field the contract does not name
+     */
+    public EnvelopeDeserializer(
+            RowType payloadType,
+            int eventTimeIndex,
+            long boundMillis,
+            UnknownFields unknownFields) {
         this.payloadType = payloadType;
-        this.decoder = new JsonRowDecoder(payloadType);
+        this.decoder = new JsonRowDecoder(payloadType, unknownFields);
         this.eventTimeIndex = eventTimeIndex;
         this.boundMillis = boundMillis;
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.RecyclerPool;
+import io.flowbundle.contract.UnknownFields;
 import io.flowbundle.contract.Violation;
 import java.io.IOException;
 import java.io.Serializable;
@@ -26,20 +27,29 @@ import org.apache.flink.table.types.logical.RowType;
 
 /**
  * Decodes one JSON object into a row of the contract's type with Jackson's streaming parser (no
- * tree, no reflection). Fields the contract does not name are skipped, absent fields are null, and
- * a value of the wrong JSON type fails the record with a {@code type} violation naming the field
- * path; malformed JSON fails with a {@code parse} violation naming the line and column.
+ * tree, no reflection). Fields the contract does not name are skipped ({@link UnknownFields#DROP})
+ * or, at any nesting level, fail the record with an {@code unknown} violation naming the first
+ * one's dotted path ({@link UnknownFields#REJECT}). Absent fields are null, and a value of the
+ * wrong JSON type fails the record with a {@code type} violation naming the field path; malformed
+ * JSON fails with a {@code parse} violation naming the line and column.
  */
 public final class JsonRowDecoder implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     private final RowType rowType;
+    private final UnknownFields unknownFields;
     private transient JsonFactory factory;
     private transient RowDecoder root;
 
+    /** A decoder that drops the fields {@code rowType} does not name. */
     public JsonRowDecoder(RowType rowType) {
+        this(rowType, UnknownFields.DROP);
+    }
+
+    public JsonRowDecoder(RowType rowType, UnknownFields unknownFields) {
         this.rowType = rowType;
+        this.unknownFields = unknownFields;
     }
 
     public RowType rowType() {
@@ -54,7 +64,7 @@ public final class JsonRowDecoder implements Serializable {
                                     StreamReadConstraints.builder().maxNestingDepth(64).build())
                             .recyclerPool(new OwnRecycler())
                             .build();
-            root = new RowDecoder("", rowType);
+            root = new RowDecoder("", rowType, unknownFields == UnknownFields.REJECT);
         }
         if (bytes == null || bytes.length == 0) {
             throw new DecodeException(
@@ -150,6 +160,7 @@ public final class JsonRowDecoder implements Serializable {
 
     private static final class RowDecoder implements ValueDecoder {
         private final String path;
+        private final boolean rejectUnknown;
         private final int arity;
         private final Map<String, Integer> indexByName = new HashMap<>();
 
@@ -158,8 +169,9 @@ public final class JsonRowDecoder implements Serializable {
 
         private final ValueDecoder[] fields;
 
-        RowDecoder(String path, RowType type) {
+        RowDecoder(String path, RowType type, boolean rejectUnknown) {
             this.path = path;
+            this.rejectUnknown = rejectUnknown;
             List<RowType.RowField> rowFields = type.getFields();
             this.arity = rowFields.size();
             this.fields = new ValueDecoder[arity];
@@ -169,7 +181,7 @@ public final class JsonRowDecoder implements Serializable {
                 String fieldPath = path.isEmpty() ? field.getName() : path + "." + field.getName();
                 indexByName.put(field.getName(), i);
                 names[i] = new SerializedString(field.getName());
-                fields[i] = decoderFor(fieldPath, field.getType());
+                fields[i] = decoderFor(fieldPath, field.getType(), rejectUnknown);
             }
         }
 
@@ -189,6 +201,9 @@ public final class JsonRowDecoder implements Serializable {
                         break;
                     }
                     index = indexByName.get(parser.currentName());
+                }
+                if (index == null && rejectUnknown) {
+                    throw unknownField(parser.currentName());
                 }
                 JsonToken value = parser.nextToken();
                 if (index == null) {
@@ -210,6 +225,19 @@ public final class JsonRowDecoder implements Serializable {
             return row;
         }
 
+        /**
+         * An {@code unknown} violation without a column: the field is none of the contract's, and
+         * per-rule counts stay one per rule whatever names producers send.
+         */
+        private DecodeException unknownField(String name) {
+            String fieldPath = path.isEmpty() ? name : path + "." + name;
+            return new DecodeException(
+                    new Violation(
+                            Violation.UNKNOWN,
+                            null,
+                            "unknown field " + Violation.quote(fieldPath)));
+        }
+
         @Override
         public Object read(JsonParser parser, JsonToken token) throws IOException, DecodeException {
             if (token != JsonToken.START_OBJECT) {
@@ -219,7 +247,7 @@ public final class JsonRowDecoder implements Serializable {
         }
     }
 
-    private static ValueDecoder decoderFor(String path, LogicalType type) {
+    private static ValueDecoder decoderFor(String path, LogicalType type, boolean rejectUnknown) {
         switch (type.getTypeRoot()) {
             case VARCHAR:
             case CHAR:
@@ -332,7 +360,7 @@ public final class JsonRowDecoder implements Serializable {
                     }
                 };
             case ROW:
-                return new RowDecoder(path, (RowType) type);
+                return new RowDecoder(path, (RowType) type, rejectUnknown);
             default:
                 throw new IllegalArgumentException(
                         "JSON decoding does not support " + type + " (column " + path + ")");

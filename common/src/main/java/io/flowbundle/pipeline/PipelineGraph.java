@@ -365,7 +365,8 @@ public final class PipelineGraph {
                 contract.retentionDays(),
                 contract.primaryKey(),
                 ordered,
-                contract.location());
+                contract.location(),
+                contract.unknownFields());
     }
 
     private static String rootMessage(Throwable e) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ContractLoaderTest {
 
@@ -135,6 +136,7 @@ class ContractLoaderTest {
         assertThat(contract.source()).isNull();
         assertThat(contract.retentionDays()).isNull();
         assertThat(contract.primaryKey()).isEmpty();
+        assertThat(contract.unknownFields()).isEqualTo(UnknownFields.DROP);
         assertThat(contract.column("n").orElseThrow())
                 .isEqualTo(Column.of("n", ColumnType.of(Kind.INT)));
     }
@@ -350,6 +352,24 @@ class ContractLoaderTest {
                 events,
                 "primary_key: 'uuid' is not a column of the contract (columns: id, type, timestamp,"
                         + " device_id, temperature_c, humidity_percent, location)");
+    }
+
+    @ParameterizedTest(name = "unknown_fields: {0}")
+    @CsvSource({"drop, DROP", "reject, REJECT", "Reject, REJECT"})
+    void unknownFieldsOption(String written, UnknownFields expected) {
+        ConfFixture.edit(
+                events, "retention_days: 30", "retention_days: 30\nunknown_fields: " + written);
+
+        assertThat(ContractLoader.load(events).unknownFields()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "unknown_fields: {0}")
+    @ValueSource(strings = {"ignore", "keep", "[drop]"})
+    void unknownFieldsOptionOtherValue(String written) {
+        ConfFixture.edit(
+                events, "retention_days: 30", "retention_days: 30\nunknown_fields: " + written);
+
+        expectConfigError(() -> ContractLoader.load(events), events, "unknown_fields: ");
     }
 
     @Test

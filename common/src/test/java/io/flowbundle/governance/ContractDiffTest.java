@@ -228,6 +228,21 @@ class ContractDiffTest {
     }
 
     @Test
+    void rejectingUnknownFieldsIsBreakingAndDroppingThemIsCompatible() {
+        String strict =
+                BASE.replace("primary_key: [id]\n", "primary_key: [id]\nunknown_fields: reject\n");
+
+        assertThat(only(diff(strict)))
+                .isEqualTo(
+                        new Change(
+                                BREAKING,
+                                "unknown_fields drop -> reject (records with fields the contract"
+                                        + " does not name are rejected)"));
+        assertThat(only(ContractDiff.compare(contract("old", strict), contract("new", BASE))))
+                .isEqualTo(new Change(COMPATIBLE, "unknown_fields reject -> drop"));
+    }
+
+    @Test
     void reorderedColumnsAreCompatible() {
         ContractDiff diff =
                 diff(

@@ -4,6 +4,7 @@ import static io.flowbundle.testing.SensorRows.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.flowbundle.contract.UnknownFields;
 import io.flowbundle.contract.Violation;
 import io.flowbundle.testing.SensorRows;
 import io.flowbundle.testing.Times;
@@ -125,6 +126,80 @@ class JsonRowDecoderTest {
         assertThat(row.getDouble(SensorRows.TEMPERATURE)).isEqualTo(21.5);
         assertThat(row.getRow(SensorRows.LOCATION, 2))
                 .isEqualTo(GenericRowData.of(str("room-1"), str("building-A")));
+    }
+
+    private final JsonRowDecoder strict = new JsonRowDecoder(SensorRows.TYPE, UnknownFields.REJECT);
+
+    @Test
+    void rejectingUnknownFieldsPassesARecordOfKnownFieldsOnly() throws Exception {
+        RowData row = strict.decode(NESTED_SENSOR_JSON.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(row).isEqualTo(decode(NESTED_SENSOR_JSON));
+        assertThat(
+                        strict.decode(
+                                "{\"location\": null, \"id\": \"evt-1\"}"
+                                        .getBytes(StandardCharsets.UTF_8)))
+                .as("null and absent known fields, in any order")
+                .isEqualTo(decode("{\"id\": \"evt-1\"}"));
+    }
+
+    @Test
+    void rejectingUnknownFieldsNamesTheFirstOnesDottedPath() {
+        Violation top = rejectionOf(strict, "{\"id\": \"evt-1\", \"unit\": \"C\", \"extra\": 1}");
+        Violation nested =
+                rejectionOf(
+                        strict,
+                        "{\"id\": \"evt-1\", \"location\": {\"room\": \"r\", \"floor\": 3},"
+                                + " \"unit\": \"C\"}");
+        Violation nullValue = rejectionOf(strict, "{\"extra\": null, \"id\": \"evt-1\"}");
+
+        assertThat(top.rule()).isEqualTo(Violation.UNKNOWN);
+        assertThat(top.column()).as("not a column of the contract").isNull();
+        assertThat(top.ruleId()).isEqualTo("unknown");
+        assertThat(top.message()).isEqualTo("unknown field unit");
+        assertThat(nested.message()).isEqualTo("unknown field location.floor");
+        assertThat(nullValue.message())
+                .as("a null value is still a field")
+                .isEqualTo("unknown field extra");
+    }
+
+    @Test
+    void rejectingUnknownFieldsStopsAtAnArrayTheContractDoesNotName() {
+        // the contract has no array type: an array, and every object in it, is unknown
+        assertThat(
+                        rejectionOf(
+                                        strict,
+                                        "{\"id\": \"evt-1\", \"location\": {\"tags\": [{\"beta\":"
+                                                + " true}], \"room\": \"r\"}}")
+                                .message())
+                .isEqualTo("unknown field location.tags");
+        assertThat(
+                        rejectionOf(
+                                        strict,
+                                        "{\"readings\": [{\"id\": \"evt-1\"}], \"id\": \"evt-1\"}")
+                                .message())
+                .isEqualTo("unknown field readings");
+    }
+
+    @Test
+    void aLongOrControlCharacterFieldNameIsQuotedOnOneLine() {
+        String name = "x\n".repeat(50);
+        Violation violation = rejectionOf(strict, "{\"" + name.replace("\n", "\\n") + "\": 1}");
+
+        assertThat(violation.message())
+                .isEqualTo("unknown field " + Violation.quote(name))
+                .doesNotContain("\n")
+                .contains("(100 characters)");
+    }
+
+    @Test
+    void droppingSkipsUnknownFieldsAtEveryLevel() throws Exception {
+        assertThat(
+                        new JsonRowDecoder(SensorRows.TYPE, UnknownFields.DROP)
+                                .decode(
+                                        "{\"id\": \"evt-1\", \"location\": {\"floor\": 3}, \"x\": [1]}"
+                                                .getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(decode("{\"id\": \"evt-1\", \"location\": {}}"));
     }
 
     @Test

@@ -34,7 +34,8 @@ public final class KafkaEventSource implements EventSource {
         return new EnvelopeDeserializer(
                 PipelineGraph.payloadType(spec),
                 PipelineGraph.eventTime(spec).index(),
-                spec.lateness().toMillis());
+                spec.lateness().toMillis(),
+                spec.contract().unknownFields());
     }
 
     /** Any source of envelopes (tests wrap the real one to inject failures). */
