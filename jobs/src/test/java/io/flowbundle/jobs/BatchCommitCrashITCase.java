@@ -58,6 +58,10 @@ class BatchCommitCrashITCase {
                                 .withDuplicates(0.03)
                                 .withInvalid(0.02),
                         "snappy");
+        // every event of this seed falls on the run's date, so the generator's counts are its
+        assertThat(SampleData.partitions(input))
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("date=" + DATE);
         Path out = dir.resolve("out");
         Path spec = TestPipelines.sensorHourly(dir.resolve("spec"), input, out);
         Path auditFile = dir.resolve("audit/audit.jsonl");
@@ -107,6 +111,10 @@ class BatchCommitCrashITCase {
         assertThat(manifest).as("the interrupted commit's manifest").isRegularFile();
         String crashed = AuditLog.json().readTree(manifest.toFile()).get("run_id").asText();
         assertThat(runsOf(new AuditLog(auditFile).read())).doesNotContain(crashed);
+        // killed, it could not remove its run lock: the next run takes it over (its pid is gone)
+        Path lock = out.resolve(".sensor-hourly.lock");
+        assertThat(AuditLog.json().readTree(lock.toFile()).get("run_id").asText())
+                .isEqualTo(crashed);
 
         // 3. the same command again: it completes the interrupted commit, then runs itself
         started = System.nanoTime();
@@ -123,6 +131,9 @@ class BatchCommitCrashITCase {
                                                         + " committing its output; its commit")
                                         && l.contains("is now complete"));
 
+        assertThat(third.output())
+                .contains("taking over the lock")
+                .contains("of run " + crashed + " of sensor-hourly: its pid");
         // the audit: three runs, each with its records exactly once (the crashed one included)
         List<AuditRecord> audit = new AuditLog(auditFile).read();
         List<String> runs = runsOf(audit);
@@ -143,7 +154,7 @@ class BatchCommitCrashITCase {
             SensorOracle.assertSameResults(
                     duck,
                     SensorOracle.results(hourly),
-                    SensorOracle.expected(input + "/**/*.parquet"));
+                    SensorOracle.expected(input + "/date=" + DATE + "/*.parquet"));
             assertThat(
                             duck.count(
                                     "SELECT count(*) FROM (SELECT device_id, window_start FROM "
