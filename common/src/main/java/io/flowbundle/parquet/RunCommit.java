@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.core.fs.FileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -358,10 +359,10 @@ public final class RunCommit {
                 if (Files.exists(staged)) {
                     // the new data is not in place yet, so whatever is at the target is the old
                     if (Files.exists(target)) {
-                        Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
+                        rename(target, trash);
                         replaced.add("");
                     }
-                    Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                    rename(staged, target);
                 }
             } else {
                 Files.createDirectories(target);
@@ -377,12 +378,12 @@ public final class RunCommit {
                         Path aside = trash.resolve(partition);
                         Files.createDirectories(aside.getParent());
                         PartitionCommitter.deleteRecursively(aside);
-                        Files.move(current, aside, StandardCopyOption.ATOMIC_MOVE);
+                        rename(current, aside);
                         replaced.add(partition);
                     }
                     if (toMove) {
                         Files.createDirectories(current.getParent());
-                        Files.move(incoming, current, StandardCopyOption.ATOMIC_MOVE);
+                        rename(incoming, current);
                     }
                 }
             }
@@ -394,6 +395,25 @@ public final class RunCommit {
         }
         return new PartitionCommitter.Result(
                 List.copyOf(dataset.written()), replaced, dataset.files(), dataset.bytes());
+    }
+
+    /**
+     * For tests only: {@code -Dflowbundle.test.halt-after-renames=N} halts the JVM with exit code
+     * 137 right after the N-th partition rename of this JVM's commits, as {@code kill -9} would at
+     * that point (no finally block or shutdown hook runs). Unset, as in every real run, it does
+     * nothing.
+     */
+    static final String HALT_AFTER_RENAMES = "flowbundle.test.halt-after-renames";
+
+    private static final AtomicInteger RENAMES = new AtomicInteger();
+
+    /** One atomic rename of a local commit (and the test-only halt point after it). */
+    private static void rename(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        String haltAfter = System.getProperty(HALT_AFTER_RENAMES);
+        if (haltAfter != null && RENAMES.incrementAndGet() == Integer.parseInt(haltAfter.trim())) {
+            Runtime.getRuntime().halt(137);
+        }
     }
 
     /**

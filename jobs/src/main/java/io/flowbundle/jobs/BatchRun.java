@@ -8,6 +8,7 @@ import io.flowbundle.connector.EventSource;
 import io.flowbundle.connector.SourcePlan;
 import io.flowbundle.parquet.PartitionCommitter;
 import io.flowbundle.parquet.RunCommit;
+import io.flowbundle.parquet.RunLock;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * commit an earlier run left unfinished, then lists and checks the input files (audited as the
  * {@code extract} step), runs the shared graph, and commits every dataset the run wrote aside
  * together with its audit records from one manifest ({@link RunCommit}). A failed run commits
- * nothing and leaves the previous outputs as they were.
+ * nothing and leaves the previous outputs as they were. Two runs of one pipeline never overlap:
+ * each holds the pipeline's {@link RunLock} while it runs.
  */
 public final class BatchRun extends PipelineRun {
 
@@ -75,10 +77,30 @@ public final class BatchRun extends PipelineRun {
         return run(RunInfo.start(RunInfo.Mode.BATCH, logicalDate));
     }
 
+    /**
+     * Runs once, holding the pipeline's {@link RunLock} from before it writes anything (the
+     * recovery of an interrupted commit included) until it ends, however it ends.
+     */
     public Summary run(RunInfo run) {
-        Result result = execute(run, null);
-        return new Summary(
-                result.run(), result.counts(), result.committed(), result.took(), result.audit());
+        Optional<RunLock> lock =
+                manifestFile()
+                        .map(
+                                manifest ->
+                                        RunLock.acquire(
+                                                RunLock.lockFile(manifest, spec.name()),
+                                                spec.name(),
+                                                run.runId()));
+        try {
+            Result result = execute(run, null);
+            return new Summary(
+                    result.run(),
+                    result.counts(),
+                    result.committed(),
+                    result.took(),
+                    result.audit());
+        } finally {
+            lock.ifPresent(RunLock::close);
+        }
     }
 
     @Override

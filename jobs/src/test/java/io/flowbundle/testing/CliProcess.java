@@ -28,10 +28,20 @@ public final class CliProcess {
 
     /** Starts {@code flowbundle <args>} in {@code workDir}, logging to {@code log}. */
     public static CliProcess start(Path workDir, Path log, List<String> args) throws IOException {
+        return start(workDir, log, List.of(), args);
+    }
+
+    /**
+     * As {@link #start(Path, Path, List)}, with extra JVM flags for the child (e.g. a test-only
+     * {@code -D} system property).
+     */
+    public static CliProcess start(Path workDir, Path log, List<String> jvmFlags, List<String> args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx768m");
         command.addAll(flinkJvmFlags());
+        command.addAll(jvmFlags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.flowbundle.cli.Main");
