@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -189,12 +188,23 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    /**
+     * This host's name, without a name lookup (InetAddress.getLocalHost may ask DNS and wait on a
+     * host whose name does not resolve): the kernel's host name, else HOSTNAME, else localhost.
+     */
     private static String thisHost() {
         try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            String env = System.getenv("HOSTNAME");
-            return env == null || env.isBlank() ? "localhost" : env;
+            String kernel =
+                    java.nio.file.Files.readString(
+                                    java.nio.file.Path.of("/proc/sys/kernel/hostname"))
+                            .strip();
+            if (!kernel.isEmpty()) {
+                return kernel;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall back
         }
+        String env = System.getenv("HOSTNAME");
+        return env == null || env.isBlank() ? "localhost" : env;
     }
 }
