@@ -12,6 +12,7 @@ import io.flowbundle.parquet.RunLock;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -82,14 +83,7 @@ public final class BatchRun extends PipelineRun {
      * recovery of an interrupted commit included) until it ends, however it ends.
      */
     public Summary run(RunInfo run) {
-        Optional<RunLock> lock =
-                manifestFile()
-                        .map(
-                                manifest ->
-                                        RunLock.acquire(
-                                                RunLock.lockFile(manifest, spec.name()),
-                                                spec.name(),
-                                                run.runId()));
+        Optional<RunLock> lock = lock(run);
         try {
             Result result = execute(run, null);
             return new Summary(
@@ -150,6 +144,30 @@ public final class BatchRun extends PipelineRun {
      * Where this pipeline's commits keep their manifest: beside its first file dataset (none when
      * every sink commits by itself, as Kafka's transactions do).
      */
+    /**
+     * Takes the pipeline's lock beside its first file dataset; a lock that cannot be written (a
+     * bucket that does not exist, a folder without write access) is one line naming that spec key.
+     */
+    private Optional<RunLock> lock(RunInfo run) {
+        for (PipelineSpec.DeclaredSink declared : spec.declaredSinks()) {
+            Optional<Path> folder = declared.sink().retainedFolder();
+            if (folder.isPresent()) {
+                Path manifest = RunCommit.manifestFile(folder.get(), spec.name());
+                try {
+                    return Optional.of(
+                            RunLock.acquire(
+                                    RunLock.lockFile(manifest, spec.name()),
+                                    spec.name(),
+                                    run.runId()));
+                } catch (UncheckedIOException e) {
+                    throw new FlowbundleException(
+                            spec.file() + ": " + declared.key() + ".path: " + e.getMessage(), e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private Optional<Path> manifestFile() {
         for (PipelineSpec.DeclaredSink declared : spec.declaredSinks()) {
             Optional<Path> folder = declared.sink().retainedFolder();
