@@ -141,41 +141,49 @@ public final class BatchRun extends PipelineRun {
     }
 
     /**
-     * Where this pipeline's commits keep their manifest: beside its first file dataset (none when
-     * every sink commits by itself, as Kafka's transactions do).
-     */
-    /**
      * Takes the pipeline's lock beside its first file dataset; a lock that cannot be written (a
      * bucket that does not exist, a folder without write access) is one line naming that spec key.
      */
     private Optional<RunLock> lock(RunInfo run) {
-        for (PipelineSpec.DeclaredSink declared : spec.declaredSinks()) {
-            Optional<Path> folder = declared.sink().retainedFolder();
-            if (folder.isPresent()) {
-                Path manifest = RunCommit.manifestFile(folder.get(), spec.name());
-                try {
-                    return Optional.of(
-                            RunLock.acquire(
-                                    RunLock.lockFile(manifest, spec.name()),
-                                    spec.name(),
-                                    run.runId()));
-                } catch (UncheckedIOException e) {
-                    throw new FlowbundleException(
-                            spec.file() + ": " + declared.key() + ".path: " + e.getMessage(), e);
-                }
-            }
-        }
-        return Optional.empty();
+        return firstFileDataset()
+                .map(
+                        declared -> {
+                            Path manifest = RunCommit.manifestFile(folder(declared), spec.name());
+                            try {
+                                return RunLock.acquire(
+                                        RunLock.lockFile(manifest, spec.name()),
+                                        spec.name(),
+                                        run.runId());
+                            } catch (UncheckedIOException e) {
+                                throw new FlowbundleException(
+                                        spec.file()
+                                                + ": "
+                                                + declared.key()
+                                                + ".path: "
+                                                + e.getMessage(),
+                                        e);
+                            }
+                        });
     }
 
+    /** Where this pipeline's commits keep their manifest. */
     private Optional<Path> manifestFile() {
-        for (PipelineSpec.DeclaredSink declared : spec.declaredSinks()) {
-            Optional<Path> folder = declared.sink().retainedFolder();
-            if (folder.isPresent()) {
-                return Optional.of(RunCommit.manifestFile(folder.get(), spec.name()));
-            }
-        }
-        return Optional.empty();
+        return firstFileDataset()
+                .map(declared -> RunCommit.manifestFile(folder(declared), spec.name()));
+    }
+
+    /**
+     * The first sink that keeps files: the pipeline's manifest and lock live beside it (none when
+     * every sink commits by itself, as Kafka's transactions do).
+     */
+    private Optional<PipelineSpec.DeclaredSink> firstFileDataset() {
+        return spec.declaredSinks().stream()
+                .filter(declared -> declared.sink().retainedFolder().isPresent())
+                .findFirst();
+    }
+
+    private static Path folder(PipelineSpec.DeclaredSink declared) {
+        return declared.sink().retainedFolder().orElseThrow();
     }
 
     /** Completes the commit of an earlier run that died in it, before this run writes anything. */

@@ -3,12 +3,8 @@ package io.flowbundle.testing;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,25 +43,11 @@ public final class DuckDb implements AutoCloseable {
 
     /** Rows as ordered maps of column name to value. */
     public List<Map<String, Object>> query(String sql) {
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            ResultSetMetaData meta = result.getMetaData();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            while (result.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    row.put(meta.getColumnLabel(i), result.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        return Jdbc.query(connection, sql);
     }
 
     public long count(String sql) {
-        return ((Number) query(sql).get(0).values().iterator().next()).longValue();
+        return Jdbc.count(query(sql));
     }
 
     @Override

@@ -6,14 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -86,26 +82,15 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback {
 
     /** Rows as ordered maps of column name to value. */
     public List<Map<String, Object>> query(String sql) {
-        try (Connection connection = connect();
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            ResultSetMetaData meta = result.getMetaData();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            while (result.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    row.put(meta.getColumnLabel(i), result.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
+        try (Connection connection = connect()) {
+            return Jdbc.query(connection, sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
     }
 
     public long count(String sql) {
-        return ((Number) query(sql).get(0).values().iterator().next()).longValue();
+        return Jdbc.count(query(sql));
     }
 
     public void execute(String sql) {
