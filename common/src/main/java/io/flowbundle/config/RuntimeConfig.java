@@ -50,13 +50,9 @@ public record RuntimeConfig(
         return new RuntimeConfig(audit, actor, newFlink, lineage, file, kafkaProperties);
     }
 
-    /** The audit log's local file ({@link #audit} must be local: see {@link #auditIsLocal}). */
+    /** The audit log's local file ({@link #audit} must be on the local disk). */
     public Path auditLog() {
         return Locations.toLocal(audit);
-    }
-
-    public boolean auditIsLocal() {
-        return Locations.isLocal(audit);
     }
 
     /** The audit log as people name it: a local path, or its URI. */
@@ -65,9 +61,9 @@ public record RuntimeConfig(
     }
 
     /**
-     * Where this config's locations are kept apart from the local disk, the folder that holds the
-     * audit log's folder ({@code out/} for {@code out/audit/audit.jsonl}): the lineage file and the
-     * run logs default to siblings of the audit folder there.
+     * The folder that holds the audit log's folder ({@code out/} for {@code out/audit/audit.jsonl},
+     * {@code s3://lake/} for {@code s3://lake/audit/audit.jsonl}): the lineage file and the run
+     * logs default to siblings of the audit folder there.
      */
     public org.apache.flink.core.fs.Path auditBase() {
         org.apache.flink.core.fs.Path folder = audit.getParent();

@@ -115,14 +115,6 @@ public final class AppendOnlyLog {
         return lines;
     }
 
-    /** Whether there is anything to read. */
-    public boolean exists() throws IOException {
-        if (!objects()) {
-            return Files.exists(Locations.toLocal(location));
-        }
-        return !objectsInOrder().isEmpty();
-    }
-
     private List<FileStatus> objectsInOrder() throws IOException {
         return FileTrees.listFiles(location).stream()
                 .filter(f -> f.getPath().getName().endsWith(OBJECT_SUFFIX))
