@@ -4,25 +4,21 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.BufferedReader;
+import io.flowbundle.FlowbundleException;
+import io.flowbundle.fs.AppendOnlyLog;
+import io.flowbundle.fs.Locations;
+import io.flowbundle.fs.StorageErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
- * The append-only audit log: one JSON object per line. Appends take an exclusive file lock so
- * concurrent runs (a backfill next to a streaming job) never interleave lines; nothing is ever
- * rewritten. Logs on one file in one JVM (a scheduler running steps in parallel) share a lock too.
+ * The append-only audit log: one JSON object per line; nothing is ever rewritten. On a local disk
+ * one file, appended to under an exclusive file lock so concurrent runs (a backfill next to a
+ * streaming job) never interleave lines; on object storage ({@code s3://...}) a prefix with one
+ * object per append, read back as one log ({@link AppendOnlyLog}).
  */
 public final class AuditLog {
 
@@ -32,22 +28,30 @@ public final class AuditLog {
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /**
-     * One per file: a file lock is held by the whole JVM, so a second lock attempt from this JVM
-     * throws instead of waiting; appends in one JVM wait for each other here instead.
-     */
-    private static final ConcurrentMap<Path, Object> APPENDING = new ConcurrentHashMap<>();
+    private final AppendOnlyLog log;
 
-    private final Path file;
-    private final Object appending;
-
+    /** The log in the local file {@code file}. */
     public AuditLog(Path file) {
-        this.file = file.toAbsolutePath().normalize();
-        this.appending = APPENDING.computeIfAbsent(this.file, f -> new Object());
+        this(Locations.local(file));
     }
 
+    /** The log at {@code location}: a local file, or a prefix on object storage. */
+    public AuditLog(org.apache.flink.core.fs.Path location) {
+        this.log = new AppendOnlyLog(location);
+    }
+
+    /** The local file of the log ({@link #location} must be local). */
     public Path file() {
-        return file;
+        return Locations.toLocal(log.location());
+    }
+
+    public org.apache.flink.core.fs.Path location() {
+        return log.location();
+    }
+
+    /** The log as people name it: a local path, or the prefix's URI. */
+    public String describe() {
+        return Locations.describe(log.location());
     }
 
     public void append(AuditRecord record) {
@@ -55,58 +59,63 @@ public final class AuditLog {
     }
 
     public void append(List<AuditRecord> records) {
+        StringBuilder lines = new StringBuilder();
         try {
-            Files.createDirectories(file.getParent());
-            StringBuilder lines = new StringBuilder();
             for (AuditRecord record : records) {
                 lines.append(JSON.writeValueAsString(record)).append('\n');
             }
-            ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-            synchronized (appending) {
-                try (FileChannel channel =
-                                FileChannel.open(
-                                        file,
-                                        StandardOpenOption.CREATE,
-                                        StandardOpenOption.WRITE,
-                                        StandardOpenOption.APPEND);
-                        FileLock ignored = channel.lock()) {
-                    while (bytes.hasRemaining()) {
-                        channel.write(bytes);
-                    }
-                    channel.force(false);
-                }
-            }
+            log.append(lines.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to audit log " + file, e);
+            throw new UncheckedIOException("cannot append to audit log " + failure(e), e);
         }
     }
 
     /** Every record in the log, oldest first; a line that does not parse is reported by number. */
     public List<AuditRecord> read() {
-        List<AuditRecord> out = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return out;
-        }
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    out.add(JSON.readValue(line, AuditRecord.class));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(
-                            file + " line " + number + ": not an audit record: " + e.getMessage(),
-                            e);
-                }
-            }
+        List<String> lines;
+        try {
+            lines = log.readLines();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read audit log " + file, e);
+            throw new UncheckedIOException("cannot read audit log " + failure(e), e);
+        }
+        List<AuditRecord> out = new ArrayList<>();
+        int number = 0;
+        for (String line : lines) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(JSON.readValue(line, AuditRecord.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        describe() + " line " + number + ": not an audit record: " + e.getMessage(),
+                        e);
+            }
         }
         return out;
+    }
+
+    /**
+     * On object storage, one request to the log's prefix, so that a missing bucket, a dead endpoint
+     * or wrong credentials stop a run before its job in one line starting with {@code where} (the
+     * config key), instead of failing its first audit append; nothing on a local disk.
+     */
+    public void probe(String where) {
+        if (!log.objects()) {
+            return;
+        }
+        Locations.requireFileSystem(log.location(), where);
+        try {
+            log.location().getFileSystem().exists(log.location());
+        } catch (IOException e) {
+            throw new FlowbundleException(
+                    where + ": " + StorageErrors.describe(log.location(), e), e);
+        }
+    }
+
+    private String failure(IOException e) {
+        return log.objects() ? StorageErrors.describe(log.location(), e) : describe() + ": " + e;
     }
 
     public static ObjectMapper json() {

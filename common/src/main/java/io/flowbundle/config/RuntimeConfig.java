@@ -1,5 +1,6 @@
 package io.flowbundle.config;
 
+import io.flowbundle.fs.Locations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * --config}); relative paths resolve against that file's folder.
  *
  * <pre>
- * audit: {path: ../out/audit/audit.jsonl}
+ * audit: {path: ../out/audit/audit.jsonl}   # or s3://bucket/audit (one object per append)
  * actor: etl-bot                      # default: the OS user
  * flink:                              # any Flink option, passed through
  *   parallelism.default: 2
@@ -22,11 +23,12 @@ import java.util.Optional;
  *   properties: {security.protocol: SASL_SSL, sasl.jaas.config: "${file:kafka-jaas.conf}"}
  * </pre>
  *
+ * @param audit where the audit log is: a local file, or a prefix on object storage
  * @param kafkaProperties Kafka client properties every Kafka connector of a spec inherits (its own
  *     {@code properties:} win)
  */
 public record RuntimeConfig(
-        Path auditLog,
+        org.apache.flink.core.fs.Path audit,
         String actor,
         Map<String, String> flink,
         ConfigNode lineage,
@@ -37,15 +39,36 @@ public record RuntimeConfig(
         kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
-    /** A config without Kafka defaults. */
+    /** A config without Kafka defaults, its audit log in a local file. */
     public RuntimeConfig(
             Path auditLog, String actor, Map<String, String> flink, ConfigNode lineage, Path file) {
-        this(auditLog, actor, flink, lineage, file, Map.of());
+        this(Locations.local(auditLog), actor, flink, lineage, file, Map.of());
     }
 
     /** This config with other Flink settings. */
     public RuntimeConfig withFlink(Map<String, String> newFlink) {
-        return new RuntimeConfig(auditLog, actor, newFlink, lineage, file, kafkaProperties);
+        return new RuntimeConfig(audit, actor, newFlink, lineage, file, kafkaProperties);
+    }
+
+    /** The audit log's local file ({@link #audit} must be on the local disk). */
+    public Path auditLog() {
+        return Locations.toLocal(audit);
+    }
+
+    /** The audit log as people name it: a local path, or its URI. */
+    public String describeAudit() {
+        return Locations.describe(audit);
+    }
+
+    /**
+     * The folder that holds the audit log's folder ({@code out/} for {@code out/audit/audit.jsonl},
+     * {@code s3://lake/} for {@code s3://lake/audit/audit.jsonl}): the lineage file and the run
+     * logs default to siblings of the audit folder there.
+     */
+    public org.apache.flink.core.fs.Path auditBase() {
+        org.apache.flink.core.fs.Path folder = audit.getParent();
+        org.apache.flink.core.fs.Path base = folder == null ? null : folder.getParent();
+        return base == null ? folder : base;
     }
 
     /**
@@ -80,11 +103,16 @@ public record RuntimeConfig(
     public static RuntimeConfig load(Path file) {
         ConfigNode root = ConfigNode.load(file);
         root.allowOnly("audit", "actor", "flink", "lineage", "kafka");
-        Path audit = defaults().auditLog();
+        org.apache.flink.core.fs.Path audit = defaults().audit();
         if (root.has("audit")) {
             ConfigNode node = root.get("audit");
             node.allowOnly("path");
-            audit = node.get("path").path();
+            ConfigNode path = node.get("path");
+            // not checked against the file systems yet: they are initialized with this file's
+            // flink: settings (RuntimeOptions checks it then)
+            audit =
+                    Locations.parse(
+                            path.text(), path.baseDir(), path.file() + ": " + path.keyPath());
         }
         Map<String, String> flink = new LinkedHashMap<>();
         if (root.has("flink")) {

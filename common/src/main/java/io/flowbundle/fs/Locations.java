@@ -36,6 +36,20 @@ public final class Locations {
      * conf/pipelines/x.yaml: sinks.hourly.path}).
      */
     public static Path resolve(String location, java.nio.file.Path baseDir, String where) {
+        Path parsed = parse(location, baseDir, where);
+        if (!isLocal(parsed)) {
+            requireFileSystem(parsed.toUri(), where);
+        }
+        return parsed;
+    }
+
+    /**
+     * As {@link #resolve(String, java.nio.file.Path, String)}, without asking whether a file system
+     * serves the scheme: for settings read before the file systems are initialized (the audit log
+     * of {@code conf/flowbundle.yaml}); check them later with {@link #requireFileSystem(Path,
+     * String)}.
+     */
+    public static Path parse(String location, java.nio.file.Path baseDir, String where) {
         if (location == null || location.isBlank()) {
             throw new ConfigException(
                     where + ": expected a path or URI (e.g. s3://bucket/folder), got nothing");
@@ -63,7 +77,6 @@ public final class Locations {
                             + uri.getScheme()
                             + "://BUCKET/folder");
         }
-        requireFileSystem(uri, where);
         return new Path(uri);
     }
 
@@ -89,6 +102,16 @@ public final class Locations {
     /** The location as people and the audit name it: a local path as a path, else its URI. */
     public static String describe(Path location) {
         return isLocal(location) ? toLocal(location).toString() : location.toString();
+    }
+
+    /**
+     * Fails with a one-line message naming {@code where} when no file system of this JVM serves
+     * {@code location}'s scheme.
+     */
+    public static void requireFileSystem(Path location, String where) {
+        if (!isLocal(location)) {
+            requireFileSystem(location.toUri(), where);
+        }
     }
 
     /**

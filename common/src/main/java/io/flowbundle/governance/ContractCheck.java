@@ -9,6 +9,7 @@ import io.flowbundle.audit.AuditLog;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.RowValidator;
 import io.flowbundle.contract.Violation;
+import io.flowbundle.fs.Locations;
 import io.flowbundle.parquet.ParquetInputs;
 import io.flowbundle.parquet.ParquetRows;
 import io.flowbundle.parquet.ParquetSchemaCheck;
@@ -42,7 +43,7 @@ public final class ContractCheck {
      *
      * @param rowsChecked false when the schema problems made the rows unreadable or meaningless
      */
-    public record FileResult(Path file, long rows, boolean rowsChecked, List<String> problems) {
+    public record FileResult(String file, long rows, boolean rowsChecked, List<String> problems) {
         public FileResult {
             problems = List.copyOf(problems);
         }
@@ -59,7 +60,7 @@ public final class ContractCheck {
     /** The whole check. */
     public record Report(
             Contract contract,
-            Path path,
+            String path,
             List<FileResult> files,
             long rowsChecked,
             long rowsWithViolations,
@@ -147,7 +148,7 @@ public final class ContractCheck {
             root.put("contract", contract.name());
             root.put("schema_version", contract.schemaVersion());
             root.put("contract_file", contract.location());
-            root.put("path", path.toString());
+            root.put("path", path);
             root.put("clean", clean());
             root.put("files_checked", files.size());
             root.put("files_with_problems", filesWithProblems().size());
@@ -157,7 +158,7 @@ public final class ContractCheck {
             ArrayNode fileNodes = root.putArray("files");
             for (FileResult file : files) {
                 ObjectNode node = fileNodes.addObject();
-                node.put("file", file.file().toString());
+                node.put("file", file.file());
                 node.put("rows", file.rows());
                 node.put("rows_checked", file.rowsChecked());
                 ArrayNode problems = node.putArray("problems");
@@ -187,16 +188,42 @@ public final class ContractCheck {
      * @throws UsageException when {@code path} does not exist or holds no Parquet files
      */
     public static Report run(Contract contract, Path path) {
-        if (!Files.exists(path)) {
-            throw new UsageException(
-                    path + ": no such file or folder; give a Parquet file or a folder of them");
+        return run(contract, Locations.local(path));
+    }
+
+    /**
+     * As {@link #run(Contract, Path)}, at a location on any Flink file system: a local path, or an
+     * object-store prefix or object ({@code s3://bucket/sensor-events}), listed and read through
+     * Flink's file system (footers with ranged reads); a storage failure is one line.
+     */
+    public static Report run(Contract contract, org.apache.flink.core.fs.Path location) {
+        List<org.apache.flink.core.fs.Path> files;
+        String base;
+        if (Locations.isLocal(location)) {
+            Path path = Locations.toLocal(location);
+            if (!Files.exists(path)) {
+                throw new UsageException(
+                        path + ": no such file or folder; give a Parquet file or a folder of them");
+            }
+            try {
+                files =
+                        ParquetInputs.list(path, null, null).stream()
+                                .map(Locations::local)
+                                .toList();
+            } catch (FlowbundleException e) {
+                throw new UsageException(e.getMessage());
+            }
+            base = Files.isDirectory(path) ? location.toString() : location.getParent().toString();
+        } else {
+            try {
+                files = ParquetInputs.list(location, null, null, "PATH");
+            } catch (FlowbundleException e) {
+                throw new UsageException(e.getMessage());
+            }
+            boolean single = files.size() == 1 && files.get(0).equals(location);
+            base = single ? location.getParent().toString() : location.toString();
         }
-        List<Path> files;
-        try {
-            files = ParquetInputs.list(path, null, null);
-        } catch (FlowbundleException e) {
-            throw new UsageException(e.getMessage());
-        }
+        String prefix = base.endsWith("/") ? base : base + "/";
         RowValidator validator = new RowValidator(contract);
         RowType rowType = contract.rowType();
         Map<String, Tally> tallies = new LinkedHashMap<>();
@@ -204,21 +231,24 @@ public final class ContractCheck {
         List<FileResult> results = new ArrayList<>();
         long rowsChecked = 0;
         long rowsWithViolations = 0;
-        Path base = Files.isDirectory(path) ? path : path.getParent();
-        for (Path file : files) {
-            ParquetSchemaCheck.FileSchema schema = ParquetSchemaCheck.inspect(file, contract);
+        for (org.apache.flink.core.fs.Path each : files) {
+            String file = Locations.describe(each);
+            ParquetSchemaCheck.FileSchema schema = ParquetSchemaCheck.inspect(each, contract);
             if (!schema.ok()) {
                 // a missing required column would fail every row, a mistyped one cannot be read
                 results.add(new FileResult(file, schema.rows(), false, schema.problems()));
                 continue;
             }
-            String name = base == null ? file.toString() : base.relativize(file).toString();
+            String name =
+                    each.toString().startsWith(prefix)
+                            ? each.toString().substring(prefix.length())
+                            : file;
             FileTally fileTally = new FileTally(tallies.keySet());
             long read;
             try {
                 read =
                         ParquetRows.forEach(
-                                file,
+                                each,
                                 rowType,
                                 (rowNumber, row) -> {
                                     fileTally.row = rowNumber;
@@ -255,7 +285,13 @@ public final class ContractCheck {
                                         validator.rules().get(rule),
                                         tally.count,
                                         tally.examples)));
-        return new Report(contract, path, results, rowsChecked, rowsWithViolations, rules);
+        return new Report(
+                contract,
+                Locations.describe(location),
+                results,
+                rowsChecked,
+                rowsWithViolations,
+                rules);
     }
 
     private static final class Tally {

@@ -4,9 +4,12 @@ import io.flowbundle.FlowbundleException;
 import io.flowbundle.UsageException;
 import io.flowbundle.connector.Role;
 import io.flowbundle.contract.Contract;
+import io.flowbundle.fs.FileTrees;
 import io.flowbundle.fs.Locations;
+import io.flowbundle.fs.StorageErrors;
 import io.flowbundle.parquet.PartitionCommitter;
 import io.flowbundle.spec.PipelineSpec;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,10 +20,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * stays. Only such folders are ever deleted; files at the top of the dataset, folders that are not
  * {@code key=value}, hidden and {@code _} entries (a run's staged output) and symbolic links are
  * left alone, so a mistyped path cannot make retention delete anything but dated partitions.
+ *
+ * <p>On object storage ({@code s3://...}) the same partitions are found by listing the dataset's
+ * prefix (a LIST per folder level) and deleted by prefix (a LIST and one multi-object DELETE per
+ * 1,000 keys). There is no rename to hide a partition first: while it is deleted, a reader listing
+ * it may see part of its files (docs/ARCHITECTURE.md, "Object storage").
  */
 public final class Retention {
 
@@ -49,7 +61,17 @@ public final class Retention {
      * @param role output (output-1, ... for further sinks), staging or quarantine, as in audit
      * @param contract null when the spec declares none for it (an output without output_contract)
      */
-    public record Dataset(String pipeline, String role, Path path, Contract contract) {
+    public record Dataset(
+            String pipeline,
+            String role,
+            org.apache.flink.core.fs.Path location,
+            Contract contract) {
+
+        /** The dataset as people name it: a local path, or its URI. */
+        public String path() {
+            return Locations.describe(location);
+        }
+
         public Integer retentionDays() {
             return contract == null ? null : contract.retentionDays();
         }
@@ -75,22 +97,8 @@ public final class Retention {
                 if (declared.role() != role || folder.isEmpty()) {
                     continue;
                 }
-                if (!Locations.isLocal(folder.get())) {
-                    // listing and deleting dated prefixes on object storage is not built yet
-                    LOG.warn(
-                            "retention: {} of {} is on object storage ({}); not managed by retention yet, left as it is",
-                            declared.dataset(),
-                            spec.name(),
-                            folder.get());
-                    continue;
-                }
                 Contract contract = role == Role.SINK ? spec.outputContract() : spec.contract();
-                out.add(
-                        new Dataset(
-                                spec.name(),
-                                declared.dataset(),
-                                Locations.toLocal(folder.get()),
-                                contract));
+                out.add(new Dataset(spec.name(), declared.dataset(), folder.get(), contract));
             }
         }
         return out;
@@ -122,6 +130,60 @@ public final class Retention {
     /** The first date that is kept. */
     public static LocalDate cutoff(int retentionDays, LocalDate today) {
         return today.minusDays(retentionDays);
+    }
+
+    /**
+     * As {@link #expired(Path, LocalDate)}, for a dataset on any Flink file system: a local one as
+     * there, an object-store prefix listed through Flink's file system.
+     */
+    public static List<Partition> expired(org.apache.flink.core.fs.Path root, LocalDate cutoff) {
+        if (Locations.isLocal(root)) {
+            return expired(Locations.toLocal(root), cutoff);
+        }
+        List<Partition> out = new ArrayList<>();
+        try {
+            FileSystem fs = root.getFileSystem();
+            FileStatus status;
+            try {
+                status = fs.getFileStatus(root);
+            } catch (FileNotFoundException e) {
+                return List.of();
+            }
+            if (!status.isDir()) {
+                throw new FlowbundleException(
+                        root
+                                + ": not a folder; retention cleans the date partitions of a dataset"
+                                + " folder (check the path in the pipeline spec)");
+            }
+            collect(fs, root, root, cutoff, out);
+        } catch (IOException e) {
+            throw new FlowbundleException(StorageErrors.describe(root, e), e);
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    /**
+     * Deletes one partition of a dataset on any Flink file system: a local one as {@link
+     * #delete(Path, Partition, String)}; on object storage every object below the partition's
+     * prefix (no rename first: a reader may see part of it while it goes).
+     */
+    public static void delete(org.apache.flink.core.fs.Path root, Partition partition, String runId)
+            throws IOException {
+        if (Locations.isLocal(root)) {
+            delete(Locations.toLocal(root), partition, runId);
+            return;
+        }
+        if (partition.name().contains("..")
+                || partition.name().startsWith("/")
+                || partition.name().isBlank()) {
+            throw new FlowbundleException(
+                    partition.name()
+                            + ": not a partition folder inside dataset "
+                            + root
+                            + "; not deleted");
+        }
+        FileTrees.deleteRecursively(new org.apache.flink.core.fs.Path(root, partition.name()));
     }
 
     /**
@@ -199,6 +261,54 @@ public final class Retention {
             } else if (date.isBefore(cutoff)) {
                 long[] size = size(child);
                 out.add(new Partition(root.relativize(child).toString(), date, size[0], size[1]));
+            }
+        }
+    }
+
+    private static void collect(
+            FileSystem fs,
+            org.apache.flink.core.fs.Path root,
+            org.apache.flink.core.fs.Path folder,
+            LocalDate cutoff,
+            List<Partition> out)
+            throws IOException {
+        FileStatus[] listed;
+        try {
+            listed = fs.listStatus(folder);
+        } catch (FileNotFoundException deletedMeanwhile) {
+            return;
+        }
+        if (listed == null) {
+            return;
+        }
+        List<FileStatus> children =
+                Arrays.stream(listed)
+                        .sorted(Comparator.comparing(f -> f.getPath().getName()))
+                        .toList();
+        String prefix = root.toString().replaceFirst("/*$", "/");
+        for (FileStatus child : children) {
+            String name = child.getPath().getName();
+            int equals = name.indexOf('=');
+            if (name.startsWith(".") || name.startsWith("_") || equals <= 0 || !child.isDir()) {
+                continue;
+            }
+            LocalDate date = date(name.substring(equals + 1));
+            if (date == null) {
+                collect(fs, root, child.getPath(), cutoff, out);
+            } else if (date.isBefore(cutoff)) {
+                long files = 0;
+                long bytes = 0;
+                for (FileStatus file : FileTrees.listFiles(child.getPath())) {
+                    files++;
+                    bytes += file.getLen();
+                }
+                String path = child.getPath().toString();
+                out.add(
+                        new Partition(
+                                path.startsWith(prefix) ? path.substring(prefix.length()) : name,
+                                date,
+                                files,
+                                bytes));
             }
         }
     }

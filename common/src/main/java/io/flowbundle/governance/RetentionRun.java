@@ -3,6 +3,8 @@ package io.flowbundle.governance;
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
+import io.flowbundle.fs.Locations;
+import io.flowbundle.fs.StorageErrors;
 import io.flowbundle.lineage.DatasetFacets;
 import io.flowbundle.lineage.Datasets;
 import io.flowbundle.lineage.LineageSink;
@@ -182,7 +184,7 @@ public final class RetentionRun {
                             .actor(actor)
                             .startedAt(started)
                             .endedAt(Instant.now())
-                            .target(dataset.path().toString())
+                            .target(dataset.path())
                             .rowsOut((long) done.deleted())
                             .status(
                                     done.error() == null
@@ -207,7 +209,7 @@ public final class RetentionRun {
         LocalDate cutoff = Retention.cutoff(days, today);
         try {
             return new DatasetResult(
-                    dataset, cutoff, Retention.expired(dataset.path(), cutoff), 0, null);
+                    dataset, cutoff, Retention.expired(dataset.location(), cutoff), 0, null);
         } catch (FlowbundleException | UncheckedIOException e) {
             return new DatasetResult(dataset, cutoff, List.of(), 0, e.getMessage());
         }
@@ -219,14 +221,21 @@ public final class RetentionRun {
         String error = null;
         for (Retention.Partition partition : planned.expired()) {
             try {
-                Retention.delete(planned.dataset().path(), partition, runId);
+                Retention.delete(planned.dataset().location(), partition, runId);
                 deleted++;
             } catch (IOException | FlowbundleException e) {
+                org.apache.flink.core.fs.Path folder =
+                        new org.apache.flink.core.fs.Path(
+                                planned.dataset().location(), partition.name());
                 error =
-                        planned.dataset().path().resolve(partition.name())
-                                + ": cannot delete ("
-                                + e.getMessage()
-                                + "); fix permissions and rerun retention";
+                        Locations.isLocal(folder)
+                                ? Locations.describe(folder)
+                                        + ": cannot delete ("
+                                        + e.getMessage()
+                                        + "); fix permissions and rerun retention"
+                                : "cannot delete "
+                                        + StorageErrors.describe(folder, e)
+                                        + "; rerun retention";
                 break;
             }
         }
@@ -246,7 +255,7 @@ public final class RetentionRun {
             if (dataset.deleted() == 0) {
                 continue;
             }
-            Datasets.Id id = Datasets.file(dataset.dataset().path());
+            Datasets.Id id = Datasets.location(dataset.dataset().location());
             outputs.add(
                     ol.newOutputDatasetBuilder()
                             .namespace(id.namespace())

@@ -46,7 +46,10 @@ public final class Datasets {
      *   <li>{@code file:PATH} or a {@code file://} URI, the same;
      *   <li>{@code SCHEME://HOST[:PORT]:NAME} for any other namespace, e.g. {@code
      *       kafka://127.0.0.1:9092:sensor-events}: the namespace is the URI up to the host and, if
-     *       digits follow it, the port; the name is everything after the next colon.
+     *       digits follow it, the port; the name is everything after the next colon;
+     *   <li>an object-store location {@code SCHEME://BUCKET/KEY/PREFIX}, e.g. {@code
+     *       s3://lake/out/sensor-hourly}: namespace {@code s3://lake}, name {@code
+     *       out/sensor-hourly}, as runs name the datasets they read and write there.
      * </ul>
      *
      * @throws IllegalArgumentException for a URI-like text without a name after the namespace
@@ -62,6 +65,10 @@ public final class Datasets {
             return file(Path.of(text));
         }
         Matcher matcher = NAMESPACED.matcher(text);
+        Matcher location = LOCATION.matcher(text);
+        if (!matcher.matches() && location.matches()) {
+            return new Id(location.group(1), location.group(2).replaceFirst("/+$", ""));
+        }
         if (!matcher.matches()) {
             throw new IllegalArgumentException(
                     "'"
@@ -71,6 +78,10 @@ public final class Datasets {
         }
         return new Id(matcher.group(1), matcher.group(2));
     }
+
+    /** {@code scheme://host[:port]/key}: an object-store (or HDFS) location. */
+    private static final Pattern LOCATION =
+            Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/:\\s]+(?::\\d+)?)/+([^\\s]+)");
 
     public static Id file(Path path) {
         return new Id(FILE, path.toAbsolutePath().normalize().toString());

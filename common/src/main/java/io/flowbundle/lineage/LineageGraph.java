@@ -3,6 +3,9 @@ package io.flowbundle.lineage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowbundle.FlowbundleException;
+import io.flowbundle.fs.AppendOnlyLog;
+import io.flowbundle.fs.Locations;
+import io.flowbundle.fs.StorageErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -97,6 +100,31 @@ public final class LineageGraph {
             throw new FlowbundleException(
                     log + ": cannot read the lineage log: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * As {@link #read(Path)}, for a log on any Flink file system: a local file, or a prefix on
+     * object storage with one object per event ({@link AppendOnlyLog}).
+     */
+    public static LineageGraph read(org.apache.flink.core.fs.Path log) {
+        if (Locations.isLocal(log)) {
+            return read(Locations.toLocal(log));
+        }
+        AppendOnlyLog objects = new AppendOnlyLog(log);
+        List<String> lines;
+        try {
+            lines = objects.readLines();
+        } catch (IOException e) {
+            throw new FlowbundleException(
+                    "cannot read the lineage log: " + StorageErrors.describe(log, e), e);
+        }
+        if (lines.isEmpty()) {
+            throw new FlowbundleException(
+                    log
+                            + ": no lineage events below this prefix; runs write them when lineage goes to"
+                            + " the default file (see README, Lineage), or pass --log LOCATION");
+        }
+        return of(lines);
     }
 
     /** The graph of the COMPLETE events among {@code lines} (one JSON event per line). */

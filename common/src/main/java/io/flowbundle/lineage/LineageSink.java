@@ -8,6 +8,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flowbundle.config.ConfigException;
 import io.flowbundle.config.ConfigNode;
 import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.fs.AppendOnlyLog;
+import io.flowbundle.fs.Locations;
 import io.openlineage.client.Clients;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClient;
@@ -18,6 +20,7 @@ import io.openlineage.client.transports.FileConfig;
 import io.openlineage.client.transports.FileTransport;
 import io.openlineage.client.transports.HttpConfig;
 import io.openlineage.client.transports.NoopTransport;
+import io.openlineage.client.transports.Transport;
 import io.openlineage.client.transports.TransportConfig;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -66,9 +69,13 @@ public final class LineageSink implements AutoCloseable {
     private final OpenLineageClient client;
     private final String namespace;
     private final String description;
-    private final Path file;
+    private final org.apache.flink.core.fs.Path file;
 
-    private LineageSink(OpenLineageClient client, String namespace, String description, Path file) {
+    private LineageSink(
+            OpenLineageClient client,
+            String namespace,
+            String description,
+            org.apache.flink.core.fs.Path file) {
         this.client = client;
         this.namespace = namespace;
         this.description = description;
@@ -171,7 +178,12 @@ public final class LineageSink implements AutoCloseable {
                     YAML.convertValue(transport.raw(), new TypeReference<Map<String, Object>>() {});
             if (type.equals("file")) {
                 // relative to the config file, like every path in it
-                transportMap.put("location", transport.get("location").path().toString());
+                org.apache.flink.core.fs.Path location =
+                        Locations.resolve(transport.get("location"));
+                if (!Locations.isLocal(location)) {
+                    return toFile(location, namespace, transport.file() + ": lineage.transport");
+                }
+                transportMap.put("location", Locations.toLocal(location).toString());
             }
             try {
                 OpenLineageConfig<?> parsed =
@@ -187,12 +199,25 @@ public final class LineageSink implements AutoCloseable {
                                 + " (see openlineage.yml's transport for the keys)");
             }
         }
-        Path location = defaultFile(config);
-        return new LineageSink(
-                new OpenLineageClient(new FileTransport(new FileConfig(location.toString()))),
-                namespace,
-                "file " + location,
-                location);
+        return toFile(defaultFile(config), namespace, null);
+    }
+
+    /**
+     * JSON Lines at {@code location}: OpenLineage's file transport on a local disk, one object per
+     * event below the location's prefix on object storage ({@link ObjectLogTransport}).
+     */
+    private static LineageSink toFile(
+            org.apache.flink.core.fs.Path location, String namespace, String source) {
+        String description =
+                "file "
+                        + Locations.describe(location)
+                        + (Locations.isLocal(location) ? "" : " (one object per event)")
+                        + (source == null ? "" : " transport (" + source + ")");
+        Transport transport =
+                Locations.isLocal(location)
+                        ? new FileTransport(new FileConfig(Locations.toLocal(location).toString()))
+                        : new ObjectLogTransport(new AppendOnlyLog(location));
+        return new LineageSink(new OpenLineageClient(transport), namespace, description, location);
     }
 
     /** A sink for a parsed OpenLineage configuration; {@code source} says where it came from. */
@@ -203,15 +228,15 @@ public final class LineageSink implements AutoCloseable {
         }
         TransportConfig transport = parsed.getTransportConfig();
         String description;
-        Path location = null;
+        org.apache.flink.core.fs.Path location = null;
         if (transport instanceof HttpConfig http) {
             description =
                     "http "
                             + http.getUrl()
                             + (http.getEndpoint() == null ? "" : " endpoint " + http.getEndpoint());
         } else if (transport instanceof FileConfig file) {
-            location = Path.of(file.getLocation());
-            description = "file " + location;
+            location = Locations.local(Path.of(file.getLocation()));
+            description = "file " + file.getLocation();
         } else {
             description =
                     transport
@@ -315,22 +340,19 @@ public final class LineageSink implements AutoCloseable {
     }
 
     /**
-     * The JSON Lines file next to the audit log, where events go when nothing else is configured.
+     * The JSON Lines file next to the audit log's folder ({@code lineage/lineage.jsonl}), where
+     * events go when nothing else is configured; on object storage when the audit log is there.
      */
-    public static Path defaultFile(RuntimeConfig config) {
-        return config.auditLog()
-                .toAbsolutePath()
-                .getParent()
-                .resolveSibling("lineage")
-                .resolve("lineage.jsonl");
+    public static org.apache.flink.core.fs.Path defaultFile(RuntimeConfig config) {
+        return new org.apache.flink.core.fs.Path(config.auditBase(), "lineage/lineage.jsonl");
     }
 
     public String namespace() {
         return namespace;
     }
 
-    /** The lineage log file, if events go to one. */
-    public Path file() {
+    /** The lineage log, if events go to a file (or, on object storage, a prefix). */
+    public org.apache.flink.core.fs.Path file() {
         return file;
     }
 

@@ -76,14 +76,7 @@ public final class ParquetSchemaCheck {
         long rows = 0;
         long bytes = 0;
         for (org.apache.flink.core.fs.Path file : files) {
-            FileSchema schema =
-                    Locations.isLocal(file)
-                            ? inspect(Locations.toLocal(file), contract)
-                            : inspect(
-                                    file.toString(),
-                                    null,
-                                    () -> FlinkInputFile.open(file),
-                                    contract);
+            FileSchema schema = inspect(file, contract);
             if (!schema.ok()) {
                 throw new FlowbundleException(schema.problems().get(0));
             }
@@ -96,6 +89,16 @@ public final class ParquetSchemaCheck {
     /** Every problem of one file (a missing or mistyped column each), without failing. */
     public static FileSchema inspect(Path file, Contract contract) {
         return inspect(file.toString(), file, () -> new LocalInputFile(file), contract);
+    }
+
+    /**
+     * As {@link #inspect(Path, Contract)}, for a file on any Flink file system (on object storage
+     * the footer is read with ranged reads).
+     */
+    public static FileSchema inspect(org.apache.flink.core.fs.Path file, Contract contract) {
+        return Locations.isLocal(file)
+                ? inspect(Locations.toLocal(file), contract)
+                : inspect(file.toString(), null, () -> FlinkInputFile.open(file), contract);
     }
 
     /** Opens a Parquet file, or fails. */

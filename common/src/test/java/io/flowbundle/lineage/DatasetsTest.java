@@ -39,6 +39,22 @@ class DatasetsTest {
     }
 
     @Test
+    void anObjectStoreLocationIsNamedAsRunsNameIt() {
+        assertThat(Datasets.parse("s3://lake/out/sensor-hourly"))
+                .isEqualTo(new Datasets.Id("s3://lake", "out/sensor-hourly"))
+                .isEqualTo(
+                        Datasets.location(
+                                new org.apache.flink.core.fs.Path("s3://lake/out/sensor-hourly")));
+        assertThat(Datasets.parse("s3a://lake/out/"))
+                .isEqualTo(new Datasets.Id("s3a://lake", "out"));
+        assertThat(Datasets.parse("hdfs://namenode:8020/data/events"))
+                .isEqualTo(new Datasets.Id("hdfs://namenode:8020", "data/events"));
+        // the NAMESPACE:NAME form still wins where it applies
+        assertThat(Datasets.parse("s3://lake:out/sensor-hourly"))
+                .isEqualTo(new Datasets.Id("s3://lake", "out/sensor-hourly"));
+    }
+
+    @Test
     void whatADatasetPrintsAsParsesBackToIt() {
         for (Datasets.Id id :
                 new Datasets.Id[] {

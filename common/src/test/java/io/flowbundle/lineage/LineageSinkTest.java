@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.fs.Locations;
 import io.flowbundle.testing.CapturedLogs;
 import io.flowbundle.testing.ConfFixture;
 import io.flowbundle.testing.LineageServer;
@@ -103,13 +104,13 @@ class LineageSinkTest {
 
         Path file;
         try (LineageSink sink = LineageSink.create(config, Map.of())) {
-            file = sink.file();
+            file = Locations.toLocal(sink.file());
             events.forEach(sink::emit);
         }
 
         assertThat(file)
                 .isEqualTo(dir.resolve("out/lineage/lineage.jsonl"))
-                .isEqualTo(LineageSink.defaultFile(config));
+                .isEqualTo(Locations.toLocal(LineageSink.defaultFile(config)));
         assertThat(file.getParent().getParent())
                 .isEqualTo(config.auditLog().getParent().getParent());
         List<String> lines = Files.readAllLines(file);
@@ -192,7 +193,8 @@ class LineageSinkTest {
                 config("lineage:\n  transport: {type: file, location: ../lineage/events.jsonl}\n");
 
         try (LineageSink sink = LineageSink.create(config, Map.of())) {
-            assertThat(sink.file()).isEqualTo(dir.resolve("lineage/events.jsonl"));
+            assertThat(Locations.toLocal(sink.file()))
+                    .isEqualTo(dir.resolve("lineage/events.jsonl"));
             sink.emit(events.get(0));
         }
 

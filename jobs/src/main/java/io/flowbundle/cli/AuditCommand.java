@@ -4,7 +4,6 @@ import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.governance.AuditQuery;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,13 +63,13 @@ final class AuditCommand implements Callable<Integer> {
         AuditQuery query =
                 new AuditQuery(
                         run, pipeline, since == null ? null : AuditQuery.parseSince(since), step);
-        Path file = runtime.resolve().auditLog();
-        List<AuditRecord> records = query.select(new AuditLog(file).read());
+        AuditLog log = new AuditLog(runtime.resolve().audit());
+        List<AuditRecord> records = query.select(log.read());
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
             out.print(AuditQuery.jsonLines(records));
         } else if (records.isEmpty()) {
-            out.println("(no matching audit records in " + file + ")");
+            out.println("(no matching audit records in " + log.describe() + ")");
         } else {
             out.print(AuditQuery.text(records));
         }

@@ -82,6 +82,6 @@ final class BatchCommand implements Callable<Integer> {
                             ? ""
                             : "; replaced " + String.join(", ", committed.result().replaced()));
         }
-        out.println("  audit      " + config.auditLog());
+        out.println("  audit      " + config.describeAudit());
     }
 }

@@ -1,13 +1,17 @@
 package io.flowbundle.cli;
 
 import io.flowbundle.contract.ContractLoader;
+import io.flowbundle.fs.Locations;
 import io.flowbundle.governance.ContractCheck;
 import io.flowbundle.governance.ContractDiff;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,7 +41,8 @@ final class ContractCommand implements Runnable {
             name = "check",
             mixinStandardHelpOptions = true,
             description = {
-                "Check a Parquet file, or every *.parquet below a folder, against a",
+                "Check a Parquet file, or every *.parquet below a folder or an",
+                "object-store prefix (s3://bucket/key, S3 settings from --config or -D), against a",
                 "contract: missing and mistyped columns per file, and rows breaking each",
                 "rule (required, range, allowed) with a few examples. Exit 0 if clean,",
                 "1 if anything breaks the contract, 2 if the contract or path is unusable.",
@@ -53,8 +58,18 @@ final class ContractCommand implements Runnable {
         @Parameters(
                 index = "1",
                 paramLabel = "PATH",
-                description = "A Parquet file or a folder of them.")
-        Path path;
+                description = "A Parquet file or a folder of them (or s3://bucket/prefix).")
+        String path;
+
+        @Mixin ConfigOption config;
+
+        @Option(
+                names = {"-D"},
+                paramLabel = "KEY=VALUE",
+                description =
+                        "A Flink option, e.g. -D s3.endpoint=http://127.0.0.1:9000 (repeatable; wins"
+                                + " over --config).")
+        Map<String, String> flink = new LinkedHashMap<>();
 
         @Option(
                 names = "--format",
@@ -67,7 +82,11 @@ final class ContractCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ContractCheck.Report report = ContractCheck.run(ContractLoader.load(contract), path);
+            config.resolveWithFileSystems(flink);
+            ContractCheck.Report report =
+                    ContractCheck.run(
+                            ContractLoader.load(contract),
+                            Locations.resolve(path, Path.of(""), "PATH"));
             PrintWriter out = spec.commandLine().getOut();
             out.print(format == OutputFormat.json ? report.json() + "\n" : report.text());
             return report.clean() ? 0 : 1;

@@ -1,13 +1,17 @@
 package io.flowbundle.cli;
 
 import io.flowbundle.FlowbundleException;
+import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.fs.Locations;
 import io.flowbundle.lineage.Datasets;
 import io.flowbundle.lineage.LineageGraph;
 import io.flowbundle.lineage.LineageSink;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.core.fs.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +44,8 @@ final class LineageCommand implements Runnable {
                 "",
                 "DATASET is a path (namespace file, matched by absolute path), file:PATH,",
                 "or NAMESPACE:NAME with NAMESPACE = scheme://host[:port], e.g.",
-                "kafka://127.0.0.1:9092:sensor-events.",
+                "kafka://127.0.0.1:9092:sensor-events; an object-store location",
+                "s3://bucket/key/prefix is namespace s3://bucket, name key/prefix.",
                 "",
                 "Example: flowbundle lineage trace out/sensor-daily --format mermaid"
             })
@@ -60,12 +65,22 @@ final class LineageCommand implements Runnable {
 
         @Option(
                 names = "--log",
-                paramLabel = "FILE",
+                paramLabel = "LOCATION",
                 description =
-                        "The lineage log (JSON Lines). Default: lineage/lineage.jsonl next to the audit log's folder.")
-        Path log;
+                        "The lineage log (JSON Lines; on object storage, e.g. s3://bucket/lineage/lineage.jsonl,"
+                                + " the prefix of its objects). Default: lineage/lineage.jsonl next to the"
+                                + " audit log's folder.")
+        String log;
 
         @Mixin ConfigOption config;
+
+        @Option(
+                names = {"-D"},
+                paramLabel = "KEY=VALUE",
+                description =
+                        "A Flink option, e.g. -D s3.endpoint=http://127.0.0.1:9000 (repeatable; wins"
+                                + " over --config).")
+        Map<String, String> flink = new LinkedHashMap<>();
 
         @Override
         public Integer call() {
@@ -77,26 +92,30 @@ final class LineageCommand implements Runnable {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(), "DATASET: " + e.getMessage());
             }
-            Path file = log != null ? log : LineageSink.defaultFile(config.resolve());
+            RuntimeConfig runtime = config.resolveWithFileSystems(flink);
+            Path file =
+                    log != null
+                            ? Locations.resolve(log, java.nio.file.Path.of(""), "--log")
+                            : LineageSink.defaultFile(runtime);
             LineageGraph graph = LineageGraph.read(file);
             PrintWriter err = spec.commandLine().getErr();
             if (graph.skippedLines() > 0) {
                 err.println(
                         "warning: "
-                                + file
+                                + Locations.describe(file)
                                 + ": skipped "
                                 + graph.skippedLines()
                                 + " line(s) that are not lineage events");
             }
             if (!graph.mentions(id)) {
                 throw new FlowbundleException(
-                        file
+                        Locations.describe(file)
                                 + ": no complete run read or wrote "
                                 + id
                                 + " ("
                                 + graph.runs().size()
                                 + " complete runs in the log); check the dataset (a path is matched by its absolute"
-                                + " path) or pass the right --log FILE");
+                                + " path) or pass the right --log LOCATION");
             }
             PrintWriter out = spec.commandLine().getOut();
             out.print(LineageGraph.format(graph.upstream(id), chosen));

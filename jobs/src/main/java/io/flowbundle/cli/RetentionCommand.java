@@ -113,13 +113,14 @@ final class RetentionCommand implements Runnable {
             }
             try (LineageSink lineage = LineageSink.create(config)) {
                 RetentionRun run =
-                        new RetentionRun(new AuditLog(config.auditLog()), lineage, config.actor());
+                        new RetentionRun(new AuditLog(config.audit()), lineage, config.actor());
                 for (PipelineSpec pipeline : specs) {
                     RetentionRun.Result result = run.apply(pipeline, day);
                     out.print(result.text());
                     failed |= result.failed();
                 }
-                out.println("audit: " + config.auditLog() + "; lineage: " + lineage.describe());
+                out.println(
+                        "audit: " + config.describeAudit() + "; lineage: " + lineage.describe());
             }
             return failed ? 1 : 0;
         }

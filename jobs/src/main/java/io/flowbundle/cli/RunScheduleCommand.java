@@ -2,6 +2,7 @@ package io.flowbundle.cli;
 
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.fs.Locations;
 import io.flowbundle.jobs.BatchRun;
 import io.flowbundle.schedule.RetryPolicy;
 import io.flowbundle.schedule.Scheduler;
@@ -108,7 +109,7 @@ final class RunScheduleCommand implements Callable<Integer> {
             effective = effective.withInitialBackoff(initialBackoff);
         }
         workflow = new Workflow(workflow.name(), workflow.steps(), effective);
-        AuditLog audit = new AuditLog(config.auditLog());
+        AuditLog audit = new AuditLog(config.audit());
         Scheduler scheduler =
                 new Scheduler(
                         workflow,
@@ -127,9 +128,9 @@ final class RunScheduleCommand implements Callable<Integer> {
                         config.actor(),
                         duration -> Thread.sleep(duration.toMillis()),
                         System.out,
-                        config.auditLog().toAbsolutePath().getParent().resolveSibling("runs"));
+                        new org.apache.flink.core.fs.Path(config.auditBase(), "runs"));
         Scheduler.Result result = scheduler.run(dates(), force);
-        System.out.println("run log: " + result.log());
+        System.out.println("run log: " + Locations.describe(result.log()));
         return result.succeeded() ? 0 : 1;
     }
 

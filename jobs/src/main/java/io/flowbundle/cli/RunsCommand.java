@@ -38,7 +38,8 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<AuditRecord> records = new AuditLog(runtime.resolve().auditLog()).read();
+        AuditLog log = new AuditLog(runtime.resolve().audit());
+        List<AuditRecord> records = log.read();
         Map<String, AuditRecord> last = new LinkedHashMap<>();
         for (AuditRecord record : records) {
             if (record.step().equals("run")
@@ -76,7 +77,7 @@ final class RunsCommand implements Callable<Integer> {
                     run.error() == null ? "" : run.error());
         }
         if (runs.isEmpty()) {
-            System.out.println("(no runs in " + runtime.resolve().auditLog() + ")");
+            System.out.println("(no runs in " + log.describe() + ")");
         }
         return 0;
     }

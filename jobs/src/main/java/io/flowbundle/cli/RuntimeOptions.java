@@ -1,7 +1,6 @@
 package io.flowbundle.cli;
 
 import io.flowbundle.config.RuntimeConfig;
-import io.flowbundle.fs.FileSystems;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -26,14 +25,10 @@ final class RuntimeOptions {
     Integer parallelism;
 
     RuntimeConfig resolve() {
-        RuntimeConfig base = config.resolve();
-        Map<String, String> merged = new LinkedHashMap<>(base.flink());
-        merged.putAll(flink);
+        Map<String, String> overrides = new LinkedHashMap<>(flink);
         if (parallelism != null) {
-            merged.put("parallelism.default", String.valueOf(parallelism));
+            overrides.put("parallelism.default", String.valueOf(parallelism));
         }
-        FileSystems.initialize(
-                merged); // s3:// etc. with the run's settings, before any path is touched
-        return base.withFlink(Map.copyOf(merged));
+        return config.resolveWithFileSystems(overrides);
     }
 }

@@ -111,7 +111,7 @@ final class StreamCommand implements Callable<Integer> {
         if (summary.counts() == null) {
             System.out.printf(
                     "run %s %s%n  audit      %s%n",
-                    summary.run().runId(), summary.status(), config.auditLog());
+                    summary.run().runId(), summary.status(), config.describeAudit());
             return 0;
         }
         System.out.printf(
@@ -120,7 +120,7 @@ final class StreamCommand implements Callable<Integer> {
                 summary.status(),
                 summary.took().toMillis() / 1000.0,
                 summary.counts(),
-                config.auditLog());
+                config.describeAudit());
         return 0;
     }
 

@@ -167,7 +167,8 @@ abstract class PipelineRun {
     final Result execute(RunInfo run, EventSource given) {
         boolean embedded = Environments.embedded();
         Map<String, String> settings = flinkSettings(embedded);
-        AuditLog auditLog = new AuditLog(config.auditLog());
+        AuditLog auditLog = new AuditLog(config.audit());
+        auditLog.probe(config.describe("audit.path"));
         Context context =
                 new Context(
                         run,

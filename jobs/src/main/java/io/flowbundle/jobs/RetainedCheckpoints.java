@@ -1,6 +1,7 @@
 package io.flowbundle.jobs;
 
 import io.flowbundle.FlowbundleException;
+import io.flowbundle.fs.StorageErrors;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Instant;
@@ -151,9 +152,7 @@ public final class RetainedCheckpoints {
                 "cannot look for retained checkpoints in "
                         + configured
                         + " ("
-                        + path
-                        + ": "
-                        + e.getMessage()
+                        + StorageErrors.describe(path, e)
                         + "); fix access to it, or start over with --from-scratch",
                 e);
     }

@@ -144,6 +144,7 @@ public final class StreamRun extends PipelineRun {
      */
     @Override
     void prepare(Context context, Map<String, String> settings, boolean embedded) {
+        CheckpointLocations.check(settings, config);
         String givenToClient = embedded ? null : restorePathOfClient();
         restore =
                 bounded && !fromScratch

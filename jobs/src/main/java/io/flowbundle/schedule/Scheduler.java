@@ -3,14 +3,12 @@ package io.flowbundle.schedule;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.config.ConfigException;
+import io.flowbundle.fs.LineFile;
+import io.flowbundle.fs.StorageErrors;
 import io.flowbundle.pipeline.RunInfo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.flink.core.fs.Path;
 
 /**
  * Runs a workflow's steps for one logical date or a range of them, in order: each step after its
@@ -93,7 +92,7 @@ public final class Scheduler {
 
     public Result run(List<LocalDate> dates, boolean force) throws InterruptedException {
         RunInfo run = RunInfo.start(RunInfo.Mode.BATCH, null);
-        Path log = logDir.resolve(workflow.name()).resolve(run.runId() + ".log");
+        LineFile log = new LineFile(new Path(logDir, workflow.name() + "/" + run.runId() + ".log"));
         List<StepResult> results = new ArrayList<>();
         say(
                 log,
@@ -125,7 +124,7 @@ public final class Scheduler {
                 break;
             }
         }
-        Result result = new Result(run.runId(), results, log);
+        Result result = new Result(run.runId(), results, log.location());
         say(
                 log,
                 "schedule run %s %s",
@@ -136,7 +135,7 @@ public final class Scheduler {
 
     private StepResult runStep(
             RunInfo run,
-            Path log,
+            LineFile log,
             Workflow.Step step,
             LocalDate date,
             boolean force,
@@ -294,19 +293,14 @@ public final class Scheduler {
                         .build());
     }
 
-    private void say(Path log, String format, Object... args) {
+    private void say(LineFile log, String format, Object... args) {
         String line = Instant.now() + " " + String.format(format, args);
         out.println(line);
         try {
-            Files.createDirectories(log.getParent());
-            Files.writeString(
-                    log,
-                    line + "\n",
-                    StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            log.append(line);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write run log " + log, e);
+            throw new UncheckedIOException(
+                    "cannot write run log " + StorageErrors.describe(log.location(), e), e);
         }
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowbundle.FlowbundleException;
 import io.flowbundle.cli.Main;
 import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.fs.Locations;
 import io.flowbundle.lineage.Datasets;
 import io.flowbundle.lineage.LineageSink;
 import io.flowbundle.lineage.OpenLineageSchemas;
@@ -315,7 +316,8 @@ class LineageITCase {
     private static List<JsonNode> events(RuntimeConfig runtime) {
         try {
             List<JsonNode> out = new ArrayList<>();
-            for (String line : Files.readAllLines(LineageSink.defaultFile(runtime))) {
+            for (String line :
+                    Files.readAllLines(Locations.toLocal(LineageSink.defaultFile(runtime)))) {
                 out.add(JSON.readTree(line));
             }
             return out;

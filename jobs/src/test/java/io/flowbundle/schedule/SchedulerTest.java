@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.config.ConfigException;
+import io.flowbundle.fs.Locations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,8 @@ class SchedulerTest {
                         org.assertj.core.groups.Tuple.tuple(2, AuditRecord.FAILED),
                         org.assertj.core.groups.Tuple.tuple(3, AuditRecord.SUCCEEDED));
         assertThat(audit().get(0).error()).isEqualTo("input not landed yet (attempt 1)");
-        assertThat(Files.readString(result.log())).contains("succeeded on attempt 3");
+        assertThat(Files.readString(Locations.toLocal(result.log())))
+                .contains("succeeded on attempt 3");
     }
 
     @Test
@@ -193,7 +195,7 @@ class SchedulerTest {
                 "test",
                 waits::add,
                 new PrintStream(output, true, StandardCharsets.UTF_8),
-                dir.resolve("runs"));
+                Locations.local(dir.resolve("runs")));
     }
 
     private List<AuditRecord> audit() {
