@@ -240,6 +240,87 @@ class PostgresSinkITCase {
     }
 
     @Test
+    void droppingLandsTheContractsFieldsOnlyAndRejectingSendsRecordsWithNewFieldsToTheDlq(
+            @TempDir Path dir) throws Exception {
+        SensorEventGenerator.Settings settings =
+                SensorEventGenerator.Settings.defaults()
+                        .withSeed(13)
+                        .withEvents(600)
+                        .withDays(1)
+                        .withDuplicates(0)
+                        .withInvalid(0);
+        KAFKA.createTopic("modes", 2);
+        List<String> produced = withNewFields(generate(settings));
+        KAFKA.produce("modes", records(produced));
+        Map<String, JsonNode> originals = originals(produced);
+        Set<String> withNew = new HashSet<>();
+        originals.forEach(
+                (id, record) -> {
+                    if (record.has("firmware")) {
+                        withNew.add(id);
+                    }
+                });
+        assertThat(withNew).isNotEmpty().hasSizeLessThan(originals.size());
+
+        StreamRun.Summary dropping = runWith(dir.resolve("drop"), "drop", "dropped_events");
+        assertThat(ids("dropped_events")).isEqualTo(originals.keySet());
+        assertThat(dropping.counts().withUnknownFields()).isZero();
+        for (Map<String, Object> row :
+                POSTGRES.query("SELECT id, doc::text AS doc FROM dropped_events")) {
+            assertThat(comparable(JSON.readTree((String) row.get("doc"))))
+                    .as("doc of %s: the contract's fields only", row.get("id"))
+                    .isEqualTo(comparable(contractFields(originals.get((String) row.get("id")))));
+        }
+
+        StreamRun.Summary rejecting = runWith(dir.resolve("reject"), "reject", "strict_events");
+        Set<String> withoutNew = new HashSet<>(originals.keySet());
+        withoutNew.removeAll(withNew);
+        assertThat(ids("strict_events")).isEqualTo(withoutNew);
+        assertThat(rejecting.counts().ruleCounts("input"))
+                .containsEntry("unknown", (long) withNew.size());
+        List<String> reasons = new ArrayList<>();
+        Set<String> rejectedIds = new HashSet<>();
+        for (String line : KAFKA.readCommitted("modes-dlq")) {
+            JsonNode dead = JSON.readTree(line);
+            if (dead.path("rule").asText().equals("unknown")) {
+                reasons.add(dead.get("reason").asText());
+                rejectedIds.add(JSON.readTree(dead.get("record").asText()).get("id").asText());
+            }
+        }
+        assertThat(rejectedIds).isEqualTo(withNew);
+        // the first field the contract does not name: inside location, or else at the top
+        assertThat(reasons)
+                .isSubsetOf("unknown field location.floor", "unknown field firmware")
+                .contains("unknown field location.floor");
+    }
+
+    /**
+     * A bounded streaming run of topic {@code modes} whose contract has {@code unknown_fields:
+     * mode}, landing in {@code table}.
+     */
+    private static StreamRun.Summary runWith(Path dir, String mode, String table)
+            throws IOException {
+        Path contract =
+                TestPipelines.write(
+                        dir.resolve("sensor_events.yaml"),
+                        Files.readString(TestPipelines.CONF.resolve("contracts/sensor_events.yaml"))
+                                .replace(
+                                        "retention_days: 30\n",
+                                        "retention_days: 30\nunknown_fields: " + mode + "\n"));
+        Path spec = streamSpec(dir, "modes", "g-" + mode, POSTGRES.url(), table);
+        TestPipelines.write(
+                spec,
+                Files.readString(spec)
+                        .replace(
+                                TestPipelines.CONF
+                                        .resolve("contracts/sensor_events.yaml")
+                                        .toString(),
+                                contract.toString()));
+        return new StreamRun(load(spec), TestPipelines.streaming(dir), true, Duration.ofSeconds(5))
+                .run();
+    }
+
+    @Test
     void aBatchRunOverTheLandingOfADateKeepsTheNewFieldsAndItsRerunAddsNoDocument(@TempDir Path dir)
             throws Exception {
         SensorEventGenerator.Settings settings =
@@ -534,6 +615,20 @@ class PostgresSinkITCase {
             originals.putIfAbsent(node.get("id").asText(), node);
         }
         return originals;
+    }
+
+    /** The contract's columns of a record as sent: a column it leaves out is null. */
+    private static JsonNode contractFields(JsonNode original) {
+        ObjectNode fields = JSON.createObjectNode();
+        for (String column : CONTRACT_COLUMNS) {
+            fields.set(
+                    column,
+                    original.has(column) ? original.get(column).deepCopy() : JSON.nullNode());
+        }
+        if (fields.get("location") instanceof ObjectNode location) {
+            location.retain("room", "building");
+        }
+        return asReceived(fields);
     }
 
     /** A streaming run's settings that restart a failed job from its last checkpoint. */
