@@ -73,6 +73,8 @@ class BadInputCorpusTest {
     private static final Contract EVERY_TYPE = ContractLoader.load(corpus("every_type.yaml"));
     private static final Contract EVERY_TYPE_STRICT =
             ContractLoader.load(corpus("every_type_strict.yaml"));
+    private static final Contract EVERY_TYPE_DROP =
+            ContractLoader.load(corpus("every_type_drop.yaml"));
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -129,10 +131,12 @@ class BadInputCorpusTest {
                     case "sensor_events" -> SensorRows.contract();
                     case "every_type" -> EVERY_TYPE;
                     case "every_type_strict" -> EVERY_TYPE_STRICT;
+                    case "every_type_drop" -> EVERY_TYPE_DROP;
                     default -> throw new IllegalArgumentException("no contract " + contractName);
                 };
         String eventTime = everyType ? "ts" : "timestamp";
         RowType type = contract.rowType(eventTime);
+        RowType decoded = contract.decodedType(eventTime);
         byte[] key = c.has("key") ? utf8(c.get("key").asText()) : null;
         byte[] value = value(c);
 
@@ -149,7 +153,7 @@ class BadInputCorpusTest {
                         new ContractGate(
                                 "input",
                                 new RowValidator(contract),
-                                type,
+                                decoded,
                                 "run-1",
                                 "corpus",
                                 SOURCE));
@@ -179,6 +183,24 @@ class BadInputCorpusTest {
                                                 .as(field.getKey())
                                                 .isEqualTo(field.getValue()));
                 assertThat(counts).containsEntry("input.out", 1L);
+                String unknown =
+                        decoded.equals(type) || passed.get(0).isNullAt(type.getFieldCount())
+                                ? null
+                                : passed.get(0).getString(type.getFieldCount()).toString();
+                if (c.has("unknown") || !c.has("unknown_paths")) {
+                    assertThat(unknown)
+                            .as("the column _unknown")
+                            .isEqualTo(c.path("unknown").asText(null));
+                } else {
+                    assertThat(unknown).as("the column _unknown of a generated record").isNotNull();
+                }
+                assertThat(counts.getOrDefault("unknown.records", 0L))
+                        .isEqualTo(unknown == null ? 0L : 1L);
+                List<String> paths = new ArrayList<>();
+                c.path("unknown_paths").forEach(path -> paths.add("unknown.path." + path.asText()));
+                assertThat(counts.keySet().stream().filter(n -> n.startsWith("unknown.path.")))
+                        .containsExactlyInAnyOrderElementsOf(paths);
+                paths.forEach(path -> assertThat(counts).containsEntry(path, 1L));
             } else {
                 JsonNode expected = c.get("rejected");
                 assertThat(passed).isEmpty();

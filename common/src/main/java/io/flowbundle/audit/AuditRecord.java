@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,7 +36,9 @@ public record AuditRecord(
         @JsonProperty("status") String status,
         @JsonProperty("error") String error,
         @JsonProperty("attempt") Integer attempt,
-        @JsonProperty("settings") Map<String, String> settings) {
+        @JsonProperty("settings") Map<String, String> settings,
+        @JsonProperty("rows_unknown_fields") Long rowsUnknownFields,
+        @JsonProperty("unknown_paths") Map<String, Long> unknownPaths) {
 
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
@@ -82,6 +85,8 @@ public record AuditRecord(
         private String error;
         private Integer attempt;
         private Map<String, String> settings;
+        private Long rowsUnknownFields;
+        private Map<String, Long> unknownPaths;
 
         private Builder() {}
 
@@ -193,6 +198,20 @@ public record AuditRecord(
         }
 
         /**
+         * Records that had fields their contract does not name ({@code unknown_fields: keep}), and
+         * the most frequent of those fields' dotted paths with the records that had each, most
+         * frequent first (schema drift at a glance); null when the run keeps none.
+         */
+        public Builder unknownFields(Long records, Map<String, Long> topPaths) {
+            rowsUnknownFields = records;
+            unknownPaths =
+                    topPaths == null || topPaths.isEmpty()
+                            ? null
+                            : Collections.unmodifiableMap(new LinkedHashMap<>(topPaths));
+            return this;
+        }
+
+        /**
          * @throws IllegalStateException naming the first required field that is not set
          */
         public AuditRecord build() {
@@ -219,7 +238,9 @@ public record AuditRecord(
                     status,
                     error,
                     attempt,
-                    settings);
+                    settings,
+                    rowsUnknownFields,
+                    unknownPaths);
         }
 
         private void require(Object value, String name) {

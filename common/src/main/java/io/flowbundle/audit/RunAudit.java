@@ -168,6 +168,9 @@ public final class RunAudit {
                     .rowsRejected(counts.rejectedOnInput())
                     .rowsDuplicates(counts.duplicates())
                     .rowsLate(counts.late());
+            if (counts.withUnknownFields() > 0) {
+                record.unknownFields(counts.withUnknownFields(), counts.topUnknownPaths(10));
+            }
         }
         return step(record);
     }

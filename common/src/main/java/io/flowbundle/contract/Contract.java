@@ -28,10 +28,10 @@ public record Contract(
     public Contract {
         primaryKey = List.copyOf(primaryKey);
         columns = List.copyOf(columns);
-        unknownFields = unknownFields == null ? UnknownFields.DROP : unknownFields;
+        unknownFields = unknownFields == null ? UnknownFields.KEEP : unknownFields;
     }
 
-    /** A contract that drops the fields it does not name (option {@code unknown_fields}). */
+    /** A contract that keeps the fields it does not name (option {@code unknown_fields}). */
     public Contract(
             String name,
             int schemaVersion,
@@ -52,7 +52,7 @@ public record Contract(
                 primaryKey,
                 columns,
                 location,
-                UnknownFields.DROP);
+                UnknownFields.KEEP);
     }
 
     public Optional<Column> column(String columnName) {
@@ -90,5 +90,13 @@ public record Contract(
             fields.add(new RowType.RowField(column.name(), type));
         }
         return new RowType(true, fields);
+    }
+
+    /**
+     * The row type records of this contract are decoded into: {@link #rowType(String)}, plus the
+     * column {@code _unknown} last under {@code unknown_fields: keep}.
+     */
+    public RowType decodedType(String eventTimeColumn) {
+        return UnknownColumn.appendTo(rowType(eventTimeColumn), unknownFields);
     }
 }

@@ -70,7 +70,7 @@ public final class ContractLoader {
                                         + ")");
             }
         }
-        UnknownFields unknownFields = UnknownFields.DROP;
+        UnknownFields unknownFields = UnknownFields.KEEP;
         if (root.has("unknown_fields")) {
             String text = root.get("unknown_fields").text();
             unknownFields = UnknownFields.of(text);
@@ -79,9 +79,26 @@ public final class ContractLoader {
                         .error(
                                 "unknown_fields: '"
                                         + text
-                                        + "' is not an option; use drop (skip fields the contract"
-                                        + " does not name) or reject (reject the record)");
+                                        + "' is not an option; use keep (keep fields the contract"
+                                        + " does not name in the column _unknown, the default),"
+                                        + " drop (skip them) or reject (reject the record)");
             }
+        }
+        if (unknownFields == UnknownFields.KEEP && seen.contains(UnknownColumn.NAME)) {
+            ConfigNode columnNode =
+                    root.get("columns")
+                            .elements()
+                            .get(
+                                    columns.stream()
+                                            .map(Column::name)
+                                            .toList()
+                                            .indexOf(UnknownColumn.NAME));
+            throw columnNode.error(
+                    columnNode.keyPath()
+                            + ": the column name "
+                            + UnknownColumn.NAME
+                            + " is where unknown_fields: keep puts the fields the contract does not"
+                            + " name; rename the column, or set unknown_fields: drop or reject");
         }
         return new Contract(
                 name,

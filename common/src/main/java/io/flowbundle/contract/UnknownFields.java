@@ -5,7 +5,12 @@ package io.flowbundle.contract;
  * contract option {@code unknown_fields}.
  */
 public enum UnknownFields {
-    /** Skip it: the row has the contract's columns only (the default). */
+    /**
+     * Keep it: every such field, with its value as sent, goes into the JSON object of the column
+     * {@code _unknown} ({@link UnknownColumn}), null when there are none (the default).
+     */
+    KEEP("keep"),
+    /** Skip it: the row has the contract's columns only. */
     DROP("drop"),
     /** Reject the record ({@code unknown field a.b.c}, the first such field's dotted path). */
     REJECT("reject");

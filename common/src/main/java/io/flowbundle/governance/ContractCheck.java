@@ -8,6 +8,7 @@ import io.flowbundle.UsageException;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.contract.Contract;
 import io.flowbundle.contract.RowValidator;
+import io.flowbundle.contract.UnknownColumn;
 import io.flowbundle.contract.Violation;
 import io.flowbundle.fs.Locations;
 import io.flowbundle.parquet.ParquetInputs;
@@ -16,7 +17,10 @@ import io.flowbundle.parquet.ParquetSchemaCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.table.types.logical.RowType;
@@ -58,13 +62,31 @@ public final class ContractCheck {
     }
 
     /** The whole check. */
+    /**
+     * Fields the data has that the contract does not name: columns of the files (with the number of
+     * files that have each), and, where the contract keeps unknown fields, what the rows' column
+     * {@code _unknown} holds (rows with any, and the most frequent dotted paths with their rows).
+     */
+    public record Unknown(
+            Map<String, Long> columns, long rowsWithUnknownFields, Map<String, Long> topPaths) {
+        public Unknown {
+            columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+            topPaths = Collections.unmodifiableMap(new LinkedHashMap<>(topPaths));
+        }
+
+        public boolean none() {
+            return columns.isEmpty() && rowsWithUnknownFields == 0;
+        }
+    }
+
     public record Report(
             Contract contract,
             String path,
             List<FileResult> files,
             long rowsChecked,
             long rowsWithViolations,
-            List<RuleResult> rules) {
+            List<RuleResult> rules,
+            Unknown unknown) {
 
         public Report {
             files = List.copyOf(files);
@@ -110,6 +132,35 @@ public final class ContractCheck {
                 if (!file.rowsChecked()) {
                     out.append("  ").append(file.file()).append(": rows not checked\n");
                 }
+            }
+            out.append(
+                            "\nunknown columns (in the files, not in the contract; a run does not read"
+                                    + " them): ")
+                    .append(unknown.columns().isEmpty() ? "none" : "")
+                    .append('\n');
+            unknown.columns()
+                    .forEach(
+                            (column, n) ->
+                                    out.append("  ")
+                                            .append(column)
+                                            .append(" (")
+                                            .append(n)
+                                            .append(" file(s))\n"));
+            if (unknown.rowsWithUnknownFields() > 0) {
+                out.append("unknown fields kept in ")
+                        .append(UnknownColumn.NAME)
+                        .append(": ")
+                        .append(unknown.rowsWithUnknownFields())
+                        .append(" row(s); most frequent:");
+                unknown.topPaths()
+                        .forEach(
+                                (field, n) ->
+                                        out.append(' ')
+                                                .append(field)
+                                                .append(" (")
+                                                .append(n)
+                                                .append(')'));
+                out.append('\n');
             }
             out.append("\nrule violations:");
             if (rules.isEmpty()) {
@@ -164,6 +215,12 @@ public final class ContractCheck {
                 ArrayNode problems = node.putArray("problems");
                 file.problems().forEach(problems::add);
             }
+            ObjectNode unknownNode = root.putObject("unknown");
+            ObjectNode columnNodes = unknownNode.putObject("columns");
+            unknown.columns().forEach(columnNodes::put);
+            unknownNode.put("rows_with_unknown_fields", unknown.rowsWithUnknownFields());
+            ObjectNode pathNodes = unknownNode.putObject("top_paths");
+            unknown.topPaths().forEach(pathNodes::put);
             ArrayNode ruleNodes = root.putArray("rules");
             for (RuleResult rule : rules) {
                 ObjectNode node = ruleNodes.addObject();
@@ -225,7 +282,12 @@ public final class ContractCheck {
         }
         String prefix = base.endsWith("/") ? base : base + "/";
         RowValidator validator = new RowValidator(contract);
-        RowType rowType = contract.rowType();
+        // the contract's columns, and _unknown last where the contract keeps unknown fields there
+        RowType rowType = contract.decodedType(null);
+        int unknownIndex = UnknownColumn.isLastOf(rowType) ? rowType.getFieldCount() - 1 : -1;
+        Map<String, Long> unknownColumns = new LinkedHashMap<>();
+        Map<String, Long> unknownPaths = new HashMap<>();
+        long[] rowsWithUnknown = new long[1];
         Map<String, Tally> tallies = new LinkedHashMap<>();
         validator.rules().keySet().forEach(rule -> tallies.put(rule, new Tally()));
         List<FileResult> results = new ArrayList<>();
@@ -234,6 +296,7 @@ public final class ContractCheck {
         for (org.apache.flink.core.fs.Path each : files) {
             String file = Locations.describe(each);
             ParquetSchemaCheck.FileSchema schema = ParquetSchemaCheck.inspect(each, contract);
+            schema.unknownColumns().forEach(column -> unknownColumns.merge(column, 1L, Long::sum));
             if (!schema.ok()) {
                 // a missing required column would fail every row, a mistyped one cannot be read
                 results.add(new FileResult(file, schema.rows(), false, schema.problems()));
@@ -254,6 +317,17 @@ public final class ContractCheck {
                                     fileTally.row = rowNumber;
                                     fileTally.broken = false;
                                     validator.forEachViolation(row, fileTally::add);
+                                    if (unknownIndex >= 0 && !row.isNullAt(unknownIndex)) {
+                                        rowsWithUnknown[0]++;
+                                        for (String field :
+                                                new LinkedHashSet<>(
+                                                        UnknownColumn.paths(
+                                                                row.getString(unknownIndex)
+                                                                        .toString(),
+                                                                contract.rowType()))) {
+                                            unknownPaths.merge(field, 1L, Long::sum);
+                                        }
+                                    }
                                     if (fileTally.broken) {
                                         fileTally.rowsWithViolations++;
                                     }
@@ -285,13 +359,22 @@ public final class ContractCheck {
                                         validator.rules().get(rule),
                                         tally.count,
                                         tally.examples)));
+        Map<String, Long> topPaths = new LinkedHashMap<>();
+        unknownPaths.entrySet().stream()
+                .sorted(
+                        Map.Entry.<String, Long>comparingByValue()
+                                .reversed()
+                                .thenComparing(Map.Entry.comparingByKey()))
+                .limit(10)
+                .forEach(e -> topPaths.put(e.getKey(), e.getValue()));
         return new Report(
                 contract,
                 Locations.describe(location),
                 results,
                 rowsChecked,
                 rowsWithViolations,
-                rules);
+                rules,
+                new Unknown(unknownColumns, rowsWithUnknown[0], topPaths));
     }
 
     private static final class Tally {

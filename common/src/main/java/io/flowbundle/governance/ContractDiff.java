@@ -160,6 +160,9 @@ public final class ContractDiff {
             // records a producer sends today with fields the contract does not name are rejected
             if (after.unknownFields() == UnknownFields.REJECT) {
                 breaking(what + " (records with fields the contract does not name are rejected)");
+            } else if (before.unknownFields() == UnknownFields.KEEP) {
+                // the staging layer's readers lose a column
+                breaking(what + " (the staging layer no longer has the column _unknown)");
             } else {
                 compatible(what);
             }

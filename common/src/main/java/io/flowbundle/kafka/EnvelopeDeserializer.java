@@ -43,24 +43,26 @@ public final class EnvelopeDeserializer implements KafkaRecordDeserializationSch
     private transient long[] maxEventTime;
 
     /**
-     * @param eventTimeIndex the event-time column in {@code payloadType} (TIMESTAMP(3))
+     * @param contractType the contract's columns, event time at millisecond precision
+     * @param eventTimeIndex the event-time column in {@code contractType} (TIMESTAMP(3))
      * @param boundMillis the watermark's out-of-orderness bound (max_out_of_orderness +
      *     allowed_lateness)
      */
-    public EnvelopeDeserializer(RowType payloadType, int eventTimeIndex, long boundMillis) {
-        this(payloadType, eventTimeIndex, boundMillis, UnknownFields.DROP);
+    public EnvelopeDeserializer(RowType contractType, int eventTimeIndex, long boundMillis) {
+        this(contractType, eventTimeIndex, boundMillis, UnknownFields.DROP);
     }
 
     /**
-     * @param unknownFields what decoding does with a field the contract does not name
+     * @param unknownFields what decoding does with a field the contract does not name (under keep,
+     *     the payload has the column {@code _unknown} after the contract's)
      */
     public EnvelopeDeserializer(
-            RowType payloadType,
+            RowType contractType,
             int eventTimeIndex,
             long boundMillis,
             UnknownFields unknownFields) {
-        this.payloadType = payloadType;
-        this.decoder = new JsonRowDecoder(payloadType, unknownFields);
+        this.decoder = new JsonRowDecoder(contractType, unknownFields);
+        this.payloadType = decoder.rowType();
         this.eventTimeIndex = eventTimeIndex;
         this.boundMillis = boundMillis;
     }

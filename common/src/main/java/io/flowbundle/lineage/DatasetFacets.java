@@ -3,6 +3,7 @@ package io.flowbundle.lineage;
 import io.flowbundle.contract.Column;
 import io.flowbundle.contract.ColumnType;
 import io.flowbundle.contract.Contract;
+import io.flowbundle.contract.UnknownColumn;
 import io.openlineage.client.OpenLineage;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class DatasetFacets {
                                 ol.newSchemaDatasetFacetBuilder()
                                         .fields(
                                                 contract != null
-                                                        ? fields(contract)
+                                                        ? fields(contract, rowType)
                                                         : fields(rowType))
                                         .build());
         if (contract != null) {
@@ -78,11 +79,26 @@ public final class DatasetFacets {
         return facets.build();
     }
 
-    private List<OpenLineage.SchemaDatasetFacetFields> fields(Contract contract) {
+    /**
+     * The contract's columns, and {@code _unknown} after them where the dataset holds it (the
+     * staging layer under {@code unknown_fields: keep}).
+     */
+    private List<OpenLineage.SchemaDatasetFacetFields> fields(Contract contract, RowType rowType) {
         List<OpenLineage.SchemaDatasetFacetFields> out = new ArrayList<>();
         long ordinal = 1;
         for (Column column : contract.columns()) {
             out.add(field(column.name(), column.type(), column.description(), ordinal++));
+        }
+        if (rowType != null && UnknownColumn.isLastOf(rowType)) {
+            out.add(
+                    ol.newSchemaDatasetFacetFieldsBuilder()
+                            .name(UnknownColumn.NAME)
+                            .type(ColumnType.Kind.STRING.yamlName())
+                            .ordinal_position(ordinal)
+                            .description(
+                                    "the fields of each record that the contract does not name,"
+                                            + " as one JSON object (unknown_fields: keep)")
+                            .build());
         }
         return out;
     }

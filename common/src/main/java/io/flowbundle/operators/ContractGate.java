@@ -1,12 +1,16 @@
 package io.flowbundle.operators;
 
 import io.flowbundle.contract.RowValidator;
+import io.flowbundle.contract.UnknownColumn;
 import io.flowbundle.contract.Violation;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
@@ -21,7 +25,11 @@ import org.apache.flink.util.OutputTag;
  * share one validation path.
  *
  * <p>Counts {@code <stage>.in}, {@code .out}, {@code .rejected}, {@code .rule.<rule:column>} and
- * {@code late.events}: in = out + rejected + late, always, also across restores.
+ * {@code late.events}: in = out + rejected + late, always, also across restores. On input rows with
+ * a column {@code _unknown} (fields the contract does not name), it also counts {@code
+ * unknown.records} and, per dotted path, {@code unknown.path.<path>}: records that had it, the
+ * first {@link #MAX_UNKNOWN_PATHS} paths a subtask meets by name, any further ones together as
+ * {@code unknown.other_paths} (producers choose the names; counters must stay bounded).
  */
 public final class ContractGate extends CountingProcessFunction<RowData, RowData> {
 
@@ -30,6 +38,12 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
     public static final OutputTag<RowData> REJECTED =
             new OutputTag<>("rejected", Rejected.typeInfo());
     public static final OutputTag<RowData> LATE = new OutputTag<>("late", Rejected.typeInfo());
+
+    public static final String UNKNOWN_STAGE = "unknown";
+    public static final String UNKNOWN_RECORDS = "records";
+    public static final String UNKNOWN_PATH = "path.";
+    public static final String UNKNOWN_OTHER_PATHS = "other_paths";
+    public static final int MAX_UNKNOWN_PATHS = 100;
 
     private final OutputTag<RowData> lateRows;
 
@@ -45,6 +59,9 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
     private transient Counters.Count out;
     private transient Counters.Count rejected;
     private transient Counters.Count late;
+    private transient RowType contractType;
+    private transient Counters.Count withUnknown;
+    private transient Map<String, Counters.Count> unknownPaths;
 
     /**
      * @param stage {@code input} or {@code output}; names the counters and the rejected records
@@ -84,6 +101,11 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
         out = counters.counter(stage, "out");
         rejected = counters.counter(stage, "rejected");
         late = counters.counter("late", "events");
+        if (stage.equals("input") && UnknownColumn.isLastOf(payloadType)) {
+            contractType = UnknownColumn.removeFrom(payloadType);
+            withUnknown = counters.counter(UNKNOWN_STAGE, UNKNOWN_RECORDS);
+            unknownPaths = new HashMap<>();
+        }
     }
 
     @Override
@@ -96,6 +118,9 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
             return;
         }
         RowData row = Envelope.payload(envelope, payloadType.getFieldCount());
+        if (contractType != null && !row.isNullAt(contractType.getFieldCount())) {
+            countUnknown(row.getString(contractType.getFieldCount()).toString());
+        }
         Violation violation = validator == null ? null : validator.validate(row);
         if (violation != null) {
             rejected.inc();
@@ -118,6 +143,23 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
         }
         out.inc();
         collector.collect(row);
+    }
+
+    private void countUnknown(String unknown) {
+        withUnknown.inc();
+        for (String path : new LinkedHashSet<>(UnknownColumn.paths(unknown, contractType))) {
+            String name = Violation.quote(path);
+            Counters.Count count = unknownPaths.get(name);
+            if (count == null) {
+                if (unknownPaths.size() < MAX_UNKNOWN_PATHS) {
+                    count = counters.counter(UNKNOWN_STAGE, UNKNOWN_PATH + name);
+                    unknownPaths.put(name, count);
+                } else {
+                    count = counters.counter(UNKNOWN_STAGE, UNKNOWN_OTHER_PATHS);
+                }
+            }
+            count.inc();
+        }
     }
 
     private RowData rejection(

@@ -1,6 +1,7 @@
 package io.flowbundle.operators;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -10,8 +11,10 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.RecyclerPool;
+import io.flowbundle.contract.UnknownColumn;
 import io.flowbundle.contract.UnknownFields;
 import io.flowbundle.contract.Violation;
+import java.io.CharArrayWriter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.LocalDate;
@@ -27,33 +30,40 @@ import org.apache.flink.table.types.logical.RowType;
 
 /**
  * Decodes one JSON object into a row of the contract's type with Jackson's streaming parser (no
- * tree, no reflection). Fields the contract does not name are skipped ({@link UnknownFields#DROP})
- * or, at any nesting level, fail the record with an {@code unknown} violation naming the first
- * one's dotted path ({@link UnknownFields#REJECT}). Absent fields are null, and a value of the
- * wrong JSON type fails the record with a {@code type} violation naming the field path; malformed
- * JSON fails with a {@code parse} violation naming the line and column.
+ * tree, no reflection). Fields the contract does not name, at any nesting level, are copied as they
+ * are into the JSON object of a last column {@code _unknown} ({@link UnknownFields#KEEP}, {@link
+ * UnknownColumn}), skipped ({@link UnknownFields#DROP}) or fail the record with an {@code unknown}
+ * violation naming the first one's dotted path ({@link UnknownFields#REJECT}). A record whose
+ * fields are all the contract's costs the same under each. Absent fields are null, and a value of
+ * the wrong JSON type fails the record with a {@code type} violation naming the field path;
+ * malformed JSON fails with a {@code parse} violation naming the line and column.
  */
 public final class JsonRowDecoder implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private final RowType rowType;
+    private final RowType contractType;
     private final UnknownFields unknownFields;
     private transient JsonFactory factory;
     private transient RowDecoder root;
+    private transient UnknownCollector unknowns;
 
-    /** A decoder that drops the fields {@code rowType} does not name. */
-    public JsonRowDecoder(RowType rowType) {
-        this(rowType, UnknownFields.DROP);
+    /** A decoder that drops the fields {@code contractType} does not name. */
+    public JsonRowDecoder(RowType contractType) {
+        this(contractType, UnknownFields.DROP);
     }
 
-    public JsonRowDecoder(RowType rowType, UnknownFields unknownFields) {
-        this.rowType = rowType;
+    /**
+     * @param contractType the contract's columns (without {@code _unknown})
+     */
+    public JsonRowDecoder(RowType contractType, UnknownFields unknownFields) {
+        this.contractType = contractType;
         this.unknownFields = unknownFields;
     }
 
+    /** The type of the rows decoded: the contract's, plus {@code _unknown} under keep. */
     public RowType rowType() {
-        return rowType;
+        return UnknownColumn.appendTo(contractType, unknownFields);
     }
 
     public RowData decode(byte[] bytes) throws DecodeException {
@@ -64,7 +74,16 @@ public final class JsonRowDecoder implements Serializable {
                                     StreamReadConstraints.builder().maxNestingDepth(64).build())
                             .recyclerPool(new OwnRecycler())
                             .build();
-            root = new RowDecoder("", rowType, unknownFields == UnknownFields.REJECT);
+            if (unknownFields == UnknownFields.KEEP) {
+                unknowns = new UnknownCollector(factory);
+            }
+            root =
+                    new RowDecoder(
+                            "",
+                            contractType,
+                            unknownFields == UnknownFields.REJECT,
+                            unknowns,
+                            contractType.getFieldCount() + (unknowns == null ? 0 : 1));
         }
         if (bytes == null || bytes.length == 0) {
             throw new DecodeException(
@@ -95,7 +114,18 @@ public final class JsonRowDecoder implements Serializable {
                             null,
                             "expected a JSON object, got " + describe(first, parser)));
         }
-        RowData row = root.read(parser);
+        RowData row;
+        if (unknowns == null) {
+            row = root.read(parser);
+        } else {
+            unknowns.reset();
+            GenericRowData read = root.read(parser);
+            String kept = unknowns.finish();
+            if (kept != null) {
+                read.setField(contractType.getFieldCount(), StringData.fromString(kept));
+            }
+            row = read;
+        }
         JsonToken trailing = parser.nextToken();
         if (trailing != null) {
             throw new DecodeException(
@@ -160,8 +190,11 @@ public final class JsonRowDecoder implements Serializable {
 
     private static final class RowDecoder implements ValueDecoder {
         private final String path;
+        private final String name;
         private final boolean rejectUnknown;
+        private final UnknownCollector unknowns;
         private final int arity;
+        private final int rowArity;
         private final Map<String, Integer> indexByName = new HashMap<>();
 
         /** Field names in contract order, pre-encoded for Jackson's name matching. */
@@ -169,9 +202,21 @@ public final class JsonRowDecoder implements Serializable {
 
         private final ValueDecoder[] fields;
 
-        RowDecoder(String path, RowType type, boolean rejectUnknown) {
+        /**
+         * @param unknowns where unknown fields are kept, or null to skip (or reject) them
+         * @param rowArity the size of the rows made: {@code type}'s fields and any after them
+         */
+        RowDecoder(
+                String path,
+                RowType type,
+                boolean rejectUnknown,
+                UnknownCollector unknowns,
+                int rowArity) {
             this.path = path;
+            this.name = path.substring(path.lastIndexOf('.') + 1);
             this.rejectUnknown = rejectUnknown;
+            this.unknowns = unknowns;
+            this.rowArity = rowArity;
             List<RowType.RowField> rowFields = type.getFields();
             this.arity = rowFields.size();
             this.fields = new ValueDecoder[arity];
@@ -181,12 +226,12 @@ public final class JsonRowDecoder implements Serializable {
                 String fieldPath = path.isEmpty() ? field.getName() : path + "." + field.getName();
                 indexByName.put(field.getName(), i);
                 names[i] = new SerializedString(field.getName());
-                fields[i] = decoderFor(fieldPath, field.getType(), rejectUnknown);
+                fields[i] = decoderFor(fieldPath, field.getType(), rejectUnknown, unknowns);
             }
         }
 
-        RowData read(JsonParser parser) throws IOException, DecodeException {
-            GenericRowData row = new GenericRowData(arity);
+        GenericRowData read(JsonParser parser) throws IOException, DecodeException {
+            GenericRowData row = new GenericRowData(rowArity);
             int expected = 0;
             while (true) {
                 Integer index;
@@ -207,7 +252,11 @@ public final class JsonRowDecoder implements Serializable {
                 }
                 JsonToken value = parser.nextToken();
                 if (index == null) {
-                    parser.skipChildren();
+                    if (unknowns == null) {
+                        parser.skipChildren();
+                    } else {
+                        unknowns.copy(parser);
+                    }
                     continue;
                 }
                 row.setField(
@@ -243,11 +292,104 @@ public final class JsonRowDecoder implements Serializable {
             if (token != JsonToken.START_OBJECT) {
                 throw typeError(path, "an object", token, parser);
             }
-            return read(parser);
+            if (unknowns == null) {
+                return read(parser);
+            }
+            unknowns.enter(name);
+            GenericRowData row = read(parser);
+            unknowns.exit();
+            return row;
         }
     }
 
-    private static ValueDecoder decoderFor(String path, LogicalType type, boolean rejectUnknown) {
+    /**
+     * Copies the unknown fields of one record into one JSON object, nested as found. The objects
+     * leading to a field are written only when the first unknown field inside them is met, so a
+     * record of known fields only writes nothing (and costs an entry and an exit per nested row).
+     */
+    private static final class UnknownCollector {
+        private final JsonFactory factory;
+        private final CharArrayWriter buffer = new CharArrayWriter(128);
+        private String[] names = new String[8];
+        private boolean[] open = new boolean[8];
+        private int depth;
+        private JsonGenerator generator;
+
+        UnknownCollector(JsonFactory factory) {
+            this.factory = factory;
+        }
+
+        void reset() {
+            depth = 0;
+            open[0] = false;
+            generator = null;
+        }
+
+        void enter(String name) {
+            depth++;
+            if (depth == names.length) {
+                names = java.util.Arrays.copyOf(names, depth * 2);
+                open = java.util.Arrays.copyOf(open, depth * 2);
+            }
+            names[depth] = name;
+            open[depth] = false;
+        }
+
+        void exit() throws IOException {
+            if (open[depth]) {
+                generator.writeEndObject();
+            }
+            depth--;
+        }
+
+        /** Copies the field the parser is at (its value the current token) as it is. */
+        void copy(JsonParser parser) throws IOException {
+            if (generator == null) {
+                buffer.reset();
+                generator = factory.createGenerator(buffer);
+            }
+            for (int i = 0; i <= depth; i++) {
+                if (!open[i]) {
+                    if (i > 0) {
+                        generator.writeFieldName(names[i]);
+                    }
+                    generator.writeStartObject();
+                    open[i] = true;
+                }
+            }
+            generator.writeFieldName(parser.currentName());
+            // token by token, exactly: copyCurrentStructure would turn 1.10 into 1.1 and 1e400
+            // into Infinity
+            JsonToken token = parser.currentToken();
+            int nesting = 0;
+            while (token != null) {
+                generator.copyCurrentEventExact(parser);
+                if (token.isStructStart()) {
+                    nesting++;
+                } else if (token.isStructEnd()) {
+                    nesting--;
+                }
+                if (nesting == 0) {
+                    return;
+                }
+                token = parser.nextToken();
+            }
+        }
+
+        /** The record's unknown fields as one JSON object, or null if it had none. */
+        String finish() throws IOException {
+            if (generator == null) {
+                return null;
+            }
+            generator.writeEndObject();
+            generator.close();
+            generator = null;
+            return buffer.toString();
+        }
+    }
+
+    private static ValueDecoder decoderFor(
+            String path, LogicalType type, boolean rejectUnknown, UnknownCollector unknowns) {
         switch (type.getTypeRoot()) {
             case VARCHAR:
             case CHAR:
@@ -360,7 +502,12 @@ public final class JsonRowDecoder implements Serializable {
                     }
                 };
             case ROW:
-                return new RowDecoder(path, (RowType) type, rejectUnknown);
+                return new RowDecoder(
+                        path,
+                        (RowType) type,
+                        rejectUnknown,
+                        unknowns,
+                        ((RowType) type).getFieldCount());
             default:
                 throw new IllegalArgumentException(
                         "JSON decoding does not support " + type + " (column " + path + ")");

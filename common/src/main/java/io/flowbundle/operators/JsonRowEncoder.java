@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import io.flowbundle.contract.UnknownColumn;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -19,32 +20,43 @@ import org.apache.flink.table.types.logical.RowType;
  * Writes rows as JSON objects: timestamps as ISO-8601 UTC strings ({@code ...Z}), dates as {@code
  * YYYY-MM-DD}, nested rows as objects, nulls as null, and NaN and infinities, which JSON has no
  * number for, as the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}. The inverse
- * of {@link JsonRowDecoder}.
+ * of {@link JsonRowDecoder}: a last column {@code _unknown} ({@link UnknownColumn}) is not written
+ * as a field, its fields are merged back in where the decoder found them.
  */
 public final class JsonRowEncoder implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     private final RowType rowType;
+    private final boolean mergesUnknown;
     private transient JsonFactory factory;
     private transient ByteArrayOutputStream buffer;
     private transient FieldWriter[] writers;
 
     public JsonRowEncoder(RowType rowType) {
         this.rowType = rowType;
+        this.mergesUnknown = UnknownColumn.isLastOf(rowType);
     }
 
     public byte[] encode(RowData row) {
         if (writers == null) {
             factory = JsonFactory.builder().enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
             buffer = new ByteArrayOutputStream(256);
-            writers = writersFor(rowType);
+            // _unknown is written by merging, after the other fields
+            writers = writersFor(mergesUnknown ? UnknownColumn.removeFrom(rowType) : rowType);
         }
         buffer.reset();
         try (JsonGenerator generator = factory.createGenerator(buffer, JsonEncoding.UTF8)) {
             writeRow(generator, row, rowType, writers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        int unknown = rowType.getFieldCount() - 1;
+        if (mergesUnknown && !row.isNullAt(unknown)) {
+            return UnknownColumn.merge(
+                            buffer.toString(StandardCharsets.UTF_8),
+                            row.getString(unknown).toString())
+                    .getBytes(StandardCharsets.UTF_8);
         }
         return buffer.toByteArray();
     }

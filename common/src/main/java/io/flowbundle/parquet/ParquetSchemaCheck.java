@@ -4,12 +4,15 @@ import io.flowbundle.FlowbundleException;
 import io.flowbundle.contract.Column;
 import io.flowbundle.contract.ColumnType;
 import io.flowbundle.contract.Contract;
+import io.flowbundle.contract.UnknownColumn;
+import io.flowbundle.contract.UnknownFields;
 import io.flowbundle.fs.Locations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
@@ -42,9 +45,20 @@ public final class ParquetSchemaCheck {
      * @param rows the footer's row count (0 when the footer cannot be read)
      * @param problems one line each, naming the file and the column; empty when the file is fine
      */
-    public record FileSchema(Path file, long rows, long bytes, List<String> problems) {
+    /**
+     * @param unknownColumns the dotted paths of the file's columns (and fields of nested rows) the
+     *     contract does not name, which a run never reads; {@code _unknown} is not one where the
+     *     contract keeps unknown fields there
+     */
+    public record FileSchema(
+            Path file, long rows, long bytes, List<String> problems, List<String> unknownColumns) {
         public FileSchema {
             problems = List.copyOf(problems);
+            unknownColumns = List.copyOf(unknownColumns);
+        }
+
+        public FileSchema(Path file, long rows, long bytes, List<String> problems) {
+            this(file, rows, bytes, problems, List.of());
         }
 
         public boolean ok() {
@@ -144,7 +158,35 @@ public final class ParquetSchemaCheck {
                     contract,
                     problems);
         }
-        return new FileSchema(file, rows, bytes, problems);
+        List<String> unknown = new ArrayList<>();
+        for (Type field : schema.getFields()) {
+            if (!(field.getName().equals(UnknownColumn.NAME)
+                    && contract.unknownFields() == UnknownFields.KEEP)) {
+                unknownColumns(
+                        field, contract.column(field.getName()).map(Column::type), "", unknown);
+            }
+        }
+        return new FileSchema(file, rows, bytes, problems, unknown);
+    }
+
+    private static void unknownColumns(
+            Type field, Optional<ColumnType> known, String prefix, List<String> unknown) {
+        String path = prefix + field.getName();
+        if (known.isEmpty()) {
+            unknown.add(path);
+            return;
+        }
+        if (known.get().kind() != ColumnType.Kind.ROW || field.isPrimitive()) {
+            return;
+        }
+        for (Type nested : field.asGroupType().getFields()) {
+            Optional<ColumnType> type =
+                    known.get().fields().stream()
+                            .filter(f -> f.name().equals(nested.getName()))
+                            .map(ColumnType.Field::type)
+                            .findFirst();
+            unknownColumns(nested, type, path + ".", unknown);
+        }
     }
 
     /** Why a file's footer cannot be read, and what to do; one line. */

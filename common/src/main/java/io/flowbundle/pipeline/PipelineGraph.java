@@ -72,8 +72,21 @@ public final class PipelineGraph {
             DataStream<RowData> valid,
             RowType payloadType) {}
 
-    /** The row type the pipeline decodes its input into (event time at millisecond precision). */
+    /**
+     * The row type the pipeline decodes its input into (event time at millisecond precision): the
+     * contract's columns, then {@code _unknown} under {@code unknown_fields: keep}. It is what the
+     * staging layer holds.
+     */
     public static RowType payloadType(PipelineSpec spec) {
+        return spec.contract().decodedType(spec.eventTime());
+    }
+
+    /**
+     * The columns the view {@code events} can offer the SQL: the contract's, never {@code
+     * _unknown}, so {@code SELECT *} and the output contract see the same columns whatever the
+     * input sent, and batch and streaming views stay alike.
+     */
+    public static RowType viewType(PipelineSpec spec) {
         return spec.contract().rowType(spec.eventTime());
     }
 
@@ -112,7 +125,7 @@ public final class PipelineGraph {
 
         // from here on only the columns the SQL reads travel on: rows are shuffled. Dedupe ships
         // its key as a fingerprint in front of them, not as text.
-        RowType eventsType = eventsType(spec, payloadType);
+        RowType eventsType = eventsType(spec, viewType(spec));
         InternalTypeInfo<RowData> eventsInfo = InternalTypeInfo.of(eventsType);
         int[] kept =
                 eventsType.getFieldNames().stream().mapToInt(payloadType::getFieldIndex).toArray();

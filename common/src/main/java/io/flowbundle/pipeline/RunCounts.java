@@ -1,7 +1,11 @@
 package io.flowbundle.pipeline;
 
+import io.flowbundle.operators.ContractGate;
 import io.flowbundle.operators.Counters;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
@@ -98,6 +102,36 @@ public record RunCounts(Map<String, Long> accumulators) {
         return out;
     }
 
+    /**
+     * Records that had fields the contract does not name, kept in {@code _unknown} (counted by the
+     * input gate; under {@code unknown_fields: reject} they are rejections with rule {@code
+     * unknown} instead, and under {@code drop} nobody counts them). Outside the reconciliation:
+     * such a record is also counted as valid, rejected or late.
+     */
+    public long withUnknownFields() {
+        return get(ContractGate.UNKNOWN_STAGE, ContractGate.UNKNOWN_RECORDS);
+    }
+
+    /**
+     * The {@code limit} unknown fields' dotted paths found in the most records, most first (ties by
+     * path), each with its record count. Paths beyond the first {@link
+     * ContractGate#MAX_UNKNOWN_PATHS} a subtask met are counted together, not by name.
+     */
+    public Map<String, Long> topUnknownPaths(int limit) {
+        String prefix =
+                Counters.accumulatorName(ContractGate.UNKNOWN_STAGE, ContractGate.UNKNOWN_PATH);
+        Map<String, Long> top = new LinkedHashMap<>();
+        accumulators.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix) && e.getValue() > 0)
+                .sorted(
+                        Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue)
+                                .reversed()
+                                .thenComparing(Map.Entry::getKey))
+                .limit(limit)
+                .forEach(e -> top.put(e.getKey().substring(prefix.length()), e.getValue()));
+        return top;
+    }
+
     /** Whether every record is accounted for, once and by the operators it passed. */
     public boolean reconciles() {
         long dedupeInput = get("dedupe", "in");
@@ -112,15 +146,30 @@ public record RunCounts(Map<String, Long> accumulators) {
     @Override
     public String toString() {
         return String.format(
-                "consumed=%d rejected=%d duplicates=%d late=%d transformed=%d->%d loaded=%d"
-                        + " rejected_on_output=%d",
-                consumed(),
-                rejectedOnInput(),
-                duplicates(),
-                late(),
-                transformInput(),
-                transformOutput(),
-                loaded(),
-                rejectedOnOutput());
+                        "consumed=%d rejected=%d duplicates=%d late=%d transformed=%d->%d loaded=%d"
+                                + " rejected_on_output=%d",
+                        consumed(),
+                        rejectedOnInput(),
+                        duplicates(),
+                        late(),
+                        transformInput(),
+                        transformOutput(),
+                        loaded(),
+                        rejectedOnOutput())
+                + unknownFieldsSummary();
+    }
+
+    /**
+     * {@code " unknown_fields=N (a.b 7, c 2, ...)"} with the ten most frequent paths, or empty if
+     * no record had any.
+     */
+    public String unknownFieldsSummary() {
+        if (withUnknownFields() == 0) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(" unknown_fields=").append(withUnknownFields());
+        StringJoiner paths = new StringJoiner(", ", " (", ")");
+        topUnknownPaths(10).forEach((path, n) -> paths.add(path + " " + n));
+        return out.append(paths).toString();
     }
 }

@@ -176,4 +176,55 @@ class RunAuditTest {
         assertThatThrownBy(() -> audit.records().clear())
                 .isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void theRunRecordListsRecordsWithUnknownFieldsAndTheTenMostFrequentPaths() throws Exception {
+        Map<String, Long> accumulators =
+                new java.util.HashMap<>(counts(100, 100, 0, 0, 0, 10, 10, 0).accumulators());
+        accumulators.put("unknown.records", 40L);
+        for (int i = 1; i <= 12; i++) {
+            accumulators.put("unknown.path.f" + i, (long) i);
+        }
+        accumulators.put("unknown.path.location.floor", 12L);
+        RunCounts counts = RunCounts.of(accumulators);
+        RunInfo run = new RunInfo("run-1", RunInfo.Mode.BATCH, LocalDate.of(2026, 11, 1));
+
+        AuditRecord closing =
+                new RunAudit(run, "p", "etl-bot")
+                        .finish(counts, STARTED, ENDED, "in", RunAudit.Outcome.succeeded())
+                        .records()
+                        .get(0);
+
+        assertThat(counts.reconciles())
+                .as("unknown fields are outside the reconciliation")
+                .isTrue();
+        assertThat(closing.rowsUnknownFields()).isEqualTo(40L);
+        assertThat(closing.unknownPaths().keySet())
+                .containsExactly(
+                        "f12", "location.floor", "f11", "f10", "f9", "f8", "f7", "f6", "f5", "f4");
+        assertThat(closing.unknownPaths()).containsEntry("location.floor", 12L);
+        String json =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .findAndRegisterModules()
+                        .writeValueAsString(closing);
+        assertThat(json)
+                .contains("\"rows_unknown_fields\":40")
+                .contains("\"unknown_paths\":{\"f12\":12,\"location.floor\":12,\"f11\":11");
+        assertThat(counts.toString())
+                .endsWith(
+                        " unknown_fields=40 (f12 12, location.floor 12, f11 11, f10 10, f9 9, f8 8, f7 7, f6 6, f5 5, f4 4)");
+        assertThat(
+                        new RunAudit(run, "p", "etl-bot")
+                                .finish(
+                                        counts(1, 1, 0, 0, 0, 1, 1, 0),
+                                        STARTED,
+                                        ENDED,
+                                        "in",
+                                        RunAudit.Outcome.succeeded())
+                                .records()
+                                .get(0)
+                                .unknownPaths())
+                .as("none kept: no such fields")
+                .isNull();
+    }
 }

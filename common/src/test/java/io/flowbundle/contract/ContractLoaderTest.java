@@ -136,7 +136,7 @@ class ContractLoaderTest {
         assertThat(contract.source()).isNull();
         assertThat(contract.retentionDays()).isNull();
         assertThat(contract.primaryKey()).isEmpty();
-        assertThat(contract.unknownFields()).isEqualTo(UnknownFields.DROP);
+        assertThat(contract.unknownFields()).isEqualTo(UnknownFields.KEEP);
         assertThat(contract.column("n").orElseThrow())
                 .isEqualTo(Column.of("n", ColumnType.of(Kind.INT)));
     }
@@ -355,7 +355,7 @@ class ContractLoaderTest {
     }
 
     @ParameterizedTest(name = "unknown_fields: {0}")
-    @CsvSource({"drop, DROP", "reject, REJECT", "Reject, REJECT"})
+    @CsvSource({"keep, KEEP", "drop, DROP", "reject, REJECT", "Reject, REJECT"})
     void unknownFieldsOption(String written, UnknownFields expected) {
         ConfFixture.edit(
                 events, "retention_days: 30", "retention_days: 30\nunknown_fields: " + written);
@@ -364,12 +364,30 @@ class ContractLoaderTest {
     }
 
     @ParameterizedTest(name = "unknown_fields: {0}")
-    @ValueSource(strings = {"ignore", "keep", "[drop]"})
+    @ValueSource(strings = {"ignore", "kept", "[drop]"})
     void unknownFieldsOptionOtherValue(String written) {
         ConfFixture.edit(
                 events, "retention_days: 30", "retention_days: 30\nunknown_fields: " + written);
 
         expectConfigError(() -> ContractLoader.load(events), events, "unknown_fields: ");
+    }
+
+    @Test
+    void aColumnNamedUnknownIsRefusedWhereUnknownFieldsAreKeptThere() {
+        ConfFixture.edit(
+                events,
+                "  - {name: id, type: string, required: true}",
+                "  - {name: id, type: string, required: true}\n  - {name: _unknown, type: string}");
+
+        expectConfigError(
+                () -> ContractLoader.load(events),
+                events,
+                "columns[1]: the column name _unknown is where unknown_fields: keep puts the fields"
+                        + " the contract does not name; rename the column, or set unknown_fields:"
+                        + " drop or reject");
+
+        ConfFixture.edit(events, "retention_days: 30", "retention_days: 30\nunknown_fields: drop");
+        assertThat(ContractLoader.load(events).columnNames()).contains(UnknownColumn.NAME);
     }
 
     @Test

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flowbundle.UsageException;
 import io.flowbundle.audit.AuditLog;
 import io.flowbundle.contract.Contract;
+import io.flowbundle.contract.UnknownColumn;
+import io.flowbundle.contract.UnknownFields;
 import io.flowbundle.governance.ContractCheck.FileResult;
 import io.flowbundle.governance.ContractCheck.Report;
 import io.flowbundle.governance.ContractCheck.RuleResult;
@@ -21,9 +23,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.DoubleType;
+import org.apache.flink.table.types.logical.IntType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.VarCharType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +75,91 @@ class ContractCheckTest {
                 .contains("files checked: 1, rows checked: 2 (0 with violations)")
                 .contains("schema problems: none")
                 .endsWith("result: clean\n");
+    }
+
+    @Test
+    void columnsTheContractDoesNotNameAndKeptUnknownFieldsAreReportedWithoutMakingItUnclean()
+            throws Exception {
+        List<RowType.RowField> fields = new ArrayList<>(SensorRows.TYPE.getFields());
+        fields.set(
+                SensorRows.LOCATION,
+                new RowType.RowField(
+                        "location",
+                        RowType.of(
+                                new LogicalType[] {
+                                    new VarCharType(VarCharType.MAX_LENGTH),
+                                    new VarCharType(VarCharType.MAX_LENGTH),
+                                    new IntType()
+                                },
+                                new String[] {"room", "building", "floor"})));
+        fields.add(new RowType.RowField("battery", new DoubleType()));
+        fields.add(
+                new RowType.RowField(UnknownColumn.NAME, new VarCharType(VarCharType.MAX_LENGTH)));
+        RowType wide = new RowType(fields);
+        Path file =
+                ParquetFiles.write(
+                        dir.resolve("landing/part-0.parquet"),
+                        wide,
+                        List.of(
+                                wide(
+                                        reading("a").build(),
+                                        "{\"firmware\":{\"v\":1},\"location\":{\"gps\":{\"lat\":1}}}"),
+                                wide(reading("b").build(), "{\"firmware\":{\"v\":2}}"),
+                                wide(reading("c").build(), null)));
+
+        Report report = ContractCheck.run(contract, file.getParent());
+
+        assertThat(report.clean()).isTrue();
+        assertThat(report.unknown().columns())
+                .containsExactly(Map.entry("location.floor", 1L), Map.entry("battery", 1L));
+        assertThat(report.unknown().rowsWithUnknownFields()).isEqualTo(2);
+        assertThat(report.unknown().topPaths())
+                .containsExactly(Map.entry("firmware", 2L), Map.entry("location.gps", 1L));
+        assertThat(report.text())
+                .contains(
+                        "unknown columns (in the files, not in the contract; a run does not read"
+                                + " them): \n  location.floor (1 file(s))\n  battery (1 file(s))\n")
+                .contains(
+                        "unknown fields kept in _unknown: 2 row(s); most frequent: firmware (2)"
+                                + " location.gps (1)\n");
+        JsonNode json = AuditLog.json().readTree(report.json()).get("unknown");
+        assertThat(json.get("columns").get("battery").asLong()).isEqualTo(1);
+        assertThat(json.get("rows_with_unknown_fields").asLong()).isEqualTo(2);
+        assertThat(json.get("top_paths").get("firmware").asLong()).isEqualTo(2);
+
+        Contract dropping =
+                new Contract(
+                        contract.name(),
+                        contract.schemaVersion(),
+                        contract.owner(),
+                        contract.source(),
+                        contract.description(),
+                        contract.retentionDays(),
+                        contract.primaryKey(),
+                        contract.columns(),
+                        contract.location(),
+                        UnknownFields.DROP);
+        Report strict = ContractCheck.run(dropping, file.getParent());
+        assertThat(strict.unknown().columns())
+                .as("_unknown is a column like any other where the contract does not keep there")
+                .containsKey(UnknownColumn.NAME);
+        assertThat(strict.unknown().rowsWithUnknownFields()).isZero();
+    }
+
+    /** A sensor row with {@code location.floor = 3}, {@code battery = 0.5} and {@code _unknown}. */
+    private static RowData wide(RowData sensor, String unknown) {
+        GenericRowData row = new GenericRowData(SensorRows.TYPE.getFieldCount() + 2);
+        for (int i = 0; i < SensorRows.LOCATION; i++) {
+            row.setField(i, ((GenericRowData) sensor).getField(i));
+        }
+        RowData location = sensor.getRow(SensorRows.LOCATION, 2);
+        row.setField(
+                SensorRows.LOCATION,
+                GenericRowData.of(location.getString(0), location.getString(1), 3));
+        row.setField(SensorRows.LOCATION + 1, 0.5);
+        row.setField(
+                SensorRows.LOCATION + 2, unknown == null ? null : StringData.fromString(unknown));
+        return row;
     }
 
     @Test

@@ -228,17 +228,27 @@ class ContractDiffTest {
     }
 
     @Test
-    void rejectingUnknownFieldsIsBreakingAndDroppingThemIsCompatible() {
+    void rejectingOrDroppingKeptUnknownFieldsIsBreakingAndKeepingThemIsCompatible() {
         String strict =
                 BASE.replace("primary_key: [id]\n", "primary_key: [id]\nunknown_fields: reject\n");
+        String dropping =
+                BASE.replace("primary_key: [id]\n", "primary_key: [id]\nunknown_fields: drop\n");
 
         assertThat(only(diff(strict)))
                 .isEqualTo(
                         new Change(
                                 BREAKING,
-                                "unknown_fields drop -> reject (records with fields the contract"
+                                "unknown_fields keep -> reject (records with fields the contract"
                                         + " does not name are rejected)"));
+        assertThat(only(diff(dropping)))
+                .isEqualTo(
+                        new Change(
+                                BREAKING,
+                                "unknown_fields keep -> drop (the staging layer no longer has the"
+                                        + " column _unknown)"));
         assertThat(only(ContractDiff.compare(contract("old", strict), contract("new", BASE))))
+                .isEqualTo(new Change(COMPATIBLE, "unknown_fields reject -> keep"));
+        assertThat(only(ContractDiff.compare(contract("old", strict), contract("new", dropping))))
                 .isEqualTo(new Change(COMPATIBLE, "unknown_fields reject -> drop"));
     }
 

@@ -106,6 +106,28 @@ class PipelineLineageTest {
     }
 
     @Test
+    void theStagingSchemaHasTheUnknownColumnAndTheInputsHasTheContractsColumnsOnly() {
+        JsonNode complete =
+                json(
+                        sample.lineage.complete(
+                                sample.read, SensorHourlyLineage.COUNTS, sample.outputs(true)));
+
+        List<String> input = new ArrayList<>();
+        complete.at("/inputs/0/facets/schema/fields")
+                .forEach(f -> input.add(f.get("name").asText()));
+        JsonNode staging = complete.at("/outputs/2/facets/schema/fields");
+        List<String> staged = new ArrayList<>();
+        staging.forEach(f -> staged.add(f.get("name").asText()));
+
+        assertThat(input).isEqualTo(sample.spec.contract().columnNames());
+        assertThat(staged.subList(0, staged.size() - 1)).isEqualTo(input);
+        JsonNode unknown = staging.get(staging.size() - 1);
+        assertThat(unknown.get("name").asText()).isEqualTo("_unknown");
+        assertThat(unknown.get("type").asText()).isEqualTo("string");
+        assertThat(unknown.get("description").asText()).contains("unknown_fields: keep");
+    }
+
+    @Test
     void failCarriesTheMessageAndTheStackTrace() {
         JsonNode fail =
                 json(

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowbundle.contract.RowValidator;
+import io.flowbundle.contract.UnknownFields;
 import io.flowbundle.contract.Violation;
 import io.flowbundle.kafka.EnvelopeDeserializer;
 import io.flowbundle.testing.HarnessAccumulators;
@@ -25,6 +26,7 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -438,5 +440,111 @@ class ContractGateTest {
         restored.initializeState(snapshot);
         restored.open();
         return restored;
+    }
+
+    @Test
+    void keptUnknownFieldsAreCountedPerRecordAndPathOutsideTheReconciliation() throws Exception {
+        RowType decoded = SensorRows.contract().decodedType("timestamp");
+        harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new ContractGate(
+                                "input",
+                                new RowValidator(SensorRows.contract()),
+                                decoded,
+                                "run-1",
+                                "sensor-hourly",
+                                KAFKA));
+        EnvelopeDeserializer keeping =
+                new EnvelopeDeserializer(
+                        SensorRows.PIPELINE_TYPE,
+                        SensorRows.TIMESTAMP,
+                        10_000L,
+                        UnknownFields.KEEP);
+        String valid =
+                "\"id\": \"evt-%d\", \"type\": \"reading\", \"timestamp\":"
+                        + " \"2026-11-01T10:00:00Z\", \"device_id\": \"device-001\"";
+        String[] records = {
+            "{" + valid.formatted(1) + ", \"location\": {\"room\": \"r\", \"floor\": 3}}",
+            "{" + valid.formatted(2) + ", \"battery\": 80, \"location\": {\"floor\": 4}}",
+            "{" + valid.formatted(3) + "}",
+            // invalid (no device_id) but still a record with an unknown field
+            "{\"id\": \"evt-4\", \"type\": \"reading\", \"timestamp\": \"2026-11-01T10:00:00Z\","
+                    + " \"battery\": 10}"
+        };
+        for (int i = 0; i < records.length; i++) {
+            List<RowData> out = new ArrayList<>();
+            keeping.deserialize(
+                    new ConsumerRecord<>(
+                            "sensor-events",
+                            0,
+                            i,
+                            null,
+                            records[i].getBytes(StandardCharsets.UTF_8)),
+                    new ListCollector<>(out));
+            harness.processElement(out.get(0), 0L);
+        }
+
+        Map<String, Long> counts = HarnessAccumulators.of(harness);
+        assertThat(counts)
+                .containsEntry("input.in", 4L)
+                .containsEntry("input.out", 3L)
+                .containsEntry("input.rejected", 1L)
+                .containsEntry("unknown.records", 3L)
+                .containsEntry("unknown.path.location.floor", 2L)
+                .containsEntry("unknown.path.battery", 2L);
+        assertThat(rejected().get(0).record())
+                .as("the raw record, unknown fields and all")
+                .isEqualTo(records[3]);
+        assertThat(io.flowbundle.pipeline.RunCounts.of(Map.copyOf(counts)).topUnknownPaths(10))
+                .containsExactly(Map.entry("battery", 2L), Map.entry("location.floor", 2L));
+    }
+
+    @Test
+    void unknownPathsAreCountedByNameUpToALimitPerSubtask() throws Exception {
+        RowType decoded = SensorRows.contract().decodedType("timestamp");
+        harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new ContractGate("input", null, decoded, "run-1", "p", KAFKA));
+        int fields = ContractGate.MAX_UNKNOWN_PATHS + 5;
+        for (int i = 0; i < fields; i++) {
+            GenericRowData row = new GenericRowData(decoded.getFieldCount());
+            row.setField(
+                    decoded.getFieldCount() - 1,
+                    org.apache.flink.table.data.StringData.fromString("{\"f" + i + "\": 1}"));
+            harness.processElement(Envelope.ofRow(row), 0L);
+        }
+
+        Map<String, Long> counts = HarnessAccumulators.of(harness);
+        assertThat(counts.keySet().stream().filter(n -> n.startsWith("unknown.path.")))
+                .hasSize(ContractGate.MAX_UNKNOWN_PATHS);
+        assertThat(counts)
+                .containsEntry("unknown.records", (long) fields)
+                .containsEntry("unknown.other_paths", 5L);
+    }
+
+    @Test
+    void aRejectedParquetRowCarriesItsUnknownFieldsMergedBackIn() throws Exception {
+        RowType decoded = SensorRows.contract().decodedType("timestamp");
+        harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new ContractGate(
+                                "input",
+                                new RowValidator(SensorRows.contract()),
+                                decoded,
+                                "run-1",
+                                "p",
+                                "data/sensor-events"));
+        GenericRowData row = new GenericRowData(decoded.getFieldCount());
+        row.setField(0, org.apache.flink.table.data.StringData.fromString("evt-1"));
+        row.setField(
+                decoded.getFieldCount() - 1,
+                org.apache.flink.table.data.StringData.fromString("{\"battery\":80}"));
+
+        harness.processElement(Envelope.ofRow(row), 0L);
+
+        JsonNode record = JSON.readTree(rejected().get(0).record());
+        assertThat(record.get("id").asText()).isEqualTo("evt-1");
+        assertThat(record.get("battery").asInt()).isEqualTo(80);
+        assertThat(record.has("_unknown")).isFalse();
     }
 }

@@ -4,6 +4,8 @@ import static io.flowbundle.testing.SensorRows.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowbundle.contract.UnknownColumn;
 import io.flowbundle.contract.UnknownFields;
 import io.flowbundle.contract.Violation;
 import io.flowbundle.testing.SensorRows;
@@ -200,6 +202,136 @@ class JsonRowDecoderTest {
                                         "{\"id\": \"evt-1\", \"location\": {\"floor\": 3}, \"x\": [1]}"
                                                 .getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(decode("{\"id\": \"evt-1\", \"location\": {}}"));
+    }
+
+    private final JsonRowDecoder keeping = new JsonRowDecoder(SensorRows.TYPE, UnknownFields.KEEP);
+
+    private static final String NEW_FIELDS_JSON =
+            """
+            {"firmware": {"version": [1, 2, {"beta": true}]}, "id": "evt-1", "type": "reading",
+             "timestamp": "2026-11-01T10:01:30Z", "device_id": "device-007", "temperature_c": 21.5,
+             "location": {"floor": 3, "room": "room-3", "tags": ["a"], "building": "building-B",
+             "gps": {"lat": 52.5}}, "humidity_percent": 40, "extra": null, "unit": "C"}
+            """;
+
+    private RowData keep(String json) throws DecodeException {
+        return keeping.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String unknownOf(RowData row) {
+        int unknown = SensorRows.TYPE.getFieldCount();
+        assertThat(row.getArity()).isEqualTo(unknown + 1);
+        return row.isNullAt(unknown) ? null : row.getString(unknown).toString();
+    }
+
+    @Test
+    void keepingCollectsUnknownFieldsAtEveryLevelWhereTheyWereFound() throws Exception {
+        RowData row = keep(NEW_FIELDS_JSON);
+
+        assertThat(keeping.rowType().getFieldNames())
+                .endsWith("location", UnknownColumn.NAME)
+                .hasSize(SensorRows.TYPE.getFieldCount() + 1);
+        assertThat(unknownOf(row))
+                .isEqualTo(
+                        "{\"firmware\":{\"version\":[1,2,{\"beta\":true}]},"
+                                + "\"location\":{\"floor\":3,\"tags\":[\"a\"],\"gps\":{\"lat\":52.5}},"
+                                + "\"extra\":null,\"unit\":\"C\"}");
+        assertThat(contractColumns(row))
+                .as("the contract's columns as dropping decodes them")
+                .isEqualTo(
+                        new JsonRowDecoder(SensorRows.TYPE, UnknownFields.DROP)
+                                .decode(NEW_FIELDS_JSON.getBytes(StandardCharsets.UTF_8)));
+        assertThat(UnknownColumn.paths(unknownOf(row), SensorRows.TYPE))
+                .containsExactly(
+                        "firmware",
+                        "location.floor",
+                        "location.tags",
+                        "location.gps",
+                        "extra",
+                        "unit");
+    }
+
+    @Test
+    void keepingARecordOfKnownFieldsOnlyLeavesUnknownNull() throws Exception {
+        assertThat(unknownOf(keep(NESTED_SENSOR_JSON))).isNull();
+        assertThat(unknownOf(keep("{\"location\": {\"floor\": 3}}")))
+                .as("an unknown field in a nested row only")
+                .isEqualTo("{\"location\":{\"floor\":3}}");
+        assertThat(unknownOf(keep("{\"id\": \"evt-2\"}")))
+                .as("nothing of the record before is left over")
+                .isNull();
+    }
+
+    @Test
+    void keepingCopiesValuesExactlyAsSent() throws Exception {
+        String unknown =
+                unknownOf(
+                        keep(
+                                "{\"id\": \"evt-1\", \"ratio\": 1.10, \"huge\": 1e400, \"big\":"
+                                        + " 123456789012345678901234567890, \"text\": \"caf\\u00e9 \\\"x\\\"\"}"));
+
+        assertThat(unknown)
+                .contains("\"ratio\":1.10", "\"big\":123456789012345678901234567890")
+                .contains("\"text\":\"caf\u00e9 \\\"x\\\"\"")
+                .doesNotContain("Infinity");
+        assertThat(new java.math.BigDecimal(JSON_EXACT.readTree(unknown).get("huge").asText()))
+                .isEqualByComparingTo("1e400");
+    }
+
+    @Test
+    void keepingAfterARejectedRecordStartsAfresh() throws Exception {
+        Violation violation =
+                rejectionOf(
+                        keeping, "{\"unit\": \"C\", \"location\": {\"floor\": 3, \"room\": 5}}");
+
+        assertThat(violation.column()).isEqualTo("location.room");
+        assertThat(unknownOf(keep("{\"id\": \"evt-1\", \"location\": {\"room\": \"r\"}}")))
+                .isNull();
+        assertThat(unknownOf(keep("{\"id\": \"evt-1\", \"x\": 1}"))).isEqualTo("{\"x\":1}");
+    }
+
+    @Test
+    void theEncoderMergesUnknownFieldsBackIntoTheRecordAsSent() throws Exception {
+        RowData row = keep(NEW_FIELDS_JSON);
+
+        JsonNode encoded =
+                JSON_EXACT.readTree(new JsonRowEncoder(keeping.rowType()).encodeToString(row));
+
+        assertThat(encoded.has(UnknownColumn.NAME)).isFalse();
+        assertThat(encoded.equals(NUMERIC, JSON_EXACT.readTree(NEW_FIELDS_JSON)))
+                .as("%s equals the input up to key order and number formatting", encoded)
+                .isTrue();
+        assertThat(new JsonRowEncoder(keeping.rowType()).encodeToString(keep(NESTED_SENSOR_JSON)))
+                .as("a row without unknown fields")
+                .isEqualTo(
+                        new JsonRowEncoder(SensorRows.TYPE)
+                                .encodeToString(decode(NESTED_SENSOR_JSON)));
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON_EXACT =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .enable(
+                            com.fasterxml.jackson.databind.DeserializationFeature
+                                    .USE_BIG_DECIMAL_FOR_FLOATS)
+                    .build();
+
+    /** Numbers equal by value (40 and 40.0), everything else as JsonNode compares it. */
+    private static final java.util.Comparator<JsonNode> NUMERIC =
+            (a, b) -> {
+                if (a.isNumber() && b.isNumber()) {
+                    return a.decimalValue().compareTo(b.decimalValue());
+                }
+                return a.equals(b) ? 0 : 1;
+            };
+
+    /** The first columns of a kept row, the contract's. */
+    private static RowData contractColumns(RowData row) {
+        int arity = SensorRows.TYPE.getFieldCount();
+        GenericRowData out = new GenericRowData(arity);
+        for (int i = 0; i < arity; i++) {
+            out.setField(i, ((GenericRowData) row).getField(i));
+        }
+        return out;
     }
 
     @Test

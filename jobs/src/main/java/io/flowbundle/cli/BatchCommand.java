@@ -69,6 +69,9 @@ final class BatchCommand implements Callable<Integer> {
                 counts.transformOutput(),
                 counts.loaded(),
                 counts.rejectedOnOutput());
+        if (counts.withUnknownFields() > 0) {
+            out.println(" " + counts.unknownFieldsSummary());
+        }
         for (BatchRun.Committed committed : summary.outputs()) {
             out.printf(
                     "  %-10s %s (%d file(s)%s%s)%n",

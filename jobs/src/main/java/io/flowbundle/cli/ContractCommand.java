@@ -44,8 +44,11 @@ final class ContractCommand implements Runnable {
                 "Check a Parquet file, or every *.parquet below a folder or an",
                 "object-store prefix (s3://bucket/key, S3 settings from --config or -D), against a",
                 "contract: missing and mistyped columns per file, and rows breaking each",
-                "rule (required, range, allowed) with a few examples. Exit 0 if clean,",
-                "1 if anything breaks the contract, 2 if the contract or path is unusable.",
+                "rule (required, range, allowed) with a few examples; also the columns",
+                "the files have that the contract does not name, and what their column",
+                "_unknown holds (fields kept under unknown_fields: keep), which do not",
+                "break it. Exit 0 if clean, 1 if anything breaks the contract, 2 if the",
+                "contract or path is unusable.",
                 "",
                 "Example: flowbundle contract check conf/contracts/sensor_events.yaml \\",
                 "           data/sensor-events"

@@ -37,7 +37,7 @@ final class RunLineage implements AutoCloseable {
     private static ColumnLineage columnLineage(PipelineSpec spec) {
         try {
             return ColumnLineage.derive(
-                    spec.transform(), PipelineGraph.payloadType(spec), spec.eventTime());
+                    spec.transform(), PipelineGraph.viewType(spec), spec.eventTime());
         } catch (RuntimeException e) {
             LOG.warn("no column lineage for {}: {}", spec.name(), e.getMessage());
             return null;

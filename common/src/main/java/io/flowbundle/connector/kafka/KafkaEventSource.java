@@ -32,7 +32,7 @@ public final class KafkaEventSource implements EventSource {
     /** Decodes the spec's events and marks the ones late for their partition. */
     public static EnvelopeDeserializer deserializer(PipelineSpec spec) {
         return new EnvelopeDeserializer(
-                PipelineGraph.payloadType(spec),
+                spec.contract().rowType(spec.eventTime()),
                 PipelineGraph.eventTime(spec).index(),
                 spec.lateness().toMillis(),
                 spec.contract().unknownFields());
@@ -52,7 +52,7 @@ public final class KafkaEventSource implements EventSource {
      */
     public static WatermarkStrategy<RowData> watermarks(PipelineSpec spec) {
         EventTime eventTime = PipelineGraph.eventTime(spec);
-        int arity = spec.contract().columns().size();
+        int arity = PipelineGraph.payloadType(spec).getFieldCount();
         WatermarkStrategy<RowData> strategy =
                 WatermarkStrategy.<RowData>forBoundedOutOfOrderness(spec.lateness())
                         .withTimestampAssigner(eventTime.envelopeAssigner(arity));
