@@ -39,6 +39,7 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
     private final String runId;
     private final String pipeline;
     private final String source;
+    private String input;
 
     private transient JsonRowEncoder encoder;
     private transient Counters.Count in;
@@ -77,13 +78,22 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
                 org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(payloadType));
     }
 
+    /**
+     * Counts as the operator of input {@code input} ({@link Counters#scoped}) rather than of the
+     * main input.
+     */
+    public ContractGate countedAs(String input) {
+        this.input = input;
+        return this;
+    }
+
     @Override
     public void open(OpenContext openContext) {
         encoder = new JsonRowEncoder(payloadType);
-        in = counters.counter(stage, "in");
-        out = counters.counter(stage, "out");
-        rejected = counters.counter(stage, "rejected");
-        late = counters.counter("late", "events");
+        in = counters.counter(Counters.scoped(stage, input), "in");
+        out = counters.counter(Counters.scoped(stage, input), "out");
+        rejected = counters.counter(Counters.scoped(stage, input), "rejected");
+        late = counters.counter(Counters.scoped("late", input), "events");
     }
 
     @Override
@@ -91,7 +101,10 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
         in.inc();
         if (!Envelope.isDecoded(envelope)) {
             rejected.inc();
-            counters.counter(stage, "rule." + Envelope.failure(envelope).ruleId()).inc();
+            counters.counter(
+                            Counters.scoped(stage, input),
+                            "rule." + Envelope.failure(envelope).ruleId())
+                    .inc();
             ctx.output(REJECTED, rejection(envelope, stage, Envelope.failure(envelope), null));
             return;
         }
@@ -99,7 +112,7 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
         Violation violation = validator == null ? null : validator.validate(row);
         if (violation != null) {
             rejected.inc();
-            counters.counter(stage, "rule." + violation.ruleId()).inc();
+            counters.counter(Counters.scoped(stage, input), "rule." + violation.ruleId()).inc();
             ctx.output(REJECTED, rejection(envelope, stage, violation, row));
             return;
         }

@@ -59,6 +59,14 @@ final class GenerateCommand implements Callable<Integer> {
                             + " that has some is refused, so an old sample never mixes with a new one.")
     boolean overwrite;
 
+    @Option(
+            names = "--devices-out",
+            paramLabel = "PATH",
+            description =
+                    "Also write the device registry of the generated device ids (devices.parquet"
+                            + " in this folder; contract conf/contracts/devices.yaml).")
+    Path devicesOut;
+
     @Mixin GeneratorOptions generator;
 
     @Spec CommandSpec spec;
@@ -96,6 +104,12 @@ final class GenerateCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(
                     new picocli.CommandLine(this),
                     "--format: expected parquet or jsonl, got " + format);
+        }
+        if (devicesOut != null) {
+            SampleData.writeDevices(devicesOut, settings.devices(), compression);
+            console.printf(
+                    "wrote %d devices to %s%n",
+                    settings.devices(), devicesOut.resolve("devices.parquet"));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         console.printf(
