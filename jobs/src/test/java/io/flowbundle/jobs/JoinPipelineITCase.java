@@ -193,6 +193,60 @@ class JoinPipelineITCase {
     }
 
     @Test
+    void anInputWithItsOwnQuarantineAndStagingWritesThemAsDatasetsOfTheRun(@TempDir Path dir) {
+        Path out = dir.resolve("out");
+        Path spec =
+                TestPipelines.write(
+                        dir.resolve("spec/own.yaml"),
+                        TestPipelines.read(spec(dir, out, EXAMPLE_SQL))
+                                .replace(
+                                        "    dedupe: {key: device_id}\n",
+                                        "    dedupe: {key: device_id}\n"
+                                                + "    quarantine: "
+                                                + out.resolve("quarantine-devices")
+                                                + "\n"
+                                                + "    staging: {path: "
+                                                + out.resolve("staging-devices")
+                                                // a registry has no event date to partition by
+                                                + ", partition_by: []}\n"));
+
+        BatchRun.Summary summary = run(dir, spec);
+
+        assertThat(summary.outputs())
+                .extracting(BatchRun.Committed::role)
+                .contains("output", "quarantine", "quarantine-devices", "staging-devices");
+        assertThat(
+                        duck.query(
+                                "SELECT rule || ':' || \"column\" AS rule FROM "
+                                        + parquet(out.resolve("quarantine-devices"))
+                                        + " ORDER BY 1"))
+                .extracting(r -> r.get("rule"))
+                .containsExactly("range:floor_number", "required:building");
+        assertThat(
+                        duck.count(
+                                "SELECT count(*) FROM "
+                                        + parquet(out.resolve("quarantine"))
+                                        + " WHERE source = '"
+                                        + devices
+                                        + "'"))
+                .isZero();
+        assertThat(duck.count("SELECT count(*) FROM " + parquet(out.resolve("staging-devices"))))
+                .isEqualTo(DEVICES - 2);
+        List<AuditRecord> audit = new AuditLog(dir.resolve("audit/audit.jsonl")).read();
+        assertThat(audit)
+                .filteredOn(
+                        r ->
+                                r.step().equals("validate")
+                                        && r.sources().equals(List.of(devices.toString())))
+                .singleElement()
+                .satisfies(
+                        validate ->
+                                assertThat(validate.target())
+                                        .isEqualTo(out.resolve("quarantine-devices").toString()));
+        assertThat(summary.counts().reconciles()).isTrue();
+    }
+
+    @Test
     void anInputTheSqlDoesNotReadIsOneLineNamingIt(@TempDir Path dir) throws IOException {
         Path sql = dir.resolve("no-join.sql");
         Files.writeString(
