@@ -121,7 +121,12 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
         String plan = stage(new TreeMap<>(views)).explainSql(sql);
         Set<String> read = new LinkedHashSet<>();
         for (String view : views.keySet()) {
-            if (plan.contains("default_database, " + view + "]")) {
+            // a scan is table=[[default_catalog, default_database, VIEW]] or, with what the
+            // planner pushed into it, table=[[..., VIEW, watermark=[...]]]
+            if (java.util.regex.Pattern.compile(
+                            "default_database, " + java.util.regex.Pattern.quote(view) + "[],]")
+                    .matcher(plan)
+                    .find()) {
                 read.add(view);
             }
         }

@@ -326,7 +326,6 @@ public record PipelineSpec(
         for (SinkSpec sink : sinks) {
             newSinks.add(sink.withOption(key, value));
         }
-        SinkSpec newQuarantine = quarantine.withOption(key, value);
         List<Input> newInputs = new ArrayList<>();
         for (Input input : otherInputs) {
             newInputs.add(
@@ -342,7 +341,7 @@ public record PipelineSpec(
         return toBuilder()
                 .source(source.withOption(key, value))
                 .sinks(newSinks)
-                .quarantine(newQuarantine)
+                .quarantine(quarantine.withOption(key, value))
                 .staging(staging == null ? null : staging.withOption(key, value))
                 .otherInputs(newInputs)
                 .build();
@@ -356,7 +355,6 @@ public record PipelineSpec(
         for (SinkSpec sink : sinks) {
             newSinks.add(sink.withDefaults(config));
         }
-        SinkSpec newQuarantine = quarantine.withDefaults(config);
         List<Input> newInputs = new ArrayList<>();
         for (Input input : otherInputs) {
             newInputs.add(
@@ -370,7 +368,7 @@ public record PipelineSpec(
         return toBuilder()
                 .source(source.withDefaults(config))
                 .sinks(newSinks)
-                .quarantine(newQuarantine)
+                .quarantine(quarantine.withDefaults(config))
                 .staging(staging == null ? null : staging.withDefaults(config))
                 .otherInputs(newInputs)
                 .build();
