@@ -51,6 +51,16 @@ public final class RunAudit {
     private final Integer attempt;
     private final List<AuditRecord> records = new ArrayList<>();
     private Map<String, String> settings = Map.of();
+    private Map<String, Input> otherInputs = Map.of();
+
+    /**
+     * An input besides the main one, as the steps name it.
+     *
+     * @param source the dataset it reads
+     * @param dedupe whether it is deduped
+     * @param quarantine where its rejected rows go
+     */
+    public record Input(String source, boolean dedupe, String quarantine) {}
 
     public RunAudit(RunInfo run, String pipeline, String actor) {
         this(run, pipeline, actor, null);
@@ -141,7 +151,40 @@ public final class RunAudit {
                             .rowsIn(counts.valid() + counts.lateAtSource())
                             .rowsOut(counts.valid() + counts.lateAtSource()));
         }
+        otherInputs.forEach(
+                (view, input) -> inputSteps(counts.ofInput(view), started, ended, input));
         return this;
+    }
+
+    /**
+     * The validate, dedupe and late steps of an input besides the main one, from its own counts:
+     * each reconciles on its own (consumed = rejected + late + duplicates + into transform).
+     */
+    private void inputSteps(RunCounts counts, Instant started, Instant ended, Input input) {
+        step(
+                succeeded("validate", started, ended, input.source())
+                        .target(input.quarantine())
+                        .rowsIn(counts.consumed())
+                        .rowsOut(counts.valid())
+                        .rowsRejected(counts.rejectedOnInput())
+                        .rowsLate(run.isBatch() ? null : counts.lateAtSource()));
+        long deduped = counts.valid();
+        if (input.dedupe()) {
+            deduped = counts.get("dedupe", "out");
+            step(
+                    succeeded("dedupe", started, ended, input.source())
+                            .rowsIn(counts.get("dedupe", "in"))
+                            .rowsOut(deduped)
+                            .rowsDuplicates(counts.duplicates()));
+        }
+        if (!run.isBatch()) {
+            step(
+                    succeeded("late", started, ended, input.source())
+                            .target(input.quarantine())
+                            .rowsIn(deduped)
+                            .rowsOut(counts.transformInput())
+                            .rowsLate(counts.lateBehindWatermark()));
+        }
     }
 
     /**
@@ -158,16 +201,31 @@ public final class RunAudit {
                         .step("run")
                         .startedAt(started)
                         .endedAt(ended)
-                        .sources(List.of(source))
+                        .sources(sources(source))
                         .status(outcome.status())
                         .error(outcome.error())
                         .settings(settings);
         if (counts != null) {
-            record.rowsIn(counts.consumed())
-                    .rowsOut(counts.transformInput())
-                    .rowsRejected(counts.rejectedOnInput())
-                    .rowsDuplicates(counts.duplicates())
-                    .rowsLate(counts.late());
+            // over every input: each reconciles on its own, so their sums do
+            long in = counts.consumed();
+            long out = counts.transformInput();
+            long rejected = counts.rejectedOnInput();
+            long duplicates = counts.duplicates();
+            long late = counts.late();
+            for (String view : otherInputs.keySet()) {
+                RunCounts input = counts.ofInput(view);
+                in += input.consumed();
+                out += input.transformInput();
+                rejected += input.rejectedOnInput();
+                duplicates += input.duplicates();
+                late += input.late();
+            }
+            record.rowsIn(in)
+                    .rowsOut(out)
+                    .rowsRejected(rejected)
+                    .rowsDuplicates(duplicates)
+                    .rowsLate(late);
+            // the main input's: the fields its producers add without a contract naming them
             if (counts.withUnknownFields() > 0) {
                 record.unknownFields(counts.withUnknownFields(), counts.topUnknownPaths(10));
             }
@@ -182,6 +240,19 @@ public final class RunAudit {
     public RunAudit settings(Map<String, String> redacted) {
         this.settings = Map.copyOf(redacted);
         return this;
+    }
+
+    /** The inputs besides the main one, by view: their steps and their share of the counts. */
+    public RunAudit otherInputs(Map<String, Input> inputs) {
+        this.otherInputs = new java.util.LinkedHashMap<>(inputs);
+        return this;
+    }
+
+    private List<String> sources(String source) {
+        List<String> out = new ArrayList<>();
+        out.add(source);
+        otherInputs.values().forEach(input -> out.add(input.source()));
+        return out;
     }
 
     public List<AuditRecord> records() {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.flink.table.types.logical.RowType;
 
 /**
@@ -46,8 +47,22 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
         return of(ColumnUse.derive(sql, eventsType, eventTime));
     }
 
+    /** As {@link #derive(String, RowType, String)}, for a transform over several views. */
+    public static ColumnLineage derive(String sql, Map<String, ColumnUse.View> views) {
+        return of(ColumnUse.derive(sql, views));
+    }
+
     /** The OpenLineage facet, with {@code input} as the dataset every column comes from. */
     public OpenLineage.ColumnLineageDatasetFacet toFacet(OpenLineage ol, Datasets.Id input) {
+        return toFacet(ol, view -> input);
+    }
+
+    /**
+     * The OpenLineage facet, each column named in the dataset of its view ({@code datasets} maps a
+     * view to the input dataset it reads).
+     */
+    public OpenLineage.ColumnLineageDatasetFacet toFacet(
+            OpenLineage ol, Function<String, Datasets.Id> datasets) {
         OpenLineage.ColumnLineageDatasetFacetFieldsBuilder facetFields =
                 ol.newColumnLineageDatasetFacetFieldsBuilder();
         fields.forEach(
@@ -55,19 +70,20 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
                         facetFields.put(
                                 output,
                                 ol.newColumnLineageDatasetFacetFieldsAdditionalBuilder()
-                                        .inputFields(inputFields(ol, input, uses))
+                                        .inputFields(inputFields(ol, datasets, uses))
                                         .build()));
         return ol.newColumnLineageDatasetFacetBuilder()
                 .fields(facetFields.build())
-                .dataset(inputFields(ol, input, dataset))
+                .dataset(inputFields(ol, datasets, dataset))
                 .build();
     }
 
     private static List<OpenLineage.InputField> inputFields(
-            OpenLineage ol, Datasets.Id input, Set<Use> uses) {
-        Map<String, List<OpenLineage.InputFieldTransformations>> byColumn = new LinkedHashMap<>();
+            OpenLineage ol, Function<String, Datasets.Id> datasets, Set<Use> uses) {
+        Map<Map.Entry<String, String>, List<OpenLineage.InputFieldTransformations>> byColumn =
+                new LinkedHashMap<>();
         for (Use use : uses) {
-            byColumn.computeIfAbsent(use.column(), c -> new ArrayList<>())
+            byColumn.computeIfAbsent(Map.entry(use.view(), use.column()), c -> new ArrayList<>())
                     .add(
                             ol.newInputFieldTransformationsBuilder()
                                     .type(use.type())
@@ -79,9 +95,9 @@ public record ColumnLineage(Map<String, Set<Use>> fields, Set<Use> dataset) {
                 (column, transformations) ->
                         out.add(
                                 ol.newInputFieldBuilder()
-                                        .namespace(input.namespace())
-                                        .name(input.name())
-                                        .field(column)
+                                        .namespace(datasets.apply(column.getKey()).namespace())
+                                        .name(datasets.apply(column.getKey()).name())
+                                        .field(column.getValue())
                                         .transformations(transformations)
                                         .build()));
         return out;

@@ -73,6 +73,7 @@ public final class PipelineLineage {
     private final RunInfo run;
     private final ColumnLineage columnLineage;
     private final Datasets.Id input;
+    private final Map<String, Input> otherReads = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param columnLineage the transform's column lineage, or null if it could not be derived
@@ -84,6 +85,21 @@ public final class PipelineLineage {
         this.run = run;
         this.columnLineage = columnLineage;
         this.input = spec.source().dataset();
+    }
+
+    /** What an input besides the main one holds, known before the job (its files, rows, bytes). */
+    public void read(String view, Input read) {
+        otherReads.put(view, read);
+    }
+
+    /** The input dataset the view {@code view} reads. */
+    private Datasets.Id datasetOf(String view) {
+        for (PipelineSpec.Input other : spec.otherInputs()) {
+            if (other.view().equals(view)) {
+                return other.source().dataset();
+            }
+        }
+        return input;
     }
 
     public OpenLineage.RunEvent start(Input read, List<Output> outputs) {
@@ -178,8 +194,23 @@ public final class PipelineLineage {
         return facet.build();
     }
 
+    /** Every input dataset with its schema, the main one first. */
     private List<OpenLineage.InputDataset> inputs(Input read, RunCounts counts) {
-        Contract contract = spec.contract();
+        List<OpenLineage.InputDataset> out = new ArrayList<>();
+        out.add(input(input, spec.contract(), read, counts));
+        for (PipelineSpec.Input other : spec.otherInputs()) {
+            RunCounts theirs = counts == null ? null : counts.ofInput(other.view());
+            Input known = otherReads.get(other.view());
+            if (known == null && theirs != null) {
+                known = new Input(theirs.consumed(), null, null);
+            }
+            out.add(input(other.source().dataset(), other.contract(), known, theirs));
+        }
+        return out;
+    }
+
+    private OpenLineage.InputDataset input(
+            Datasets.Id input, Contract contract, Input read, RunCounts counts) {
         OpenLineage.InputDatasetInputFacetsBuilder inputFacets =
                 ol.newInputDatasetInputFacetsBuilder();
         if (read != null && (read.rows() != null || read.bytes() != null)) {
@@ -194,15 +225,12 @@ public final class PipelineLineage {
             inputFacets.dataQualityAssertions(
                     assertions(contract, counts.ruleCounts("input"), counts.consumed()));
         }
-        return List.of(
-                ol.newInputDatasetBuilder()
-                        .namespace(input.namespace())
-                        .name(input.name())
-                        .facets(
-                                datasetFacets.build(
-                                        input, contract, contract.rowType(), null, null))
-                        .inputFacets(inputFacets.build())
-                        .build());
+        return ol.newInputDatasetBuilder()
+                .namespace(input.namespace())
+                .name(input.name())
+                .facets(datasetFacets.build(input, contract, contract.rowType(), null, null))
+                .inputFacets(inputFacets.build())
+                .build();
     }
 
     /** One assertion per contract rule: passed when no row broke it. */
@@ -265,10 +293,16 @@ public final class PipelineLineage {
 
     private OpenLineage.ColumnLineageDatasetFacet columnLineageFor(Output output) {
         if (output.role().startsWith("output") && columnLineage != null) {
-            return columnLineage.toFacet(ol, input);
+            return columnLineage.toFacet(ol, this::datasetOf);
         }
         if (output.role().equals("staging")) {
             return ColumnLineage.identity(spec.contract().columnNames()).toFacet(ol, input);
+        }
+        for (PipelineSpec.Input other : spec.otherInputs()) {
+            if (output.role().equals("staging-" + other.view())) {
+                return ColumnLineage.identity(other.contract().columnNames())
+                        .toFacet(ol, other.source().dataset());
+            }
         }
         return null;
     }

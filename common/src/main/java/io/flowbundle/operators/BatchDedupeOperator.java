@@ -36,6 +36,7 @@ public final class BatchDedupeOperator extends CountingOperator<RowData>
     static final int BATCH = 32;
 
     private final RowType type;
+    private String input;
 
     private transient FingerprintSet seen;
     private transient ProjectedRowData carried;
@@ -63,6 +64,15 @@ public final class BatchDedupeOperator extends CountingOperator<RowData>
         this.type = type;
     }
 
+    /**
+     * Counts as the operator of input {@code input} ({@link Counters#scoped}) rather than of the
+     * main input.
+     */
+    public BatchDedupeOperator countedAs(String input) {
+        this.input = input;
+        return this;
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
@@ -75,9 +85,9 @@ public final class BatchDedupeOperator extends CountingOperator<RowData>
         timestamps = new long[BATCH];
         added = new boolean[BATCH];
         record = new StreamRecord<>(null);
-        in = counters.counter("dedupe", "in");
-        out = counters.counter("dedupe", "out");
-        duplicates = counters.counter("dedupe", "duplicates");
+        in = counters.counter(Counters.scoped("dedupe", input), "in");
+        out = counters.counter(Counters.scoped("dedupe", input), "out");
+        duplicates = counters.counter(Counters.scoped("dedupe", input), "duplicates");
     }
 
     @Override

@@ -53,6 +53,7 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
     private final String runId;
     private final String pipeline;
     private final String source;
+    private String input;
 
     private transient JsonRowEncoder encoder;
     private transient Counters.Count in;
@@ -94,16 +95,25 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
                 org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(payloadType));
     }
 
+    /**
+     * Counts as the operator of input {@code input} ({@link Counters#scoped}) rather than of the
+     * main input.
+     */
+    public ContractGate countedAs(String input) {
+        this.input = input;
+        return this;
+    }
+
     @Override
     public void open(OpenContext openContext) {
         encoder = new JsonRowEncoder(payloadType);
-        in = counters.counter(stage, "in");
-        out = counters.counter(stage, "out");
-        rejected = counters.counter(stage, "rejected");
-        late = counters.counter("late", "events");
+        in = counters.counter(Counters.scoped(stage, input), "in");
+        out = counters.counter(Counters.scoped(stage, input), "out");
+        rejected = counters.counter(Counters.scoped(stage, input), "rejected");
+        late = counters.counter(Counters.scoped("late", input), "events");
         if (stage.equals("input") && UnknownColumn.isLastOf(payloadType)) {
             contractType = UnknownColumn.removeFrom(payloadType);
-            withUnknown = counters.counter(UNKNOWN_STAGE, UNKNOWN_RECORDS);
+            withUnknown = counters.counter(Counters.scoped(UNKNOWN_STAGE, input), UNKNOWN_RECORDS);
             unknownPaths = new HashMap<>();
         }
     }
@@ -113,7 +123,10 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
         in.inc();
         if (!Envelope.isDecoded(envelope)) {
             rejected.inc();
-            counters.counter(stage, "rule." + Envelope.failure(envelope).ruleId()).inc();
+            counters.counter(
+                            Counters.scoped(stage, input),
+                            "rule." + Envelope.failure(envelope).ruleId())
+                    .inc();
             ctx.output(REJECTED, rejection(envelope, stage, Envelope.failure(envelope), null));
             return;
         }
@@ -124,7 +137,7 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
         Violation violation = validator == null ? null : validator.validate(row);
         if (violation != null) {
             rejected.inc();
-            counters.counter(stage, "rule." + violation.ruleId()).inc();
+            counters.counter(Counters.scoped(stage, input), "rule." + violation.ruleId()).inc();
             ctx.output(REJECTED, rejection(envelope, stage, violation, row));
             return;
         }
@@ -152,10 +165,14 @@ public final class ContractGate extends CountingProcessFunction<RowData, RowData
             Counters.Count count = unknownPaths.get(name);
             if (count == null) {
                 if (unknownPaths.size() < MAX_UNKNOWN_PATHS) {
-                    count = counters.counter(UNKNOWN_STAGE, UNKNOWN_PATH + name);
+                    count =
+                            counters.counter(
+                                    Counters.scoped(UNKNOWN_STAGE, input), UNKNOWN_PATH + name);
                     unknownPaths.put(name, count);
                 } else {
-                    count = counters.counter(UNKNOWN_STAGE, UNKNOWN_OTHER_PATHS);
+                    count =
+                            counters.counter(
+                                    Counters.scoped(UNKNOWN_STAGE, input), UNKNOWN_OTHER_PATHS);
                 }
             }
             count.inc();

@@ -62,6 +62,14 @@ public final class Counters {
         return counters;
     }
 
+    /**
+     * The stage under which an operator of input {@code input} counts: {@code stage} for the
+     * pipeline's main input (null), {@code stage@input} for another ({@code input@devices}).
+     */
+    public static String scoped(String stage, String input) {
+        return input == null ? stage : stage + "@" + input;
+    }
+
     /** {@code <stage>.<name>}; stages have no dot, so a restore can split the name again. */
     public static String accumulatorName(String stage, String name) {
         return stage + "." + name;

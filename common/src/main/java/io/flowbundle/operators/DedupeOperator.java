@@ -80,6 +80,7 @@ public final class DedupeOperator extends CountingOperator<RowData>
     private final long retentionMillis;
     private final long sliceMillis;
     private final int maxHeldKeys;
+    private String input;
 
     private transient ProjectedRowData carried;
     private transient DedupeState keys;
@@ -124,6 +125,15 @@ public final class DedupeOperator extends CountingOperator<RowData>
         return BUCKET_KEYS[bucket];
     }
 
+    /**
+     * Counts as the operator of input {@code input} ({@link Counters#scoped}) rather than of the
+     * main input.
+     */
+    public DedupeOperator countedAs(String input) {
+        this.input = input;
+        return this;
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
@@ -135,9 +145,9 @@ public final class DedupeOperator extends CountingOperator<RowData>
                 backend instanceof HeapKeyedStateBackend<Integer> heap
                         ? new DedupeTables(heap, maxParallelism)
                         : new DedupeSlots(backend, maxParallelism, maxHeldKeys);
-        in = counters.counter("dedupe", "in");
-        out = counters.counter("dedupe", "out");
-        duplicates = counters.counter("dedupe", "duplicates");
+        in = counters.counter(Counters.scoped("dedupe", input), "in");
+        out = counters.counter(Counters.scoped("dedupe", input), "out");
+        duplicates = counters.counter(Counters.scoped("dedupe", input), "duplicates");
     }
 
     /**

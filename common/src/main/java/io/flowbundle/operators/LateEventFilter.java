@@ -27,6 +27,7 @@ public final class LateEventFilter extends CountingProcessFunction<RowData, RowD
     private final String runId;
     private final String pipeline;
     private final String source;
+    private String input;
 
     private transient JsonRowEncoder encoder;
     private transient Counters.Count late;
@@ -40,10 +41,19 @@ public final class LateEventFilter extends CountingProcessFunction<RowData, RowD
         this.source = source;
     }
 
+    /**
+     * Counts as the operator of input {@code input} ({@link Counters#scoped}) rather than of the
+     * main input.
+     */
+    public LateEventFilter countedAs(String input) {
+        this.input = input;
+        return this;
+    }
+
     @Override
     public void open(OpenContext openContext) {
         encoder = new JsonRowEncoder(rowType);
-        late = counters.counter("late", "behind_watermark");
+        late = counters.counter(Counters.scoped("late", input), "behind_watermark");
     }
 
     @Override

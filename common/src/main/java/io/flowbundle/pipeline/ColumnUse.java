@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
@@ -42,14 +43,28 @@ import org.slf4j.LoggerFactory;
  */
 public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Use> indirect) {
 
-    /** One use of an input column ({@code location.room} for a nested field). */
-    public record Use(String column, String type, String subtype) {
+    /**
+     * One use of an input column ({@code location.room} for a nested field) of the view {@code
+     * view} (the input it belongs to).
+     */
+    public record Use(String column, String type, String subtype, String view) {
+
+        /** A use of a column of the view {@code events}, the single-source form's. */
+        public Use(String column, String type, String subtype) {
+            this(column, type, subtype, PipelineGraph.EVENTS_VIEW);
+        }
+
         public static Use direct(String column, String subtype) {
             return new Use(column, "DIRECT", subtype);
         }
 
         public static Use indirect(String column, String subtype) {
             return new Use(column, "INDIRECT", subtype);
+        }
+
+        /** This column of this view, used another way. */
+        Use as(String newType, String newSubtype) {
+            return new Use(column, newType, newSubtype, view);
         }
     }
 
@@ -67,9 +82,55 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
      *     understood
      */
     public static ColumnUse derive(String sql, RowType eventsType, String eventTime) {
+        return derive(sql, Map.of(PipelineGraph.EVENTS_VIEW, new View(eventsType, eventTime)));
+    }
+
+    /**
+     * The columns and event time (null: none) of one view the SQL reads.
+     *
+     * @param eventTime declared as rowtime with a watermark, as in streaming; null for a dimension
+     *     without one
+     */
+    public record View(RowType type, String eventTime) {}
+
+    /** As {@link #derive(String, RowType, String)}, for a transform over several views. */
+    public static ColumnUse derive(String sql, Map<String, View> views) {
         return DERIVED.computeIfAbsent(
-                sql + "\u0000" + eventsType.asSerializableString() + "\u0000" + eventTime,
-                k -> compile(sql, eventsType, eventTime));
+                sql + "\u0000" + key(views), k -> compile(sql, new TreeMap<>(views)));
+    }
+
+    private static String key(Map<String, View> views) {
+        StringBuilder key = new StringBuilder();
+        new TreeMap<>(views)
+                .forEach(
+                        (name, view) ->
+                                key.append(name)
+                                        .append('\u0000')
+                                        .append(view.type().asSerializableString())
+                                        .append('\u0000')
+                                        .append(view.eventTime())
+                                        .append('\u0000'));
+        return key.toString();
+    }
+
+    /**
+     * The views among {@code views} the SQL scans (read from its plan, so a name in a comment or a
+     * string does not count).
+     */
+    public static Set<String> viewsRead(String sql, Map<String, View> views) {
+        String plan = stage(new TreeMap<>(views)).explainSql(sql);
+        Set<String> read = new LinkedHashSet<>();
+        for (String view : views.keySet()) {
+            // a scan is table=[[default_catalog, default_database, VIEW]] or, with what the
+            // planner pushed into it, table=[[..., VIEW, watermark=[...]]]
+            if (java.util.regex.Pattern.compile(
+                            "default_database, " + java.util.regex.Pattern.quote(view) + "[],]")
+                    .matcher(plan)
+                    .find()) {
+                read.add(view);
+            }
+        }
+        return read;
     }
 
     /**
@@ -79,24 +140,51 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
      */
     public static Optional<Set<String>> columnsRead(
             String sql, RowType eventsType, String eventTime) {
+        return columnsRead(
+                sql,
+                Map.of(PipelineGraph.EVENTS_VIEW, new View(eventsType, eventTime)),
+                PipelineGraph.EVENTS_VIEW);
+    }
+
+    /** As {@link #columnsRead(String, RowType, String)}: the columns of {@code view} it reads. */
+    public static Optional<Set<String>> columnsRead(
+            String sql, Map<String, View> views, String view) {
         ColumnUse uses;
         try {
-            uses = derive(sql, eventsType, eventTime);
+            uses = derive(sql, views);
         } catch (RuntimeException e) {
             LOG.warn(
                     "cannot tell which columns the transform reads ({}): every column of the view `{}` is shuffled",
                     firstLine(e),
-                    PipelineGraph.EVENTS_VIEW);
+                    view);
             return Optional.empty();
         }
-        return Optional.of(uses.columnsRead());
+        return Optional.of(uses.columnsRead(view));
     }
 
     /** The top-level input columns behind any use, in order of first use. */
     public Set<String> columnsRead() {
+        return columnsRead(PipelineGraph.EVENTS_VIEW);
+    }
+
+    /** The top-level columns of {@code view} behind any use, in order of first use. */
+    public Set<String> columnsRead(String view) {
         Set<String> columns = new LinkedHashSet<>();
-        fields.values().forEach(uses -> uses.forEach(use -> columns.add(topLevel(use.column()))));
-        indirect.forEach(use -> columns.add(topLevel(use.column())));
+        fields.values()
+                .forEach(
+                        uses ->
+                                uses.forEach(
+                                        use -> {
+                                            if (use.view().equals(view)) {
+                                                columns.add(topLevel(use.column()));
+                                            }
+                                        }));
+        indirect.forEach(
+                use -> {
+                    if (use.view().equals(view)) {
+                        columns.add(topLevel(use.column()));
+                    }
+                });
         return columns;
     }
 
@@ -117,37 +205,47 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
      * cheaper than {@link #derive}.
      */
     public static boolean validates(String sql, RowType eventsType, String eventTime) {
+        return validates(sql, Map.of(PipelineGraph.EVENTS_VIEW, new View(eventsType, eventTime)));
+    }
+
+    /** As {@link #validates(String, RowType, String)}, for a transform over several views. */
+    public static boolean validates(String sql, Map<String, View> views) {
         try {
-            stage(eventsType, eventTime).sqlQuery(sql).getResolvedSchema();
+            stage(new TreeMap<>(views)).sqlQuery(sql).getResolvedSchema();
             return true;
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    /** A table environment with a stand-in {@code events} table of {@code eventsType}. */
-    private static TableEnvironment stage(RowType eventsType, String eventTime) {
+    /** A table environment with a stand-in table per view. */
+    private static TableEnvironment stage(Map<String, View> views) {
         TableEnvironment tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         // one aggregate node per aggregation, instead of local/global pairs with intermediate
         // fields
         tables.getConfig().set("table.optimizer.agg-phase-strategy", "ONE_PHASE");
-        tables.executeSql(
-                "CREATE TEMPORARY TABLE `"
-                        + PipelineGraph.EVENTS_VIEW
-                        + "` ("
-                        + columns(eventsType)
-                        + ", WATERMARK FOR `"
-                        + eventTime
-                        + "` AS `"
-                        + eventTime
-                        + "`)"
-                        + " WITH ('connector' = 'datagen')");
+        views.forEach(
+                (name, view) ->
+                        tables.executeSql(
+                                "CREATE TEMPORARY TABLE `"
+                                        + name
+                                        + "` ("
+                                        + columns(view.type())
+                                        + (view.eventTime() == null
+                                                ? ""
+                                                : ", WATERMARK FOR `"
+                                                        + view.eventTime()
+                                                        + "` AS `"
+                                                        + view.eventTime()
+                                                        + "`")
+                                        + ")"
+                                        + " WITH ('connector' = 'datagen')"));
         return tables;
     }
 
-    private static ColumnUse compile(String sql, RowType eventsType, String eventTime) {
-        TableEnvironment tables = stage(eventsType, eventTime);
+    private static ColumnUse compile(String sql, Map<String, View> views) {
+        TableEnvironment tables = stage(views);
         ResolvedSchema result = tables.sqlQuery(sql).getResolvedSchema();
         List<String> outputNames = new ArrayList<>();
         StringBuilder sinkColumns = new StringBuilder();
@@ -301,11 +399,26 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
                     names.add(field.get("name").asText());
                 }
             }
+            String view = viewOf(node);
             List<Set<Use>> out = new ArrayList<>();
             for (String name : names) {
-                out.add(Set.of(Use.direct(name, "IDENTITY")));
+                out.add(Set.of(new Use(name, "DIRECT", "IDENTITY", view)));
             }
             return out;
+        }
+
+        /**
+         * The table a scan reads ({@code `default_catalog`.`default_database`.`devices`}), or
+         * {@code events} when the plan does not say (hand-made plans in tests).
+         */
+        private static String viewOf(JsonNode scan) {
+            String identifier =
+                    scan.path("scanTableSource").path("table").path("identifier").asText("");
+            int dot = identifier.lastIndexOf('.');
+            if (identifier.isEmpty() || dot < 0) {
+                return PipelineGraph.EVENTS_VIEW;
+            }
+            return identifier.substring(dot + 1).replace("`", "");
         }
 
         private List<Set<Use>> calc(JsonNode node, List<Set<Use>> input) {
@@ -319,7 +432,7 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
                     for (Use use : references(expression, input)) {
                         uses.add(
                                 use.type().equals("DIRECT")
-                                        ? Use.direct(use.column(), "TRANSFORMATION")
+                                        ? use.as("DIRECT", "TRANSFORMATION")
                                         : use);
                     }
                     out.add(uses);
@@ -328,7 +441,7 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
             JsonNode condition = node.get("condition");
             if (condition != null && !condition.isNull()) {
                 for (Use use : references(condition, input)) {
-                    indirect.add(Use.indirect(use.column(), "FILTER"));
+                    indirect.add(use.as("INDIRECT", "FILTER"));
                 }
             }
             return out;
@@ -358,7 +471,8 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
                                         new Use(
                                                 use.column() + "." + name,
                                                 use.type(),
-                                                use.subtype())));
+                                                use.subtype(),
+                                                use.view())));
                 return out;
             }
             return null;
@@ -385,23 +499,23 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
             for (JsonNode index : node.path("grouping")) {
                 Set<Use> key = input.get(index.asInt());
                 out.add(key);
-                key.forEach(use -> indirect.add(Use.indirect(use.column(), "GROUP_BY")));
+                key.forEach(use -> indirect.add(use.as("INDIRECT", "GROUP_BY")));
             }
             for (JsonNode call : node.path("aggCalls")) {
                 Set<Use> uses = new LinkedHashSet<>();
                 for (JsonNode arg : call.path("argList")) {
                     input.get(arg.asInt())
-                            .forEach(use -> uses.add(Use.direct(use.column(), "AGGREGATION")));
+                            .forEach(use -> uses.add(use.as("DIRECT", "AGGREGATION")));
                 }
                 out.add(uses);
             }
             JsonNode windowing = node.get("windowing");
             if (windowing != null) {
                 Set<Use> time = input.get(windowing.get("timeAttributeIndex").asInt());
-                time.forEach(use -> indirect.add(Use.indirect(use.column(), "WINDOW")));
+                time.forEach(use -> indirect.add(use.as("INDIRECT", "WINDOW")));
                 for (int i = 0; i < node.path("namedWindowProperties").size(); i++) {
                     Set<Use> uses = new LinkedHashSet<>();
-                    time.forEach(use -> uses.add(Use.direct(use.column(), "TRANSFORMATION")));
+                    time.forEach(use -> uses.add(use.as("DIRECT", "TRANSFORMATION")));
                     out.add(uses);
                 }
             }
@@ -412,7 +526,7 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
             List<Set<Use>> out = new ArrayList<>(input);
             Set<Use> time = input.get(node.path("windowing").path("timeAttributeIndex").asInt());
             Set<Use> derived = new LinkedHashSet<>();
-            time.forEach(use -> derived.add(Use.direct(use.column(), "TRANSFORMATION")));
+            time.forEach(use -> derived.add(use.as("DIRECT", "TRANSFORMATION")));
             // window_start, window_end, window_time
             out.add(derived);
             out.add(derived);
@@ -423,19 +537,17 @@ public record ColumnUse(Map<String, Set<ColumnUse.Use>> fields, Set<ColumnUse.Us
         private List<Set<Use>> join(JsonNode node, List<Set<Use>> left, List<Set<Use>> right) {
             JsonNode spec = node.path("joinSpec");
             for (JsonNode key : spec.path("leftKeys")) {
-                left.get(key.asInt())
-                        .forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
+                left.get(key.asInt()).forEach(use -> indirect.add(use.as("INDIRECT", "JOIN")));
             }
             for (JsonNode key : spec.path("rightKeys")) {
-                right.get(key.asInt())
-                        .forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
+                right.get(key.asInt()).forEach(use -> indirect.add(use.as("INDIRECT", "JOIN")));
             }
             List<Set<Use>> both = new ArrayList<>(left);
             both.addAll(right);
             JsonNode condition = spec.get("nonEquiCondition");
             if (condition != null && !condition.isNull()) {
                 references(condition, both)
-                        .forEach(use -> indirect.add(Use.indirect(use.column(), "JOIN")));
+                        .forEach(use -> indirect.add(use.as("INDIRECT", "JOIN")));
             }
             String joinType = spec.path("joinType").asText("INNER");
             return joinType.equals("SEMI") || joinType.equals("ANTI") ? left : both;

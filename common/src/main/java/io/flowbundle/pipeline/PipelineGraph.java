@@ -14,7 +14,9 @@ import io.flowbundle.operators.LateEventFilter;
 import io.flowbundle.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -22,6 +24,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.table.api.Schema;
@@ -58,19 +61,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineGraph {
 
-    public static final String EVENTS_VIEW = "events";
+    public static final String EVENTS_VIEW = PipelineSpec.EVENTS_VIEW;
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineGraph.class);
 
     private PipelineGraph() {}
 
     /** The streams a pipeline produces; sinks are attached by the job. */
+    /**
+     * @param rejected every rejected record but those of inputs with a quarantine of their own
+     * @param valid the main input's staging rows
+     * @param inputRejected by view, the rejected records of inputs with their own quarantine
+     * @param inputValid by view, the staging rows of inputs with their own staging layer
+     * @param inputTypes by view, the row types of the inputs besides the main one
+     */
     public record Result(
             DataStream<RowData> results,
             RowType resultType,
             DataStream<RowData> rejected,
             DataStream<RowData> valid,
-            RowType payloadType) {}
+            RowType payloadType,
+            Map<String, DataStream<RowData>> inputRejected,
+            Map<String, DataStream<RowData>> inputValid,
+            Map<String, RowType> inputTypes) {}
 
     /**
      * The row type the pipeline decodes its input into (event time at millisecond precision): the
@@ -90,6 +103,10 @@ public final class PipelineGraph {
         return spec.contract().rowType(spec.eventTime());
     }
 
+    /**
+     * The event time of the spec's main input; null for a dimension's {@link
+     * PipelineSpec#forInput}.
+     */
     public static EventTime eventTime(PipelineSpec spec) {
         return new EventTime(spec.contract().indexOf(spec.eventTime()), 3);
     }
@@ -99,101 +116,57 @@ public final class PipelineGraph {
             PipelineSpec spec,
             RunInfo run,
             DataStream<RowData> envelopes) {
-        Contract contract = spec.contract();
-        RowType payloadType = payloadType(spec);
-        InternalTypeInfo<RowData> payloadInfo = InternalTypeInfo.of(payloadType);
-        String source = spec.source().describe();
+        return build(tableEnv, spec, run, envelopes, Map.of());
+    }
 
-        SingleOutputStreamOperator<RowData> valid =
-                envelopes
-                        .process(
-                                new ContractGate(
-                                        "input",
-                                        new RowValidator(contract),
-                                        payloadType,
-                                        run.runId(),
-                                        spec.name(),
-                                        source))
-                        .returns(payloadInfo)
-                        .name("validate: " + contract.name() + " v" + contract.schemaVersion())
-                        .uid("validate-input");
-        DataStream<RowData> rejected =
-                valid.getSideOutput(ContractGate.REJECTED)
-                        .union(valid.getSideOutput(ContractGate.LATE));
-        DataStream<RowData> staging =
-                valid.union(valid.getSideOutput(ContractGate.lateRows(payloadType)));
-
-        // from here on only the columns the SQL reads travel on: rows are shuffled. Dedupe ships
-        // its key as a fingerprint in front of them, not as text.
-        RowType eventsType = eventsType(spec, viewType(spec));
-        InternalTypeInfo<RowData> eventsInfo = InternalTypeInfo.of(eventsType);
-        int[] kept =
-                eventsType.getFieldNames().stream().mapToInt(payloadType::getFieldIndex).toArray();
-        DataStream<RowData> events = valid;
-        if (spec.dedupe() != null) {
-            String keys = String.join(", ", spec.dedupe().key());
-            DataStream<RowData> fingerprinted =
-                    valid.map(
-                                    new Fingerprinted.Fingerprint(
-                                            new DedupeKey(payloadType, spec.dedupe().key()), kept))
-                            .returns(InternalTypeInfo.of(Fingerprinted.type(eventsType)))
-                            .name("fingerprint: " + keys)
-                            .uid("fingerprint");
-            if (run.isBatch()) {
-                events =
-                        fingerprinted
-                                .partitionCustom(new ByKeyHash(), new Fingerprinted.ByHigh())
-                                .transform(
-                                        "dedupe: " + keys,
-                                        eventsInfo,
-                                        new BatchDedupeOperator(Fingerprinted.type(eventsType)))
-                                .uid("dedupe");
-            } else {
-                EventTime time = new EventTime(eventsType.getFieldIndex(spec.eventTime()), 3);
-                events =
-                        fingerprinted
-                                .keyBy(DedupeOperator.buckets(), Types.INT)
-                                .transform(
-                                        "dedupe: " + keys,
-                                        eventsInfo,
-                                        new DedupeOperator(
-                                                eventsType.getFieldCount(),
-                                                time,
-                                                spec.dedupe().retention().toMillis()))
-                                // kept across layout versions, which the state names carry
-                                // (DedupeLayout): the operator refuses an older one in one line
-                                .uid("dedupe-slots");
+    /**
+     * As {@link #build(StreamTableEnvironment, PipelineSpec, RunInfo, DataStream)}, for a pipeline
+     * with several inputs: each is governed on its own (its contract, its quarantine reasons and
+     * counts, its dedupe) and registered as the view of its name.
+     *
+     * @param otherEnvelopes the envelopes of each input besides the main one, by view
+     */
+    public static Result build(
+            StreamTableEnvironment tableEnv,
+            PipelineSpec spec,
+            RunInfo run,
+            DataStream<RowData> envelopes,
+            Map<String, DataStream<RowData>> otherEnvelopes) {
+        Map<String, ColumnUse.View> views = views(spec);
+        if (spec.joins()) {
+            checkViewsRead(spec, views);
+        }
+        Governed main = govern(tableEnv, spec, spec.mainInput(), null, run, envelopes, views);
+        DataStream<RowData> rejected = main.rejected();
+        DataStream<RowData> staging = main.staging();
+        RowType payloadType = main.payloadType();
+        Map<String, DataStream<RowData>> inputRejected = new LinkedHashMap<>();
+        Map<String, DataStream<RowData>> inputStaging = new LinkedHashMap<>();
+        Map<String, RowType> inputTypes = new LinkedHashMap<>();
+        for (PipelineSpec.Input input : spec.otherInputs()) {
+            DataStream<RowData> theirs = otherEnvelopes.get(input.view());
+            if (theirs == null) {
+                throw new IllegalArgumentException("no envelopes for input " + input.view());
             }
-        } else if (eventsType.getFieldCount() < payloadType.getFieldCount()) {
-            events =
-                    valid.map(new Project(kept))
-                            .returns(eventsInfo)
-                            .name("columns read")
-                            .uid("project");
+            Governed governed =
+                    govern(
+                            tableEnv,
+                            spec,
+                            input,
+                            input.view(),
+                            run,
+                            scopeUids(theirs, input.view()),
+                            views);
+            if (input.quarantine() == null) {
+                rejected = rejected.union(governed.rejected());
+            } else {
+                inputRejected.put(input.view(), governed.rejected());
+            }
+            if (input.staging() != null) {
+                inputStaging.put(input.view(), governed.staging());
+            }
+            inputTypes.put(input.view(), governed.payloadType());
         }
-        if (!run.isBatch()) {
-            SingleOutputStreamOperator<RowData> onTime =
-                    events.process(
-                                    new LateEventFilter(
-                                            new EventTime(
-                                                    eventsType.getFieldIndex(spec.eventTime()), 3),
-                                            eventsType,
-                                            run.runId(),
-                                            spec.name(),
-                                            source))
-                            .returns(eventsInfo)
-                            .name("late events")
-                            .uid("late-filter");
-            rejected = rejected.union(onTime.getSideOutput(ContractGate.LATE));
-            events = onTime;
-        }
-        Schema.Builder schema =
-                Schema.newBuilder().fromRowDataType(DataTypeUtils.toInternalDataType(eventsType));
-        if (!run.isBatch()) {
-            schema.watermark(spec.eventTime(), "SOURCE_WATERMARK()");
-        }
-        Table eventsTable = tableEnv.fromDataStream(events, schema.build());
-        tableEnv.createTemporaryView(EVENTS_VIEW, eventsTable);
 
         Table transformed = transform(tableEnv, spec);
         RowType resultType = plainRowType(transformed);
@@ -242,7 +215,197 @@ public final class PipelineGraph {
                                         : "validate: " + outputContract.name())
                         .uid("validate-output");
         rejected = rejected.union(checked.getSideOutput(ContractGate.REJECTED));
-        return new Result(checked, resultType, rejected, staging, payloadType);
+        return new Result(
+                checked,
+                resultType,
+                rejected,
+                staging,
+                payloadType,
+                inputRejected,
+                inputStaging,
+                inputTypes);
+    }
+
+    /** One input after its gate: what it rejected, its staging rows, its row type. */
+    private record Governed(
+            DataStream<RowData> rejected, DataStream<RowData> staging, RowType payloadType) {}
+
+    /**
+     * Validates one input against its contract, dedupes it, and registers it as its view.
+     *
+     * @param scope null for the main input (its operators keep the uids and counter names of the
+     *     single-source form), else the input's view, which names its uids and counters
+     */
+    private static Governed govern(
+            StreamTableEnvironment tableEnv,
+            PipelineSpec pipeline,
+            PipelineSpec.Input input,
+            String scope,
+            RunInfo run,
+            DataStream<RowData> envelopes,
+            Map<String, ColumnUse.View> views) {
+        PipelineSpec spec = scope == null ? pipeline : pipeline.forInput(input);
+        String suffix = scope == null ? "" : "-" + scope;
+        Contract contract = spec.contract();
+        RowType payloadType = payloadType(spec);
+        InternalTypeInfo<RowData> payloadInfo = InternalTypeInfo.of(payloadType);
+        String source = spec.source().describe();
+
+        SingleOutputStreamOperator<RowData> valid =
+                envelopes
+                        .process(
+                                new ContractGate(
+                                                "input",
+                                                new RowValidator(contract),
+                                                payloadType,
+                                                run.runId(),
+                                                spec.name(),
+                                                source)
+                                        .countedAs(scope))
+                        .returns(payloadInfo)
+                        .name(
+                                "validate: "
+                                        + contract.name()
+                                        + " v"
+                                        + contract.schemaVersion()
+                                        + (scope == null ? "" : " (" + scope + ")"))
+                        .uid("validate-input" + suffix);
+        DataStream<RowData> rejected =
+                valid.getSideOutput(ContractGate.REJECTED)
+                        .union(valid.getSideOutput(ContractGate.LATE));
+        DataStream<RowData> staging =
+                valid.union(valid.getSideOutput(ContractGate.lateRows(payloadType)));
+
+        // from here on only the columns the SQL reads travel on: rows are shuffled. Dedupe ships
+        // its key as a fingerprint in front of them, not as text.
+        RowType eventsType =
+                eventsType(pipeline, spec.view(), viewType(spec), spec.eventTime(), views);
+        InternalTypeInfo<RowData> eventsInfo = InternalTypeInfo.of(eventsType);
+        int[] kept =
+                eventsType.getFieldNames().stream().mapToInt(payloadType::getFieldIndex).toArray();
+        DataStream<RowData> events = valid;
+        if (spec.dedupe() != null) {
+            String keys = String.join(", ", spec.dedupe().key());
+            DataStream<RowData> fingerprinted =
+                    valid.map(
+                                    new Fingerprinted.Fingerprint(
+                                            new DedupeKey(payloadType, spec.dedupe().key()), kept))
+                            .returns(InternalTypeInfo.of(Fingerprinted.type(eventsType)))
+                            .name("fingerprint: " + keys)
+                            .uid("fingerprint" + suffix);
+            if (run.isBatch() || spec.eventTime() == null) {
+                events =
+                        fingerprinted
+                                .partitionCustom(new ByKeyHash(), new Fingerprinted.ByHigh())
+                                .transform(
+                                        "dedupe: " + keys,
+                                        eventsInfo,
+                                        new BatchDedupeOperator(Fingerprinted.type(eventsType))
+                                                .countedAs(scope))
+                                .uid("dedupe" + suffix);
+            } else {
+                EventTime time = new EventTime(eventsType.getFieldIndex(spec.eventTime()), 3);
+                events =
+                        fingerprinted
+                                .keyBy(DedupeOperator.buckets(), Types.INT)
+                                .transform(
+                                        "dedupe: " + keys,
+                                        eventsInfo,
+                                        new DedupeOperator(
+                                                        eventsType.getFieldCount(),
+                                                        time,
+                                                        spec.dedupe().retention().toMillis())
+                                                .countedAs(scope))
+                                // kept across layout versions, which the state names carry
+                                // (DedupeLayout): the operator refuses an older one in one line
+                                .uid("dedupe-slots" + suffix);
+            }
+        } else if (eventsType.getFieldCount() < payloadType.getFieldCount()) {
+            events =
+                    valid.map(new Project(kept))
+                            .returns(eventsInfo)
+                            .name("columns read")
+                            .uid("project" + suffix);
+        }
+        boolean rowtime = !run.isBatch() && spec.eventTime() != null;
+        if (rowtime) {
+            SingleOutputStreamOperator<RowData> onTime =
+                    events.process(
+                                    new LateEventFilter(
+                                                    new EventTime(
+                                                            eventsType.getFieldIndex(
+                                                                    spec.eventTime()),
+                                                            3),
+                                                    eventsType,
+                                                    run.runId(),
+                                                    spec.name(),
+                                                    source)
+                                            .countedAs(scope))
+                            .returns(eventsInfo)
+                            .name("late events")
+                            .uid("late-filter" + suffix);
+            rejected = rejected.union(onTime.getSideOutput(ContractGate.LATE));
+            events = onTime;
+        }
+        Schema.Builder schema =
+                Schema.newBuilder().fromRowDataType(DataTypeUtils.toInternalDataType(eventsType));
+        if (rowtime) {
+            schema.watermark(spec.eventTime(), "SOURCE_WATERMARK()");
+        }
+        Table eventsTable = tableEnv.fromDataStream(events, schema.build());
+        tableEnv.createTemporaryView(spec.view(), eventsTable);
+        return new Governed(rejected, staging, payloadType);
+    }
+
+    /** Every view the SQL may read, with all of its input's columns. */
+    public static Map<String, ColumnUse.View> views(PipelineSpec spec) {
+        Map<String, ColumnUse.View> views = new LinkedHashMap<>();
+        for (PipelineSpec.Input input : spec.inputs()) {
+            views.put(
+                    input.view(),
+                    new ColumnUse.View(
+                            input.contract().rowType(input.eventTime()), input.eventTime()));
+        }
+        return views;
+    }
+
+    /** An input the SQL never reads is a mistake in the spec (a typo in the view or the SQL). */
+    private static void checkViewsRead(PipelineSpec spec, Map<String, ColumnUse.View> views) {
+        Set<String> read;
+        try {
+            read = ColumnUse.viewsRead(spec.transform(), views);
+        } catch (RuntimeException e) {
+            // the SQL does not plan: transform() below says why
+            return;
+        }
+        for (PipelineSpec.Input input : spec.inputs()) {
+            if (!read.contains(input.view())) {
+                throw new ConfigException(
+                        spec.file()
+                                + ": "
+                                + input.key()
+                                + ": the transform does not read the view `"
+                                + input.view()
+                                + "`; read it in the SQL or remove the input (views read: "
+                                + (read.isEmpty() ? "none" : String.join(", ", read))
+                                + ")");
+            }
+        }
+    }
+
+    /**
+     * Gives the operators a connector built for {@code view} uids of their own ({@code
+     * source/devices}), as a connector names its operators as if it were the only source.
+     */
+    private static DataStream<RowData> scopeUids(DataStream<RowData> stream, String view) {
+        for (Transformation<?> transformation :
+                stream.getTransformation().getTransitivePredecessors()) {
+            String uid = transformation.getUid();
+            if (uid != null && !uid.endsWith("/" + view)) {
+                transformation.setUid(uid + "/" + view);
+            }
+        }
+        return stream;
     }
 
     /**
@@ -252,13 +415,23 @@ public final class PipelineGraph {
      * like the others, but never shuffled.
      */
     static RowType eventsType(PipelineSpec spec, RowType payloadType) {
-        Optional<Set<String>> read =
-                ColumnUse.columnsRead(spec.transform(), payloadType, spec.eventTime());
+        return eventsType(spec, spec.view(), payloadType, spec.eventTime(), views(spec));
+    }
+
+    private static RowType eventsType(
+            PipelineSpec spec,
+            String view,
+            RowType payloadType,
+            String eventTime,
+            Map<String, ColumnUse.View> views) {
+        Optional<Set<String>> read = ColumnUse.columnsRead(spec.transform(), views, view);
         if (read.isEmpty()) {
             return payloadType;
         }
         Set<String> needed = new HashSet<>(read.get());
-        needed.add(spec.eventTime());
+        if (eventTime != null) {
+            needed.add(eventTime);
+        }
         List<RowType.RowField> fields = new ArrayList<>();
         for (RowType.RowField field : payloadType.getFields()) {
             if (needed.contains(field.getName())) {
@@ -268,13 +441,15 @@ public final class PipelineGraph {
         RowType projected = new RowType(true, fields);
         // the SQL must validate against the narrower view too; if the analysis missed a column,
         // keep all
+        Map<String, ColumnUse.View> narrower = new LinkedHashMap<>(views);
+        narrower.put(view, new ColumnUse.View(projected, eventTime));
         if (fields.size() < payloadType.getFieldCount()
-                && !ColumnUse.validates(spec.transform(), projected, spec.eventTime())) {
+                && !ColumnUse.validates(spec.transform(), narrower)) {
             LOG.warn(
                     "the transform does not validate against only the columns it was found to read ({}):"
                             + " every column of the view `{}` is shuffled",
                     projected.getFieldNames(),
-                    EVENTS_VIEW);
+                    view);
             return payloadType;
         }
         return projected;
@@ -284,16 +459,22 @@ public final class PipelineGraph {
         try {
             return tableEnv.sqlQuery(spec.transform());
         } catch (ValidationException | org.apache.flink.table.api.SqlParserException e) {
+            List<String> views = new ArrayList<>();
+            for (PipelineSpec.Input input : spec.inputs()) {
+                views.add(
+                        "the view `"
+                                + input.view()
+                                + "` with the columns of contract "
+                                + input.contract().name()
+                                + ": "
+                                + String.join(", ", input.contract().columnNames()));
+            }
             throw new ConfigException(
                     spec.file()
                             + ": transform: "
                             + firstLine(rootMessage(e))
-                            + " (the SQL reads the view `"
-                            + EVENTS_VIEW
-                            + "` with the columns of contract "
-                            + spec.contract().name()
-                            + ": "
-                            + String.join(", ", spec.contract().columnNames())
+                            + " (the SQL reads "
+                            + String.join("; ", views)
                             + ")",
                     e);
         }

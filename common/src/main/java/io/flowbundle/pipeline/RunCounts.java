@@ -5,8 +5,10 @@ import io.flowbundle.operators.Counters;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The counts of one run, read from the job's accumulators (once it ended, or while it runs). They
@@ -132,19 +134,74 @@ public record RunCounts(Map<String, Long> accumulators) {
         return top;
     }
 
+    /**
+     * The inputs besides the main one that were counted, by view (their operators count as {@code
+     * input@VIEW}, {@code dedupe@VIEW}, {@code late@VIEW}).
+     */
+    public Set<String> otherInputs() {
+        Set<String> views = new TreeSet<>();
+        for (String name : accumulators.keySet()) {
+            int at = name.indexOf('@');
+            int dot = name.indexOf('.');
+            if (at > 0 && dot > at) {
+                views.add(name.substring(at + 1, dot));
+            }
+        }
+        return views;
+    }
+
+    /**
+     * The counts of input {@code view} as if it were the main one ({@code input@devices.in} read as
+     * {@code input.in}), so {@link #consumed}, {@link #duplicates}, {@link #transformInput} and
+     * {@link #ruleCounts} describe that input.
+     */
+    public RunCounts ofInput(String view) {
+        Map<String, Long> counts = new TreeMap<>();
+        String scope = "@" + view + ".";
+        accumulators.forEach(
+                (name, value) -> {
+                    int at = name.indexOf(scope);
+                    if (at > 0 && name.indexOf('.') == at + scope.length() - 1) {
+                        counts.put(
+                                name.substring(0, at) + "." + name.substring(at + scope.length()),
+                                value);
+                    }
+                });
+        return new RunCounts(Map.copyOf(counts));
+    }
+
     /** Whether every record is accounted for, once and by the operators it passed. */
     public boolean reconciles() {
-        long dedupeInput = get("dedupe", "in");
         return accumulators.values().stream().allMatch(count -> count >= 0)
-                && consumed() == rejectedOnInput() + late() + duplicates() + transformInput()
+                && inputReconciles()
+                && transformOutput() == loaded() + rejectedOnOutput()
+                && otherInputs().stream().allMatch(view -> ofInput(view).inputReconciles());
+    }
+
+    /** consumed = rejected + late + duplicates + into transform, for the main input. */
+    private boolean inputReconciles() {
+        long dedupeInput = get("dedupe", "in");
+        return consumed() == rejectedOnInput() + late() + duplicates() + transformInput()
                 && (!dedupeRan()
                         || (dedupeInput == valid()
-                                && dedupeInput == duplicates() + get("dedupe", "out")))
-                && transformOutput() == loaded() + rejectedOnOutput();
+                                && dedupeInput == duplicates() + get("dedupe", "out")));
     }
 
     @Override
     public String toString() {
+        StringBuilder others = new StringBuilder();
+        for (String view : otherInputs()) {
+            RunCounts input = ofInput(view);
+            others.append(
+                    String.format(
+                            "; %s: consumed=%d rejected=%d duplicates=%d late=%d transformed=%d",
+                            view,
+                            input.consumed(),
+                            input.rejectedOnInput(),
+                            input.duplicates(),
+                            input.late(),
+                            input.transformInput()));
+        }
         return String.format(
                         "consumed=%d rejected=%d duplicates=%d late=%d transformed=%d->%d loaded=%d"
                                 + " rejected_on_output=%d",
@@ -156,6 +213,7 @@ public record RunCounts(Map<String, Long> accumulators) {
                         transformOutput(),
                         loaded(),
                         rejectedOnOutput())
+                + others
                 + unknownFieldsSummary();
     }
 

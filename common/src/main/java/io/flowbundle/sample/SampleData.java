@@ -75,6 +75,29 @@ public final class SampleData {
     }
 
     /**
+     * Writes the device registry of {@code devices} devices ({@link DeviceRegistry}) as {@code
+     * dir/devices.parquet}, replacing that file if it is there.
+     */
+    public static void writeDevices(Path dir, int devices, String compression) {
+        BulkWriter.Factory<RowData> factory =
+                ParquetFormats.writerFactory(DeviceRegistry.ROW_TYPE, compression);
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve("devices.parquet");
+            Files.deleteIfExists(file);
+            try (LocalDataOutputStream out = new LocalDataOutputStream(file.toFile())) {
+                BulkWriter<RowData> writer = factory.create(out);
+                for (RowData row : DeviceRegistry.rows(devices)) {
+                    writer.addElement(row);
+                }
+                writer.finish();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the device registry under " + dir, e);
+        }
+    }
+
+    /**
      * The {@code date=YYYY-MM-DD} partition folders directly below {@code dir}, in order (none if
      * {@code dir} does not exist): what {@link #writeParquet} writes, and would mix with.
      */

@@ -308,13 +308,27 @@ public final class SensorEventGenerator {
         this.deviceStrings = new StringData[deviceIds.length];
         this.locations = new RowData[deviceIds.length];
         for (int i = 0; i < deviceIds.length; i++) {
-            deviceIds[i] = String.format("device-%03d", i);
+            deviceIds[i] = deviceId(i);
             deviceStrings[i] = StringData.fromString(deviceIds[i]);
             locations[i] =
                     GenericRowData.of(
-                            StringData.fromString("room-" + (i % 8 + 1)),
-                            StringData.fromString("building-" + (char) ('A' + i % 3)));
+                            StringData.fromString(room(i)), StringData.fromString(building(i)));
         }
+    }
+
+    /** The id of device {@code i}; {@link DeviceRegistry} lists the same devices. */
+    public static String deviceId(int i) {
+        return String.format("device-%03d", i);
+    }
+
+    /** The room device {@code i} reports from. */
+    public static String room(int i) {
+        return "room-" + (i % 8 + 1);
+    }
+
+    /** The building device {@code i} reports from. */
+    public static String building(int i) {
+        return "building-" + (char) ('A' + i % 3);
     }
 
     public boolean hasNext() {

@@ -38,11 +38,125 @@ public record PipelineSpec(
         Contract outputContract,
         List<SinkSpec> sinks,
         SinkSpec quarantine,
-        SinkSpec staging)
+        SinkSpec staging,
+        String view,
+        List<Input> otherInputs)
         implements Serializable {
+
+    /** The view of the single-source form ({@code contract:} + {@code source:}). */
+    public static final String EVENTS_VIEW = "events";
 
     public PipelineSpec {
         sinks = List.copyOf(sinks);
+        otherInputs = List.copyOf(otherInputs);
+    }
+
+    /** What an input is to the transform (see docs/ARCHITECTURE.md, "Several inputs"). */
+    public enum InputRole {
+        /** Facts with an event time; the first one is the pipeline's main input. */
+        EVENT,
+        /** Reference data (a device registry) the events are joined with; event time optional. */
+        DIMENSION;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * One input of the pipeline, read by the SQL as the view {@code view}, governed by its own
+     * contract: validated, quarantined, deduped and counted on its own.
+     *
+     * @param key the spec key that declares it ({@code inputs.devices}; empty for the single-source
+     *     form), for error messages
+     * @param eventTime null for a dimension without one
+     * @param quarantine where its rejected records go, or null for the spec's {@code quarantine}
+     * @param staging its staging layer, or null
+     */
+    public record Input(
+            String view,
+            InputRole role,
+            String key,
+            Contract contract,
+            SourceSpec source,
+            String eventTime,
+            Watermark watermark,
+            Dedupe dedupe,
+            SinkSpec quarantine,
+            SinkSpec staging)
+            implements Serializable {
+
+        /**
+         * The spec key of a setting of this input: {@code source} or {@code inputs.devices.source}.
+         */
+        public String keyOf(String setting) {
+            return key.isEmpty() ? setting : key + "." + setting;
+        }
+
+        Input with(SourceSpec newSource, SinkSpec newQuarantine, SinkSpec newStaging) {
+            return new Input(
+                    view,
+                    role,
+                    key,
+                    contract,
+                    newSource,
+                    eventTime,
+                    watermark,
+                    dedupe,
+                    newQuarantine,
+                    newStaging);
+        }
+    }
+
+    /** The main input: the single source, or the first event input of {@code inputs:}. */
+    public Input mainInput() {
+        return new Input(
+                view,
+                InputRole.EVENT,
+                otherInputs.isEmpty() && view.equals(EVENTS_VIEW) ? "" : "inputs." + view,
+                contract,
+                source,
+                eventTime,
+                watermark,
+                dedupe,
+                null,
+                staging);
+    }
+
+    /** Where the rejected records of {@code input} go: its own quarantine, or the spec's. */
+    public SinkSpec quarantineOf(Input input) {
+        return input.quarantine() == null ? quarantine : input.quarantine();
+    }
+
+    /** Every input, the main one first, then the others in spec order. */
+    public List<Input> inputs() {
+        List<Input> out = new ArrayList<>();
+        out.add(mainInput());
+        out.addAll(otherInputs);
+        return out;
+    }
+
+    /** Whether the pipeline reads more than its main input. */
+    public boolean joins() {
+        return !otherInputs.isEmpty();
+    }
+
+    /**
+     * This spec as seen by one input: {@code input} in the place of the main one and no others, so
+     * a connector plans that input's source with the code it plans any source with.
+     */
+    public PipelineSpec forInput(Input input) {
+        return toBuilder()
+                .contract(input.contract())
+                .source(input.source())
+                .eventTime(input.eventTime())
+                .watermark(input.watermark())
+                .dedupe(input.dedupe())
+                .quarantine(quarantineOf(input))
+                .staging(input.staging())
+                .view(input.view())
+                .otherInputs(List.of())
+                .build();
     }
 
     /**
@@ -66,12 +180,21 @@ public record PipelineSpec(
      * A sink of the spec with the key that declares it and its role.
      *
      * @param index the position among the spec's {@code sink} entries (0 for other roles)
+     * @param input the view of the input whose own quarantine or staging layer this is, or null
      */
-    public record DeclaredSink(String key, Role role, int index, SinkSpec sink) {
-        /** The dataset's name in audit and lineage: output, output-1, ..., quarantine, staging. */
+    public record DeclaredSink(String key, Role role, int index, SinkSpec sink, String input) {
+
+        public DeclaredSink(String key, Role role, int index, SinkSpec sink) {
+            this(key, role, index, sink, null);
+        }
+
+        /**
+         * The dataset's name in audit and lineage: output, output-1, ..., quarantine, staging, and
+         * quarantine-VIEW, staging-VIEW for an input's own.
+         */
         public String dataset() {
             if (role != Role.SINK) {
-                return role.key();
+                return input == null ? role.key() : role.key() + "-" + input;
             }
             return index == 0 ? "output" : "output-" + index;
         }
@@ -96,7 +219,9 @@ public record PipelineSpec(
                 .outputContract(outputContract)
                 .sinks(sinks)
                 .quarantine(quarantine)
-                .staging(staging);
+                .staging(staging)
+                .view(view)
+                .otherInputs(otherInputs);
     }
 
     public Optional<Dedupe> dedupeSpec() {
@@ -131,6 +256,26 @@ public record PipelineSpec(
         if (staging != null) {
             out.add(new DeclaredSink(Role.STAGING.key(), Role.STAGING, 0, staging));
         }
+        for (Input input : otherInputs) {
+            if (input.quarantine() != null) {
+                out.add(
+                        new DeclaredSink(
+                                input.keyOf(Role.QUARANTINE.key()),
+                                Role.QUARANTINE,
+                                0,
+                                input.quarantine(),
+                                input.view()));
+            }
+            if (input.staging() != null) {
+                out.add(
+                        new DeclaredSink(
+                                input.keyOf(Role.STAGING.key()),
+                                Role.STAGING,
+                                0,
+                                input.staging(),
+                                input.view()));
+            }
+        }
         return out;
     }
 
@@ -142,6 +287,15 @@ public record PipelineSpec(
         Map<String, String> out = new TreeMap<>();
         source.clientProperties()
                 .forEach((k, v) -> out.put(Role.SOURCE.key() + ".properties." + k, v));
+        for (Input input : otherInputs) {
+            input.source()
+                    .clientProperties()
+                    .forEach(
+                            (k, v) ->
+                                    out.put(
+                                            input.keyOf(Role.SOURCE.key()) + ".properties." + k,
+                                            v));
+        }
         for (DeclaredSink declared : declaredSinks()) {
             declared.sink()
                     .clientProperties()
@@ -153,7 +307,10 @@ public record PipelineSpec(
     /** What the spec's connectors check before a job is built, source first. */
     public Preflight preflight(Duration timeout) {
         Preflight preflight = new Preflight(timeout);
-        source.preflight(preflight, Role.SOURCE.key());
+        source.preflight(preflight, mainInput().keyOf(Role.SOURCE.key()));
+        for (Input input : otherInputs) {
+            input.source().preflight(preflight, input.keyOf(Role.SOURCE.key()));
+        }
         for (DeclaredSink declared : declaredSinks()) {
             declared.sink().preflight(preflight, declared.key());
         }
@@ -169,11 +326,24 @@ public record PipelineSpec(
         for (SinkSpec sink : sinks) {
             newSinks.add(sink.withOption(key, value));
         }
+        List<Input> newInputs = new ArrayList<>();
+        for (Input input : otherInputs) {
+            newInputs.add(
+                    input.with(
+                            input.source().withOption(key, value),
+                            input.quarantine() == null
+                                    ? null
+                                    : input.quarantine().withOption(key, value),
+                            input.staging() == null
+                                    ? null
+                                    : input.staging().withOption(key, value)));
+        }
         return toBuilder()
                 .source(source.withOption(key, value))
                 .sinks(newSinks)
                 .quarantine(quarantine.withOption(key, value))
                 .staging(staging == null ? null : staging.withOption(key, value))
+                .otherInputs(newInputs)
                 .build();
     }
 
@@ -185,11 +355,22 @@ public record PipelineSpec(
         for (SinkSpec sink : sinks) {
             newSinks.add(sink.withDefaults(config));
         }
+        List<Input> newInputs = new ArrayList<>();
+        for (Input input : otherInputs) {
+            newInputs.add(
+                    input.with(
+                            input.source().withDefaults(config),
+                            input.quarantine() == null
+                                    ? null
+                                    : input.quarantine().withDefaults(config),
+                            input.staging() == null ? null : input.staging().withDefaults(config)));
+        }
         return toBuilder()
                 .source(source.withDefaults(config))
                 .sinks(newSinks)
                 .quarantine(quarantine.withDefaults(config))
                 .staging(staging == null ? null : staging.withDefaults(config))
+                .otherInputs(newInputs)
                 .build();
     }
 
@@ -208,8 +389,22 @@ public record PipelineSpec(
         private List<SinkSpec> sinks = List.of();
         private SinkSpec quarantine;
         private SinkSpec staging;
+        private String view = EVENTS_VIEW;
+        private List<Input> otherInputs = List.of();
 
         private Builder() {}
+
+        /** The view the SQL reads the main input as ({@code events} unless {@code inputs:}). */
+        public Builder view(String view) {
+            this.view = view;
+            return this;
+        }
+
+        /** The inputs besides the main one. */
+        public Builder otherInputs(List<Input> otherInputs) {
+            this.otherInputs = List.copyOf(otherInputs);
+            return this;
+        }
 
         public Builder name(String name) {
             this.name = name;
@@ -281,7 +476,10 @@ public record PipelineSpec(
             Objects.requireNonNull(file, "file is not set");
             Objects.requireNonNull(contract, "contract is not set");
             Objects.requireNonNull(source, "source is not set");
-            Objects.requireNonNull(eventTime, "eventTime is not set");
+            // null only for a dimension seen on its own (forInput)
+            if (eventTime == null && otherInputs.isEmpty() && view.equals(EVENTS_VIEW)) {
+                throw new NullPointerException("eventTime is not set");
+            }
             Objects.requireNonNull(transform, "transform is not set");
             Objects.requireNonNull(quarantine, "quarantine is not set");
             if (sinks.isEmpty()) {
@@ -300,7 +498,9 @@ public record PipelineSpec(
                     outputContract,
                     sinks,
                     quarantine,
-                    staging);
+                    staging,
+                    view,
+                    otherInputs);
         }
     }
 }

@@ -90,6 +90,14 @@ final class GenerateCommand implements Callable<Integer> {
                             + " that has some is refused, so an old sample never mixes with a new one.")
     boolean overwrite;
 
+    @Option(
+            names = "--devices-out",
+            paramLabel = "PATH",
+            description =
+                    "Also write the device registry of the generated device ids (devices.parquet"
+                            + " in this folder; contract conf/contracts/devices.yaml).")
+    Path devicesOut;
+
     @Mixin GeneratorOptions generator;
 
     @Spec CommandSpec spec;
@@ -110,6 +118,12 @@ final class GenerateCommand implements Callable<Integer> {
             counts = write(Locations.toLocal(location), settings, console);
         } else {
             counts = writeRemote(location, settings, console);
+        }
+        if (devicesOut != null) {
+            SampleData.writeDevices(devicesOut, settings.devices(), compression);
+            console.printf(
+                    "wrote %d devices to %s%n",
+                    settings.devices(), devicesOut.resolve("devices.parquet"));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         console.printf(

@@ -273,8 +273,31 @@ public final class BatchRun extends PipelineRun {
      */
     @Override
     EventSource plan(Context context) {
-        RunInfo run = context.run;
         SourcePlan plan = spec.source().plan(spec, true, logicalDate);
+        SourcePlan.Input input = plan.input();
+        if (input != null) {
+            context.lineage.input(input.rows(), input.bytes(), input.files());
+        }
+        return extracted(context, plan, spec);
+    }
+
+    /**
+     * An input besides the main one: an event input reads the run's date as the main one does, a
+     * dimension is read whole.
+     */
+    @Override
+    EventSource plan(Context context, PipelineSpec.Input input) {
+        PipelineSpec seen = spec.forInput(input);
+        LocalDate date = input.role() == PipelineSpec.InputRole.DIMENSION ? null : logicalDate;
+        SourcePlan plan = input.source().plan(seen, true, date);
+        if (plan.input() != null) {
+            context.lineage.input(input.view(), plan.input());
+        }
+        return extracted(context, plan, seen);
+    }
+
+    private EventSource extracted(Context context, SourcePlan plan, PipelineSpec seen) {
+        RunInfo run = context.run;
         SourcePlan.Input input = plan.input();
         if (input == null) {
             // nothing known before the job (a bounded read of a topic: up to the offsets found at
@@ -282,14 +305,14 @@ public final class BatchRun extends PipelineRun {
             return plan.events();
         }
         LOG.info(
-                "run {}: {} file(s), {} rows, {} bytes match contract {} v{}",
+                "run {}: {}{} file(s), {} rows, {} bytes match contract {} v{}",
                 run.runId(),
+                spec.joins() ? "input " + seen.view() + ": " : "",
                 input.files(),
                 input.rows(),
                 input.bytes(),
-                spec.contract().name(),
-                spec.contract().schemaVersion());
-        context.lineage.input(input.rows(), input.bytes(), input.files());
+                seen.contract().name(),
+                seen.contract().schemaVersion());
         context.audit.step(
                 AuditRecord.builder()
                         .step("extract")

@@ -83,12 +83,36 @@ public final class OutputSinks implements PipelineSinks {
                                 result.resultType(),
                                 spec.outputContract(),
                                 declared);
-                case QUARANTINE -> write(result.rejected(), Rejected.TYPE, null, declared);
-                case STAGING ->
+                case QUARANTINE ->
+                        write(
+                                declared.input() == null
+                                        ? result.rejected()
+                                        : result.inputRejected().get(declared.input()),
+                                Rejected.TYPE,
+                                null,
+                                declared);
+                case STAGING -> {
+                    if (declared.input() == null) {
                         write(result.valid(), result.payloadType(), spec.contract(), declared);
+                    } else {
+                        write(
+                                result.inputValid().get(declared.input()),
+                                result.inputTypes().get(declared.input()),
+                                contractOf(declared.input()),
+                                declared);
+                    }
+                }
                 default -> throw new IllegalStateException("not a sink role: " + declared.role());
             }
         }
+    }
+
+    private Contract contractOf(String view) {
+        return spec.otherInputs().stream()
+                .filter(input -> input.view().equals(view))
+                .findFirst()
+                .orElseThrow()
+                .contract();
     }
 
     private void write(
@@ -119,7 +143,7 @@ public final class OutputSinks implements PipelineSinks {
                 outputs.add(target);
             } else if (dataset.role().equals(QUARANTINE)) {
                 quarantine = target;
-            } else {
+            } else if (dataset.role().equals(STAGING)) {
                 staging = target;
             }
         }

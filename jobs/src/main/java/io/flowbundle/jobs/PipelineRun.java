@@ -15,6 +15,7 @@ import io.flowbundle.spec.PipelineSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,6 +106,9 @@ abstract class PipelineRun {
     /** Where the run reads: what the job's source is, and (batch) what the input holds. */
     abstract EventSource plan(Context context);
 
+    /** As {@link #plan}, for an input besides the main one. */
+    abstract EventSource plan(Context context, PipelineSpec.Input input);
+
     /** Refuses an environment this kind of run cannot use (batch: a detached submission). */
     void checkEnvironment(StreamExecutionEnvironment env) {}
 
@@ -174,7 +178,8 @@ abstract class PipelineRun {
                         run,
                         auditLog,
                         new RunAudit(run, spec.name(), config.actor(), attempt())
-                                .settings(Secrets.redactedView(spec.clientProperties())),
+                                .settings(Secrets.redactedView(spec.clientProperties()))
+                                .otherInputs(otherInputs()),
                         new OutputSinks(spec, run),
                         spec.source().describe());
         prepare(context, settings, embedded);
@@ -193,6 +198,20 @@ abstract class PipelineRun {
         } finally {
             context.lineage.close();
         }
+    }
+
+    /** The inputs besides the main one as the audit names them. */
+    private Map<String, RunAudit.Input> otherInputs() {
+        Map<String, RunAudit.Input> inputs = new LinkedHashMap<>();
+        for (PipelineSpec.Input input : spec.otherInputs()) {
+            inputs.put(
+                    input.view(),
+                    new RunAudit.Input(
+                            input.source().describe(),
+                            input.dedupe() != null,
+                            spec.quarantineOf(input).describe()));
+        }
+        return inputs;
     }
 
     /** Which attempt of a scheduled step this is, for the audit (null: not scheduled). */
@@ -218,9 +237,13 @@ abstract class PipelineRun {
         JobClient client;
         try {
             EventSource events = given != null ? given : plan(context);
+            Map<String, EventSource> others = new LinkedHashMap<>();
+            for (PipelineSpec.Input input : spec.otherInputs()) {
+                others.put(input.view(), plan(context, input));
+            }
             env = Environments.create(mode(), settings, early);
             checkEnvironment(env);
-            PipelineJob job = new PipelineJob(spec, run, events, sinks);
+            PipelineJob job = new PipelineJob(spec, run, events, others, sinks);
             job.build(env);
             beforeSubmit(context);
             context.lineage.start(sinks.datasets());

@@ -1,6 +1,7 @@
 package io.flowbundle.jobs;
 
 import io.flowbundle.config.RuntimeConfig;
+import io.flowbundle.connector.SourcePlan;
 import io.flowbundle.lineage.ColumnLineage;
 import io.flowbundle.lineage.LineageSink;
 import io.flowbundle.lineage.PipelineLineage;
@@ -36,8 +37,7 @@ final class RunLineage implements AutoCloseable {
 
     private static ColumnLineage columnLineage(PipelineSpec spec) {
         try {
-            return ColumnLineage.derive(
-                    spec.transform(), PipelineGraph.viewType(spec), spec.eventTime());
+            return ColumnLineage.derive(spec.transform(), PipelineGraph.views(spec));
         } catch (RuntimeException e) {
             LOG.warn("no column lineage for {}: {}", spec.name(), e.getMessage());
             return null;
@@ -46,6 +46,11 @@ final class RunLineage implements AutoCloseable {
 
     void input(Long rows, Long bytes, Long files) {
         input = new PipelineLineage.Input(rows, bytes, files);
+    }
+
+    /** What input {@code view} (besides the main one) holds, known before the job. */
+    void input(String view, SourcePlan.Input read) {
+        events.read(view, new PipelineLineage.Input(read.rows(), read.bytes(), read.files()));
     }
 
     void start(List<OutputSinks.Dataset> datasets) {

@@ -5,6 +5,7 @@ import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.audit.RunAudit;
 import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.EventSource;
+import io.flowbundle.connector.SourcePlan;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
@@ -158,6 +159,53 @@ public final class StreamRun extends PipelineRun {
     @Override
     EventSource plan(Context context) {
         return spec.source().plan(spec, bounded, null).events();
+    }
+
+    /**
+     * An input besides the main one: a stream is read as the main one is; a dimension that does not
+     * stream (Parquet) is read once, when the job starts, and said so in the log and the audit.
+     */
+    @Override
+    EventSource plan(Context context, PipelineSpec.Input input) {
+        PipelineSpec seen = spec.forInput(input);
+        if (input.source().streams()) {
+            return input.source().plan(seen, bounded, null).events();
+        }
+        if (input.role() != PipelineSpec.InputRole.DIMENSION) {
+            throw new FlowbundleException(
+                    spec.file()
+                            + ": "
+                            + input.keyOf("source")
+                            + " is "
+                            + input.source().describe()
+                            + ", which a streaming run cannot read as events: use a source that"
+                            + " streams, or declare the input role: dimension to read it once at"
+                            + " start");
+        }
+        SourcePlan plan = input.source().plan(seen, true, null);
+        String what =
+                "dimension "
+                        + input.view()
+                        + " ("
+                        + input.source().describe()
+                        + ") is read once, when the job starts"
+                        + (plan.input() == null ? "" : " (" + plan.input().rows() + " rows)")
+                        + "; changes to it reach the next run, not this one";
+        LOG.info("run {} of {}: {}", context.run.runId(), spec.name(), what);
+        AuditRecord.Builder step =
+                AuditRecord.builder()
+                        .step("extract")
+                        .startedAt(context.started)
+                        .endedAt(Instant.now())
+                        .sources(List.of(input.source().describe()))
+                        .status(AuditRecord.SUCCEEDED)
+                        .settings(Map.of("read", "once, when the job starts"));
+        if (plan.input() != null) {
+            step.rowsIn(plan.input().rows()).rowsOut(plan.input().rows());
+            context.lineage.input(input.view(), plan.input());
+        }
+        context.audit.step(step);
+        return plan.events();
     }
 
     @Override

@@ -50,7 +50,7 @@ public record ParquetSourceSpec(Path path, String datePartition) implements Sour
 
     @Override
     public SourcePlan plan(PipelineSpec spec, boolean bounded, LocalDate logicalDate) {
-        String where = spec.file() + ": source.path";
+        String where = spec.file() + ": " + spec.mainInput().keyOf("source") + ".path";
         List<Path> files = ParquetInputs.list(path, datePartition, logicalDate, where);
         ParquetSchemaCheck.Stats stats = ParquetSchemaCheck.checkLocations(files, spec.contract());
         return new SourcePlan(
