@@ -42,6 +42,26 @@ public final class FileSystems {
     private FileSystems() {}
 
     /**
+     * How long a call to object storage may go on failing before the run fails, unless the {@code
+     * flink:} map says otherwise. Hadoop S3A's own defaults (3.3.4, in Flink's S3 plugin) retry a
+     * call that gets no connection for minutes: 20 attempts of the AWS SDK ({@code
+     * fs.s3a.attempts.maximum}) inside each of S3A's 7 retries with exponential back-off ({@code
+     * fs.s3a.retry.limit}, {@code fs.s3a.retry.interval}), and wait 200 s for an answer on an open
+     * connection ({@code fs.s3a.connection.timeout}). With these, a call to a server that refuses
+     * connections fails within seconds (3 retries after 0.5, 1 and 2 s, each of up to 3 SDK
+     * attempts; a delete took 7 s in S3OutageITCase), and one to a server that accepts but does not
+     * answer within 4 x 3 x 30 s at worst; a run makes a few such calls before it gives up
+     * (docs/RELIABILITY.md, Faults).
+     */
+    public static final Map<String, String> OBJECT_STORAGE_RETRIES =
+            Map.of(
+                    "fs.s3a.attempts.maximum", "2",
+                    "fs.s3a.retry.limit", "3",
+                    "fs.s3a.retry.interval", "500ms",
+                    "fs.s3a.connection.establish.timeout", "5000",
+                    "fs.s3a.connection.timeout", "30000");
+
+    /**
      * Initializes Flink's file systems with {@code flinkSettings} (the {@code flink:} map and -D
      * options), over the Flink config of {@code $FLINK_CONF_DIR} where one is set (under {@code
      * flink run}: the CLI's own, so its S3 settings are kept).
@@ -52,6 +72,11 @@ public final class FileSystems {
                 confDir == null || confDir.isBlank() || !Files.isDirectory(Path.of(confDir))
                         ? new Configuration()
                         : GlobalConfiguration.loadConfiguration(confDir);
+        for (Map.Entry<String, String> retry : OBJECT_STORAGE_RETRIES.entrySet()) {
+            if (!configuration.containsKey(retry.getKey())) {
+                configuration.setString(retry.getKey(), retry.getValue());
+            }
+        }
         configuration.addAll(Configuration.fromMap(flinkSettings));
         initialize(configuration, pluginsDir().orElse(null));
     }

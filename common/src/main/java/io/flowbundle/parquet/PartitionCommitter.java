@@ -63,6 +63,63 @@ public final class PartitionCommitter {
                 RunCommit.Staged.of("dataset", target, staged, partitionDepth, alsoOwned));
     }
 
+    /** A staging folder's name: {@code .<target>.staging-<run id>}. */
+    private static final java.util.regex.Pattern STAGING =
+            java.util.regex.Pattern.compile("^\\.(.+)\\.staging-([0-9a-f-]{36})$");
+
+    /** A staging folder a run left behind, and whose it is. */
+    public record Leftover(org.apache.flink.core.fs.Path dir, String runId) {}
+
+    /**
+     * The staging folders of any run but {@code runId} for the datasets declared at {@code folder}:
+     * its hidden siblings {@code .<folder>.staging-*} and, for a dataset replaced per logical date
+     * (the quarantine's {@code date=...}), the hidden {@code .*.staging-*} entries inside it. Only
+     * a run that was killed or whose clean-up failed leaves one; a run holding the pipeline's lock
+     * may delete them.
+     */
+    public static List<Leftover> leftovers(org.apache.flink.core.fs.Path declared, String runId)
+            throws IOException {
+        // a spec's local folder resolves to file:/.../name/ (an existing folder's URI): without
+        // the trailing slash, its parent is the folder that holds its siblings
+        org.apache.flink.core.fs.Path folder =
+                new org.apache.flink.core.fs.Path(declared.toString());
+        List<Leftover> found = new java.util.ArrayList<>();
+        org.apache.flink.core.fs.FileSystem fs = folder.getFileSystem();
+        String name = nameOf(folder);
+        List<org.apache.flink.core.fs.Path> places = new java.util.ArrayList<>();
+        if (folder.getParent() != null) {
+            places.add(folder.getParent());
+        }
+        places.add(folder);
+        for (org.apache.flink.core.fs.Path place : places) {
+            if (!fs.exists(place)) {
+                continue;
+            }
+            org.apache.flink.core.fs.FileStatus[] entries = fs.listStatus(place);
+            for (org.apache.flink.core.fs.FileStatus entry :
+                    entries == null ? new org.apache.flink.core.fs.FileStatus[0] : entries) {
+                java.util.regex.Matcher m = STAGING.matcher(nameOf(entry.getPath()));
+                boolean ours = place.equals(folder) || (m.matches() && m.group(1).equals(name));
+                if (entry.isDir() && m.matches() && ours && !m.group(2).equals(runId)) {
+                    found.add(new Leftover(entry.getPath(), m.group(2)));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The last name of {@code path}; a local listing gives folders as {@code file:} URIs with a
+     * trailing slash, whose {@link org.apache.flink.core.fs.Path#getName()} is empty.
+     */
+    private static String nameOf(org.apache.flink.core.fs.Path path) {
+        String text = path.toUri().getPath();
+        while (text.length() > 1 && text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return text.substring(text.lastIndexOf('/') + 1);
+    }
+
     /** Throws away a run's staged output (after a failed run). */
     public static void abort(Path staged) {
         try {

@@ -39,6 +39,45 @@ class PartitionCommitterTest {
     }
 
     @Test
+    void leftoversAreTheStagingFoldersOfOtherRunsBesideAndInsideTheDataset() throws IOException {
+        String killed = "01a23f32-b4b3-74f9-85aa-9003302985d0";
+        String current = "01a23f33-0000-7000-8000-000000000000";
+        Path quarantine = dir.resolve("out/quarantine");
+        write(PartitionCommitter.stagingDir(target, killed).resolve(DAY1 + "/part-0.parquet"), "a");
+        write(
+                PartitionCommitter.stagingDir(target, current).resolve(DAY1 + "/part-0.parquet"),
+                "b");
+        write(
+                PartitionCommitter.stagingDir(quarantine.resolve("date=2026-11-01"), killed)
+                        .resolve("part-0.parquet"),
+                "c");
+        // another dataset's staging folder beside this one is not this dataset's leftover
+        write(dir.resolve("out/.quarantine.staging-" + killed + "/part-0.parquet"), "d");
+        write(target.resolve(DAY1 + "/part-0.parquet"), "e");
+
+        assertThat(PartitionCommitter.leftovers(flink(target), current))
+                .singleElement()
+                .satisfies(
+                        l -> {
+                            assertThat(l.runId()).isEqualTo(killed);
+                            assertThat(l.dir().toUri().getPath())
+                                    .startsWith(
+                                            PartitionCommitter.stagingDir(target, killed)
+                                                    .toString());
+                        });
+        assertThat(PartitionCommitter.leftovers(flink(quarantine), current))
+                .extracting(l -> Path.of(l.dir().toUri().getPath()).getFileName().toString())
+                .containsExactlyInAnyOrder(
+                        ".quarantine.staging-" + killed, ".date=2026-11-01.staging-" + killed);
+        assertThat(PartitionCommitter.leftovers(flink(dir.resolve("none")), current)).isEmpty();
+    }
+
+    private static org.apache.flink.core.fs.Path flink(Path local) {
+        // as a spec's folder resolves: an existing folder's file: URI, with a trailing slash
+        return new org.apache.flink.core.fs.Path(local.toUri());
+    }
+
+    @Test
     void firstCommitMovesEveryPartitionIntoPlace() throws IOException {
         write(staged.resolve(DAY1).resolve("part-0-0.parquet"), "abc");
         write(staged.resolve(DAY2).resolve("part-0-1.parquet"), "defgh");

@@ -74,14 +74,28 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback, Auto
                             "s3proxy",
                             new URL[] {logConfig.toUri().toURL(), s3ProxyJar().toUri().toURL()},
                             ClassLoader.getPlatformClassLoader());
-            withLoader(this::startProxy);
+            withLoader(() -> startProxy(0));
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void startProxy() throws Exception {
+    /**
+     * Stops answering, as an object store that went down: the port refuses connections; the blobs
+     * stay.
+     */
+    public void stop() {
+        withLoader(() -> proxy.getClass().getMethod("stop").invoke(proxy));
+        proxy = null;
+    }
+
+    /** Answers again after {@link #stop()}, on the same port with the same blobs and keys. */
+    public void restart() {
+        withLoader(() -> startProxy(port));
+    }
+
+    private void startProxy(int onPort) throws Exception {
         Properties overrides = new Properties();
         overrides.setProperty("jclouds.filesystem.basedir", blobs.toString());
         Class<?> contextBuilder = loader.loadClass("org.jclouds.ContextBuilder");
@@ -105,7 +119,7 @@ public final class S3Server implements BeforeAllCallback, AfterAllCallback, Auto
         b =
                 proxyBuilder
                         .getMethod("endpoint", URI.class)
-                        .invoke(b, URI.create("http://127.0.0.1:0"));
+                        .invoke(b, URI.create("http://127.0.0.1:" + onPort));
         b =
                 proxyBuilder
                         .getMethod("awsAuthentication", authType, String.class, String.class)

@@ -47,8 +47,10 @@ final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PipelineSpec spec = SpecLoader.load(pipeline);
+        // the file systems first (s3:// needs the plugin and the flink: settings): the spec's
+        // locations are checked against them as it loads
         RuntimeConfig config = runtime.resolve();
+        PipelineSpec spec = SpecLoader.load(pipeline);
         BatchRun.Summary summary = new BatchRun(spec, config, date, null, progress.interval).run();
         print(summary, config, System.out);
         return 0;

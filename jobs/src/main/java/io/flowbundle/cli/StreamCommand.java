@@ -94,7 +94,6 @@ final class StreamCommand implements Callable<Integer> {
                     "--from-scratch and --from-savepoint exclude each other: restore the savepoint, or start over"
                             + " without saved state; drop one of them");
         }
-        PipelineSpec spec = withBootstrap(SpecLoader.load(pipeline), bootstrap);
         if (checkpointInterval != null) {
             runtime.flink.put(
                     "execution.checkpointing.interval", Durations.format(checkpointInterval));
@@ -105,7 +104,10 @@ final class StreamCommand implements Callable<Integer> {
         if (fromSavepoint != null) {
             runtime.flink.put("execution.state-recovery.path", fromSavepoint);
         }
+        // the file systems first (s3:// needs the plugin and the flink: settings): the spec's
+        // locations are checked against them as it loads
         RuntimeConfig config = runtime.resolve();
+        PipelineSpec spec = withBootstrap(SpecLoader.load(pipeline), bootstrap);
         StreamRun.Summary summary =
                 new StreamRun(spec, config, bounded, progress.interval, fromScratch).run();
         if (summary.counts() == null) {

@@ -6,12 +6,16 @@ import io.flowbundle.audit.AuditRecord;
 import io.flowbundle.config.RuntimeConfig;
 import io.flowbundle.connector.EventSource;
 import io.flowbundle.connector.SourcePlan;
+import io.flowbundle.fs.FileTrees;
+import io.flowbundle.fs.Locations;
+import io.flowbundle.fs.StorageErrors;
 import io.flowbundle.parquet.PartitionCommitter;
 import io.flowbundle.parquet.RunCommit;
 import io.flowbundle.parquet.RunLock;
 import io.flowbundle.pipeline.RunCounts;
 import io.flowbundle.pipeline.RunInfo;
 import io.flowbundle.spec.PipelineSpec;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,7 +97,24 @@ public final class BatchRun extends PipelineRun {
                     result.took(),
                     result.audit());
         } finally {
-            lock.ifPresent(RunLock::close);
+            lock.ifPresent(this::release);
+        }
+    }
+
+    /**
+     * Gives the lock back. A lock that cannot be removed (object storage down when the run failed
+     * because of it) must not hide why the run ended: it stays, and the next run takes it over once
+     * this process has ended.
+     */
+    private void release(RunLock lock) {
+        try {
+            lock.close();
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "{}: cannot remove this run's lock ({}); the next run takes it over once this"
+                            + " process has ended",
+                    spec.name(),
+                    Failures.describe(e));
         }
     }
 
@@ -120,6 +141,48 @@ public final class BatchRun extends PipelineRun {
     @Override
     void prepare(Context context, Map<String, String> settings, boolean embedded) {
         manifestFile().ifPresent(manifest -> recover(manifest, context.auditLog));
+        removeLeftovers(context.run);
+    }
+
+    /**
+     * Removes what runs that ended before their commit left (killed in their job, or a clean-up
+     * that failed): their staged files, hidden from readers and never committed. This run holds the
+     * pipeline's lock, so no other run is writing them.
+     */
+    private void removeLeftovers(RunInfo run) {
+        for (PipelineSpec.DeclaredSink declared : spec.declaredSinks()) {
+            Optional<Path> folder = declared.sink().retainedFolder();
+            if (folder.isEmpty()) {
+                continue;
+            }
+            try {
+                for (PartitionCommitter.Leftover leftover :
+                        PartitionCommitter.leftovers(folder.get(), run.runId())) {
+                    boolean heldFiles = !FileTrees.listFiles(leftover.dir()).isEmpty();
+                    FileTrees.deleteRecursively(leftover.dir());
+                    if (!heldFiles) {
+                        // the empty folder (marker) a commit that moved files on object storage
+                        // leaves
+                        continue;
+                    }
+                    LOG.warn(
+                            "run {} of {} ended before its commit (killed, or its clean-up"
+                                    + " failed): nothing of it was committed; removed its staged"
+                                    + " files {}",
+                            leftover.runId(),
+                            spec.name(),
+                            leftover.dir());
+                }
+            } catch (IOException e) {
+                throw new FlowbundleException(
+                        spec.file()
+                                + ": "
+                                + declared.key()
+                                + ".path: cannot remove the staged files an earlier run left: "
+                                + StorageErrors.describe(folder.get(), e),
+                        e);
+            }
+        }
     }
 
     @Override
@@ -131,13 +194,91 @@ public final class BatchRun extends PipelineRun {
         }
     }
 
+    /**
+     * Deletes what the failed run staged. A delete that fails (the storage that failed the run is
+     * still down) leaves hidden files no reader sees; the next run removes them ({@link
+     * #removeLeftovers}), and the run's own error is what it reports. On object storage that did
+     * not answer, the run does not try: each delete would wait out the retries first.
+     */
     @Override
-    void discard(Context context) {
+    void discard(Context context, Exception failure) {
+        boolean storeDown = failure != null && StorageErrors.isUnreachable(failure);
         for (OutputSinks.Dataset dataset : context.sinks.datasets()) {
-            if (dataset.stagedDir() != null) {
+            if (dataset.stagedDir() == null) {
+                continue;
+            }
+            if (storeDown && !Locations.isLocal(dataset.stagedDir())) {
+                LOG.warn(
+                        "run {}: leaves its staged files {} (the object store does not answer);"
+                                + " the next run of {} removes them",
+                        context.run.runId(),
+                        dataset.stagedDir(),
+                        spec.name());
+                continue;
+            }
+            try {
                 PartitionCommitter.abort(dataset.stagedDir());
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "run {}: cannot remove its staged files {} ({}); the next run of {}"
+                                + " removes them",
+                        context.run.runId(),
+                        dataset.stagedDir(),
+                        Failures.describe(e),
+                        spec.name());
             }
         }
+    }
+
+    /**
+     * A full disk under the run's datasets: one line naming where the run was writing, instead of
+     * the bare {@code IOException: No space left on device} of the writer (which names no file).
+     * Nothing of the run was committed, so the previous output is unchanged.
+     */
+    @Override
+    Optional<FlowbundleException> explain(Context context, Exception failure) {
+        if (failure == null) {
+            return Optional.empty();
+        }
+        Optional<Path> unreachable =
+                context.sinks.datasets().stream()
+                        .filter(dataset -> dataset.stagedDir() != null)
+                        .map(OutputSinks.Dataset::target)
+                        .filter(target -> !Locations.isLocal(target))
+                        .findFirst()
+                        .filter(target -> StorageErrors.isUnreachable(failure));
+        if (unreachable.isPresent()) {
+            return Optional.of(
+                    new FlowbundleException(
+                            "batch run "
+                                    + context.run.runId()
+                                    + " of "
+                                    + spec.name()
+                                    + " failed: "
+                                    + StorageErrors.describe(unreachable.get(), failure)
+                                    + "; nothing was committed and the previous output is"
+                                    + " unchanged: run the date again once it answers",
+                            failure));
+        }
+        if (!Failures.isOutOfSpace(failure)) {
+            return Optional.empty();
+        }
+        List<String> where =
+                context.sinks.datasets().stream()
+                        .filter(dataset -> dataset.stagedDir() != null)
+                        .map(OutputSinks::describe)
+                        .toList();
+        return Optional.of(
+                new FlowbundleException(
+                        "batch run "
+                                + context.run.runId()
+                                + " of "
+                                + spec.name()
+                                + " failed: no space left on the device writing "
+                                + String.join(", ", where)
+                                + "; nothing was committed and the previous output is unchanged:"
+                                + " free space there and run the date again",
+                        failure));
     }
 
     /**

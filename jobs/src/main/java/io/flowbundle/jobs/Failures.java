@@ -15,6 +15,22 @@ public final class Failures {
         return Secrets.redact(firstCause(failure));
     }
 
+    /**
+     * Whether {@code failure} comes from a full file system: the kernel's ENOSPC, as the JDK's file
+     * streams report it ("No space left on device"), anywhere in the chain (Flink serializes a
+     * task's exception, so the type may be gone; its message stays).
+     */
+    public static boolean isOutOfSpace(Throwable failure) {
+        for (Throwable cause = failure;
+                cause != null;
+                cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (String.valueOf(cause.getMessage()).contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String firstCause(Throwable failure) {
         Throwable root = failure;
         Throwable current = failure;

@@ -153,11 +153,14 @@ abstract class PipelineRun {
         return List.of();
     }
 
-    /** Undoes what a failed run left (batch: its staged files). */
-    void discard(Context context) {}
+    /** Undoes what a failed run left (batch: its staged files); {@code failure} may be null. */
+    void discard(Context context, Exception failure) {}
 
-    /** The one-line error a failure is better told as (a checkpoint that cannot be restored). */
-    Optional<FlowbundleException> explain(Exception failure) {
+    /**
+     * The one-line error a failure is better told as (a checkpoint that cannot be restored; a full
+     * disk under the outputs).
+     */
+    Optional<FlowbundleException> explain(Context context, Exception failure) {
         return Optional.empty();
     }
 
@@ -353,8 +356,8 @@ abstract class PipelineRun {
      * A run that failed before or while its job ran: nothing committed, audited, told to lineage.
      */
     private FlowbundleException failed(Context context, JobEnd end) {
-        discard(context);
-        Optional<FlowbundleException> explained = explain(end.failure());
+        Optional<FlowbundleException> explained = explain(context, end.failure());
+        discard(context, end.failure());
         String message =
                 explained
                         .map(Throwable::getMessage)

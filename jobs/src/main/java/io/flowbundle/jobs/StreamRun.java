@@ -315,7 +315,7 @@ public final class StreamRun extends PipelineRun {
      * user chooses.
      */
     @Override
-    Optional<FlowbundleException> explain(Exception failure) {
+    Optional<FlowbundleException> explain(Context context, Exception failure) {
         return restore == null
                 ? Optional.empty()
                 : restore.failure(failure).map(FlowbundleException.class::cast);

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * io.flowbundle.parquet.RunCommit}), as {@code kill -9} would there; the next run of the pipeline
  * completes that commit first, and ends where a clean run ends.
  */
+@Tag("faults")
 class BatchCommitCrashITCase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
@@ -178,6 +180,150 @@ class BatchCommitCrashITCase {
         }
     }
 
+    @Test
+    void aClientKilledDuringItsJobCommitsNothingAndTheNextRunRemovesWhatItLeft(@TempDir Path dir)
+            throws Exception {
+        Path input = dir.resolve("input");
+        SampleData.Counts generated =
+                SampleData.writeParquet(
+                        input,
+                        SensorEventGenerator.Settings.defaults()
+                                .withSeed(34)
+                                .withEvents(20_000)
+                                .withDays(1)
+                                .withDuplicates(0.03)
+                                .withInvalid(0.02),
+                        "snappy");
+        Path out = dir.resolve("out");
+        Path spec = TestPipelines.sensorHourly(dir.resolve("spec"), input, out);
+        Path auditFile = dir.resolve("audit/audit.jsonl");
+        Path config =
+                TestPipelines.write(
+                        dir.resolve("flowbundle.yaml"),
+                        "audit: {path: " + auditFile + "}\nactor: test\n");
+        List<String> batch =
+                List.of(
+                        "batch",
+                        "--pipeline",
+                        spec.toString(),
+                        "--date",
+                        DATE,
+                        "--config",
+                        config.toString(),
+                        "-p",
+                        "2");
+        List<Path> partitions =
+                List.of(
+                        out.resolve("sensor-hourly/window_date=" + DATE),
+                        out.resolve("quarantine/date=" + DATE),
+                        out.resolve("staging/date=" + DATE));
+        runToEnd(dir, "before-kill", List.of(), batch, 0);
+        String first = runsOf(new AuditLog(auditFile).read()).get(0);
+        String firstShort = first.replace("-", "").substring(12, 20);
+
+        // the same date again, SIGKILLed once its job has begun to write (staged files exist)
+        Watcher watcher = new Watcher(partitions);
+        Thread reader = new Thread(watcher, "partition-reader");
+        reader.start();
+        CliProcess killed = CliProcess.start(dir, log("killed-in-job"), batch);
+        try {
+            killed.awaitWhileRunning(
+                    "staged files of the job",
+                    () ->
+                            stagingLeftovers(out).stream()
+                                    .anyMatch(BatchCommitCrashITCase::holdsFiles),
+                    TIMEOUT);
+        } finally {
+            killed.kill();
+        }
+        assertThat(out.resolve(".sensor-hourly.commit.json"))
+                .as("a manifest: the kill came after the job, in the commit")
+                .doesNotExist();
+        for (Path partition : partitions) {
+            assertThat(runsOfFiles(partition))
+                    .as(partition + " after the kill")
+                    .containsExactly(firstShort);
+        }
+        List<Path> left = stagingLeftovers(out);
+        assertThat(left).isNotEmpty();
+        // an empty staging folder is removed without a word; one with files is named
+        List<Path> leftWithFiles = new ArrayList<>();
+        for (Path staged : left) {
+            if (holdsFiles(staged)) {
+                leftWithFiles.add(staged);
+            }
+        }
+        assertThat(leftWithFiles).as("staged files of the killed run").isNotEmpty();
+
+        // the next run says what it found, removes it, and ends as a clean run
+        CliProcess next = runToEnd(dir, "after-kill-in-job", List.of(), batch, 0);
+        watcher.stop.set(true);
+        reader.join();
+        assertThat(watcher.mixed).as("listings with files of two runs in one partition").isEmpty();
+        assertThat(watcher.missingBeforeCommit.get())
+                .as("listings without a partition that existed, before the next run's commit")
+                .isZero();
+        System.out.printf(
+                "BatchCommitCrashITCase: %d listings, %d of them during the next run's renames"
+                        + " without the partition%n",
+                watcher.listings.get(), watcher.missing.get());
+        String warnings =
+                String.join("\n", next.output().lines().filter(l -> l.contains("WARN")).toList());
+        assertThat(warnings)
+                .as(next.tail())
+                .contains("taking over the lock")
+                .contains(
+                        "ended before its commit (killed, or its clean-up failed): nothing of it"
+                                + " was committed; removed its staged files");
+        for (Path staged : leftWithFiles) {
+            assertThat(warnings).contains(staged.toString());
+        }
+        assertThat(stagingLeftovers(out)).isEmpty();
+        List<AuditRecord> audit = new AuditLog(auditFile).read();
+        List<String> runs = runsOf(audit);
+        assertThat(runs).as("runs in the audit: the killed one committed nothing").hasSize(2);
+        String last = runs.get(1);
+        try (DuckDb duck = new DuckDb()) {
+            SensorOracle.assertSameResults(
+                    duck,
+                    SensorOracle.results(out.resolve("sensor-hourly")),
+                    SensorOracle.expected(input + "/date=" + DATE + "/*.parquet"));
+            assertThat(duck.count("SELECT count(*) FROM " + parquet(out.resolve("quarantine"))))
+                    .isEqualTo(generated.of(Kind.INVALID));
+            assertThat(duck.count("SELECT count(*) FROM " + parquet(out.resolve("staging"))))
+                    .isEqualTo(generated.total() - generated.of(Kind.INVALID));
+        }
+        String lastShort = last.replace("-", "").substring(12, 20);
+        for (Path partition : partitions) {
+            assertThat(runsOfFiles(partition)).as(partition.toString()).containsExactly(lastShort);
+        }
+        try (Stream<Path> leftovers = Files.list(out)) {
+            assertThat(leftovers)
+                    .as("staging, trash, manifest or lock left beside the outputs")
+                    .noneMatch(p -> p.getFileName().toString().startsWith("."));
+        }
+    }
+
+    private static boolean holdsFiles(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            return paths.anyMatch(Files::isRegularFile);
+        } catch (IOException | UncheckedIOException e) {
+            // moved or deleted while walking: look again at the next poll
+            return false;
+        }
+    }
+
+    /** The hidden staging folders under {@code out} (beside the datasets and inside them). */
+    private static List<Path> stagingLeftovers(Path out) {
+        try (Stream<Path> paths = Files.walk(out, 2)) {
+            return paths.filter(p -> p.getFileName().toString().matches("\\..+\\.staging-.+"))
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            // a folder renamed or deleted while walking: look again at the next poll
+            return List.of();
+        }
+    }
+
     private static CliProcess runToEnd(
             Path dir, String name, List<String> jvmFlags, List<String> args, int exitCode)
             throws Exception {
@@ -195,6 +341,13 @@ class BatchCommitCrashITCase {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicLong listings = new AtomicLong();
         final ConcurrentLinkedQueue<String> mixed = new ConcurrentLinkedQueue<>();
+
+        /** Listings that found no partition folder. */
+        final AtomicLong missing = new AtomicLong();
+
+        /** The same, counted until a manifest (a commit under way) first appeared. */
+        final AtomicLong missingBeforeCommit = new AtomicLong();
+
         private final List<Path> partitions;
 
         Watcher(List<Path> partitions) {
@@ -210,6 +363,10 @@ class BatchCommitCrashITCase {
                         seen = runsOfFiles(partition);
                     } catch (UncheckedIOException e) {
                         // absent for the instant between the two renames: the docs allow it
+                        missing.incrementAndGet();
+                        if (!committing(partition)) {
+                            missingBeforeCommit.incrementAndGet();
+                        }
                         continue;
                     }
                     listings.incrementAndGet();
@@ -219,6 +376,12 @@ class BatchCommitCrashITCase {
                 }
             }
         }
+    }
+
+    /** Whether a commit has begun: its manifest is beside the outputs (two levels up). */
+    private static boolean committing(Path partition) {
+        Path out = partition.getParent().getParent();
+        return Files.exists(out.resolve(".sensor-hourly.commit.json"));
     }
 
     /** The runs (short ids) whose files are in {@code partition}. */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the same date; the second finds the first's lock and refuses in one line, the first ends as if
  * alone.
  */
+@Tag("faults")
 class BatchConcurrentRunsITCase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(180);

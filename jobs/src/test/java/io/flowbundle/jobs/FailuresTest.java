@@ -21,4 +21,16 @@ class FailuresTest {
         assertThat(Failures.describe(failure))
                 .isEqualTo("IllegalArgumentException: Invalid value ****** for sasl.jaas.config");
     }
+
+    @Test
+    void aFullDiskIsRecognisedAnywhereInTheChainByTheKernelsMessage() {
+        Exception failure =
+                new RuntimeException(
+                        "Job execution failed.",
+                        new java.io.UncheckedIOException(
+                                new java.io.IOException("No space left on device")));
+
+        assertThat(Failures.isOutOfSpace(failure)).isTrue();
+        assertThat(Failures.isOutOfSpace(new java.io.IOException("Broken pipe"))).isFalse();
+    }
 }
